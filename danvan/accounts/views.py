@@ -1,0 +1,101 @@
+"""Login (with lockout and optional TOTP), two-step set-up, and the audit trail page."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from danvan.accounts.forms import LoginForm, TOTPConfirmForm
+from danvan.lib.audit import log_action
+from danvan.lib.models import AuditEntry
+from danvan.lib.qr import svg_qr
+from danvan.organisations.models import SEGMENT_WIDTH
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        device = getattr(form, "otp_device", None)
+        if device is not None:
+            otp_login(self.request, device)
+        log_action(actor=self.request.user, action="auth.login", obj=self.request.user)
+        return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor(request):
+    """Turn on TOTP: show a fresh secret as a QR code, confirm with a code from the app."""
+    user = request.user
+    confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if confirmed and request.method == "POST" and request.POST.get("action") == "disable":
+        TOTPDevice.objects.filter(user=user).delete()
+        log_action(actor=user, action="auth.totp_disable", obj=user)
+        messages.success(request, _("Two-step verification is off."))
+        return redirect("accounts:two_factor")
+    if confirmed:
+        return render(request, "accounts/two_factor.html", {"confirmed": True})
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=False, defaults={"name": "TOTP"}
+    )
+    form = TOTPConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"].strip()):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            log_action(actor=user, action="auth.totp_enable", obj=user)
+            messages.success(request, _("Two-step verification is on."))
+            return redirect("accounts:two_factor")
+        form.add_error("token", _("The code is not correct. Check the time on your phone."))
+    return render(
+        request,
+        "accounts/two_factor.html",
+        {"form": form, "qr": svg_qr(device.config_url), "secret_url": device.config_url},
+    )
+
+
+def _parse_date(value: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+def audit_list(request):
+    user = request.user
+    if not user.has_perm("lib.view_audit"):
+        raise PermissionDenied
+    paths = user.scope_paths(("administrator", "board_officer"))
+    # Holders of a role on a root unit (the city) also see entries tied to no unit: logins.
+    on_root = paths is not None and any(len(p) == SEGMENT_WIDTH + 1 for p in paths)
+    entries = AuditEntry.objects.within_paths(paths, include_global=on_root).for_list()
+    filters = {
+        "action": request.GET.get("action", "").strip(),
+        "actor": request.GET.get("actor", "").strip(),
+        "since": request.GET.get("since", ""),
+        "until": request.GET.get("until", ""),
+    }
+    if filters["action"]:
+        entries = entries.filter(action__startswith=filters["action"])
+    if filters["actor"]:
+        entries = entries.filter(actor_label__icontains=filters["actor"])
+    if since := _parse_date(filters["since"]):
+        entries = entries.filter(created_at__date__gte=since)
+    if until := _parse_date(filters["until"]):
+        entries = entries.filter(created_at__date__lte=until)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/audit_list.html", {"page": page, "filters": filters})

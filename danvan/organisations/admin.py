@@ -1,0 +1,125 @@
+"""Admin for units and clusters, limited to the units an administrator's roles reach."""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from simple_history.admin import SimpleHistoryAdmin
+
+from danvan.organisations import services
+from danvan.organisations.models import Cluster, Unit
+
+
+class ScopedUnitAdminMixin:
+    """Show and change only objects whose unit the administrator reaches; others are 404."""
+
+    unit_field = "pk"
+
+    def scoped(self, request, qs):
+        units = Unit.objects.visible_to(request.user, ("administrator",))
+        if self.unit_field == "pk":
+            return qs.filter(pk__in=units.values("pk"))
+        return qs.filter(**{f"{self.unit_field}__in": units.values("pk")})
+
+    def get_queryset(self, request):
+        return self.scoped(request, super().get_queryset(request))
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404
+        return obj
+
+    def has_module_permission(self, request):
+        return request.user.has_perm("organisations.manage")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("organisations.manage", obj if obj is None else self.unit_of(obj))
+
+    has_change_permission = has_view_permission
+    has_add_permission = has_module_permission
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # units and clusters close, they are not deleted
+
+    def unit_of(self, obj):
+        return obj if self.unit_field == "pk" else getattr(obj, self.unit_field)
+
+
+class UnitAdminForm(forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = "__all__"
+
+    def clean_parent(self):
+        parent = self.cleaned_data.get("parent")
+        try:
+            services.check_parent(self.instance, parent)
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.messages) from exc
+        return parent
+
+
+@admin.register(Unit)
+class UnitAdmin(ScopedUnitAdminMixin, SimpleHistoryAdmin):
+    form = UnitAdminForm
+    list_display = ["name", "kind", "branch", "code", "valid_from", "valid_to", "parent"]
+    list_filter = ["kind", "branch"]
+    search_fields = ["search_text", "code", "key"]
+    list_select_related = ["parent"]
+    raw_id_fields = ["parent", "legacy_district"]
+    filter_horizontal = ["predecessors"]
+    fields = [
+        "name",
+        "short_name",
+        "kind",
+        "branch",
+        "code",
+        "key",
+        "parent",
+        "valid_from",
+        "valid_to",
+        "legacy_district",
+        "latitude",
+        "longitude",
+    ]
+    readonly_fields = ["key"]
+
+    def get_search_results(self, request, queryset, search_term):
+        return queryset.search(search_term), False
+
+    def save_model(self, request, obj, form, change):
+        data = {f: form.cleaned_data[f] for f in form.changed_data if f in services.EDITABLE_FIELDS}
+        parent = form.cleaned_data.get("parent")
+        if parent is not None and not request.user.has_perm("organisations.manage", parent):
+            raise Http404
+        if not change:
+            fields = {f: form.cleaned_data.get(f) for f in services.EDITABLE_FIELDS}
+            fields.pop("name"), fields.pop("kind")
+            created = services.create_unit(
+                actor=request.user,
+                parent=parent,
+                name=form.cleaned_data["name"],
+                kind=form.cleaned_data["kind"],
+                **{k: v for k, v in fields.items() if v not in (None, "")},
+            )
+            obj.pk = created.pk
+            return
+        original = Unit.objects.get(pk=obj.pk)
+        if data:
+            services.update_unit(actor=request.user, unit=original, **data)
+        if "parent" in form.changed_data:
+            services.move_unit(actor=request.user, unit=original, new_parent=parent)
+
+    def save_related(self, request, form, formsets, change):
+        form.instance = Unit.objects.get(pk=form.instance.pk)
+        super().save_related(request, form, formsets, change)
+
+
+@admin.register(Cluster)
+class ClusterAdmin(ScopedUnitAdminMixin, SimpleHistoryAdmin):
+    unit_field = "owner"
+    list_display = ["name", "year", "owner"]
+    list_filter = ["year"]
+    raw_id_fields = ["owner"]
+    filter_horizontal = ["units"]

@@ -1,0 +1,46 @@
+"""Load units: Hà Nội (default), all 34 provinces (--all), or a CSV file (--file)."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from danvan.organisations.loader import LoadError, load_units, rows_from_csv
+from danvan.organisations.national import HANOI_CODE, national_rows
+
+
+class Command(BaseCommand):
+    help = "Load organisation units from the national list or a CSV file (idempotent by key)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--all", action="store_true", help="all 34 provinces, 3,321 communes")
+        parser.add_argument("--province", default=HANOI_CODE, help="province code (01: Hà Nội)")
+        parser.add_argument("--hamlets", type=int, default=3, help="hamlets per commune")
+        parser.add_argument("--no-legacy", action="store_true", help="skip pre-2025 units")
+        parser.add_argument("--file", help="CSV with key,parent_key,name,kind,... columns")
+
+    def handle(self, *args, **options):
+        if options["file"]:
+            try:
+                text = Path(options["file"]).read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise CommandError(f"Cannot read {options['file']}: {exc}") from exc
+            source = options["file"]
+        try:
+            if options["file"]:
+                rows = rows_from_csv(text)
+            else:
+                codes = None if options["all"] else [options["province"]]
+                legacy = () if options["no_legacy"] else (HANOI_CODE,)
+                rows = national_rows(
+                    province_codes=codes, hamlets=options["hamlets"], legacy_for=legacy
+                )
+                source = "vietnamadminunits"
+            result = load_units(rows, source=source)
+        except LoadError as exc:
+            for line, key, reason in exc.problems:
+                self.stderr.write(f"  dòng {line} [{key}]: {reason}")
+            raise CommandError("Nothing was written: fix the rows above and load again.") from exc
+        self.stdout.write(
+            f"{len(rows)} rows: {result.created} created, {result.updated} updated, "
+            f"{result.unchanged} unchanged."
+        )

@@ -1,0 +1,64 @@
+"""Reads of the tree for screens, always within the reader's scope."""
+
+from django.db.models import Count, Q
+from django.db.models.functions import Substr
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from danvan.organisations.models import SEGMENT_WIDTH, Unit
+
+
+def get_unit_for_user(user, pk, *, manage: bool = False) -> Unit:
+    """Return the unit if the user's scope reaches it, else 404 (missing or not theirs)."""
+    roles = ("administrator",) if manage else None
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError) as exc:
+        raise Http404 from exc
+    return get_object_or_404(Unit.objects.visible_to(user, roles).select_related("parent"), pk=pk)
+
+
+def scope_roots(user) -> list[Unit]:
+    """The top units of the user's scope (the city for a city officer)."""
+    paths = user.scope_paths()
+    qs = Unit.objects.all() if paths is None else Unit.objects.filter(path__in=paths)
+    if paths is None:
+        qs = qs.filter(parent__isnull=True)
+    return list(qs.order_by("path"))
+
+
+def children_for_tree(parent: Unit, *, include_closed: bool = False) -> list[Unit]:
+    """Children of a unit with `descendant_count` and `child_count` set: two queries in all."""
+    children = Unit.objects.filter(parent=parent)
+    if not include_closed:
+        children = children.current()
+    children = list(children.order_by("branch", "kind", "name"))
+    if not children:
+        return children
+    width = len(parent.path) + SEGMENT_WIDTH + 1
+    below = Unit.objects.filter(path__startswith=parent.path, depth__gt=parent.depth + 1)
+    if not include_closed:
+        below = below.current()
+    counts = {
+        prefix: (n, direct)
+        for prefix, n, direct in below.annotate(prefix=Substr("path", 1, width))
+        .values("prefix")
+        .annotate(n=Count("id"), direct=Count("id", filter=Q(depth=parent.depth + 2)))
+        .values_list("prefix", "n", "direct")
+    }
+    for child in children:
+        child.descendant_count, child.child_count = counts.get(child.path, (0, 0))
+    return children
+
+
+def breadcrumb(unit: Unit, user) -> list[Unit]:
+    """Ancestors of a unit that the user may open, root first (one query)."""
+    ancestors = Unit.objects.ancestors_of(unit).visible_to(user)
+    return list(ancestors.only("id", "name", "path", "depth"))
+
+
+def search_units(user, query: str, *, include_closed: bool = False, limit: int = 50):
+    qs = Unit.objects.visible_to(user).search(query).select_related("parent")
+    if not include_closed:
+        qs = qs.current()
+    return list(qs.order_by("depth", "name")[:limit])

@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from danvan.organisations import views as organisation_views
+
+admin.site.site_header = "DanVan"
+admin.site.site_title = "DanVan"
+
+urlpatterns = [
+    path("", organisation_views.home, name="home"),
+    path("units/", include("danvan.organisations.urls")),
+    path("accounts/", include("danvan.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
