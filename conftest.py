@@ -1,0 +1,107 @@
+"""The fixed cast of the test suite: a small Hà Nội tree and users at each level."""
+
+from types import SimpleNamespace
+
+import pytest
+from django.test import Client
+
+from danvan.accounts.models import Role
+from danvan.accounts.services import assign_role, create_user
+from danvan.organisations.models import UnitKind
+from danvan.organisations.services import create_unit
+
+PASSWORD = "a-long-test-password-42"  # noqa: S105
+
+
+def _commune(city, name, code):
+    commune = create_unit(
+        actor=None, parent=city, name=name, kind=UnitKind.COMMUNE, code=code, key=f"t-{code}"
+    )
+    branches = SimpleNamespace(
+        commune=commune,
+        party=create_unit(
+            actor=None, parent=commune, name=f"Đảng ủy {name}", kind=UnitKind.PARTY_COMMITTEE
+        ),
+        state=create_unit(
+            actor=None, parent=commune, name=f"UBND {name}", kind=UnitKind.PEOPLES_COMMITTEE
+        ),
+        front=create_unit(
+            actor=None, parent=commune, name=f"MTTQ {name}", kind=UnitKind.FRONT_COMMITTEE
+        ),
+        hamlet=create_unit(
+            actor=None, parent=commune, name=f"Tổ dân phố số 1, {name}", kind=UnitKind.HAMLET
+        ),
+    )
+    return branches
+
+
+@pytest.fixture
+def tree(db):
+    """Hà Nội with its Party branch and two wards, each with three branches and a hamlet."""
+    city = create_unit(
+        actor=None, parent=None, name="Thành phố Hà Nội", kind=UnitKind.PROVINCE, code="01",
+        key="t-01",
+    )
+    city_party = create_unit(
+        actor=None, parent=city, name="Thành ủy Hà Nội", kind=UnitKind.PARTY_COMMITTEE
+    )
+    return SimpleNamespace(
+        city=city,
+        city_party=city_party,
+        a=_commune(city, "Phường Ba Đình", "00004"),
+        b=_commune(city, "Phường Hà Đông", "09556"),
+    )
+
+
+def make_user(username, role=None, unit=None, **fields):
+    user = create_user(actor=None, username=username, password=PASSWORD, **fields)
+    if role:
+        assign_role(actor=None, user=user, role=role, unit=unit)
+    return user
+
+
+@pytest.fixture
+def city_admin(tree):
+    return make_user("quantri", Role.ADMINISTRATOR, tree.city, full_name="Quản Trị")
+
+
+@pytest.fixture
+def city_officer(tree):
+    return make_user("thanhpho", Role.BOARD_OFFICER, tree.city, full_name="Cán bộ Thành phố")
+
+
+@pytest.fixture
+def clerk_a(tree):
+    return make_user("clerk_a", Role.CLERK, tree.a.commune, full_name="Văn thư Ba Đình")
+
+
+@pytest.fixture
+def clerk_b(tree):
+    return make_user("clerk_b", Role.CLERK, tree.b.commune, full_name="Văn thư Hà Đông")
+
+
+@pytest.fixture
+def admin_b(tree):
+    """An administrator of ward B: manages B's units in the admin, nothing else."""
+    return make_user("admin_b", Role.ADMINISTRATOR, tree.b.commune, full_name="Quản trị Hà Đông")
+
+
+@pytest.fixture
+def front_clerk_a(tree):
+    return make_user("front_a", Role.CLERK, tree.a.front, full_name="Văn thư MTTQ Ba Đình")
+
+
+@pytest.fixture
+def no_role_user(db):
+    return make_user("norole", full_name="Chưa có vai trò")
+
+
+def login(user) -> Client:
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+@pytest.fixture
+def client_for():
+    return login
