@@ -39,7 +39,11 @@ def _commune(city, name, code):
 def tree(db):
     """Hà Nội with its Party branch and two wards, each with three branches and a hamlet."""
     city = create_unit(
-        actor=None, parent=None, name="Thành phố Hà Nội", kind=UnitKind.PROVINCE, code="01",
+        actor=None,
+        parent=None,
+        name="Thành phố Hà Nội",
+        kind=UnitKind.PROVINCE,
+        code="01",
         key="t-01",
     )
     city_party = create_unit(

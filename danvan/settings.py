@@ -113,7 +113,9 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 0))}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 0))
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
@@ -182,7 +184,7 @@ STORAGES = {
 }
 
 # Mail: the console by default; EMAIL_BACKEND=smtp with EMAIL_HOST etc. for real delivery.
-_mail_backend = env_str("EMAIL_BACKEND", "console")
+_mail_backend = env_str("EMAIL_BACKEND", "console" if DEBUG else "smtp")
 if _mail_backend == "smtp":
     MAILERS = {
         "default": {

@@ -35,9 +35,7 @@ class User(AbstractUser):
         cache = getattr(self, "_scope_cache", None)
         if cache is None:
             cache = list(
-                RoleAssignment.objects.active()
-                .filter(user=self)
-                .values_list("role", "unit__path")
+                RoleAssignment.objects.active().filter(user=self).values_list("role", "unit__path")
             )
             self._scope_cache = cache
         paths = sorted({path for role, path in cache if roles is None or role in roles})

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
@@ -30,11 +31,29 @@ class ScopedUnitAdminMixin:
             raise Http404
         return obj
 
+    def _require_in_scope(self, request, object_id) -> None:
+        try:
+            found = self.get_queryset(request).filter(pk=unquote(object_id)).exists()
+        except (ValueError, ValidationError):
+            found = False
+        if not found:
+            raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._require_in_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._require_in_scope(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     def has_module_permission(self, request):
         return request.user.has_perm("organisations.manage")
 
     def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("organisations.manage", obj if obj is None else self.unit_of(obj))
+        return request.user.has_perm(
+            "organisations.manage", obj if obj is None else self.unit_of(obj)
+        )
 
     has_change_permission = has_view_permission
     has_add_permission = has_module_permission
@@ -49,7 +68,20 @@ class ScopedUnitAdminMixin:
 class UnitAdminForm(forms.ModelForm):
     class Meta:
         model = Unit
-        fields = "__all__"
+        fields = [
+            "name",
+            "short_name",
+            "kind",
+            "branch",
+            "code",
+            "parent",
+            "valid_from",
+            "valid_to",
+            "legacy_district",
+            "predecessors",
+            "latitude",
+            "longitude",
+        ]
 
     def clean_parent(self):
         parent = self.cleaned_data.get("parent")

@@ -28,3 +28,31 @@ class MoveUnitForm(forms.Form):
 class UnitSearchForm(forms.Form):
     q = forms.CharField(label=_("Search units"), required=False, max_length=100)
     closed = forms.BooleanField(label=_("Include closed units"), required=False)
+
+
+MAX_UNITS_FILE_BYTES = 2 * 1024 * 1024
+
+
+class UnitsFileForm(forms.Form):
+    file = forms.FileField(
+        label=_("Units file (CSV, UTF-8)"),
+        help_text=_(
+            "Columns: key, parent_key, name, kind; optional: short_name, branch, code, "
+            "valid_from, valid_to (dd/mm/yyyy), latitude, longitude, legacy_district_key, "
+            "predecessor_keys (separated by ;)."
+        ),
+    )
+
+    def clean_file(self) -> str:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UNITS_FILE_BYTES:
+            raise forms.ValidationError(_("The file is larger than 2 MB."))
+        data = upload.read()
+        if b"\x00" in data:
+            raise forms.ValidationError(_("This is not a text (CSV) file."))
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise forms.ValidationError(
+                _("The file is not in UTF-8. Save it from Excel as “CSV UTF-8”.")
+            ) from exc

@@ -64,8 +64,15 @@ class LoadError(Exception):
         super().__init__("; ".join(f"{line}: {key}: {reason}" for line, key, reason in problems))
 
 
-def _validate(rows: list[UnitRow], existing: dict[str, tuple[int, str | None]]) -> None:
+def _validate(
+    rows: list[UnitRow],
+    existing: dict[str, tuple[int, str | None]],
+    outside: set[str] | None,
+) -> None:
     problems: list[tuple[int, str, str]] = []
+    for row in rows if outside is not None else []:
+        if row.key in outside or row.parent_key in outside or not row.parent_key:
+            problems.append((row.line, row.key, _("This unit is outside your scope.")))
     seen: dict[str, UnitRow] = {}
     for row in rows:
         if not row.key:
@@ -130,13 +137,25 @@ def _values(row: UnitRow) -> dict:
 
 
 @transaction.atomic
-def load_units(rows: list[UnitRow], *, actor=None, source: str = "") -> LoadResult:
-    """Create or update units from rows; raise LoadError (writing nothing) if any is broken."""
+def load_units(
+    rows: list[UnitRow], *, actor=None, source: str = "", within: list[str] | None = None
+) -> LoadResult:
+    """Create or update units from rows; raise LoadError (writing nothing) if any is broken.
+
+    With `within` (tree paths), rows may only touch or hang below units in those subtrees.
+    """
     existing_units = {u.key: u for u in Unit.objects.select_related("parent")}
     existing = {
         key: (u.pk, u.parent.key if u.parent_id else None) for key, u in existing_units.items()
     }
-    _validate(rows, existing)
+    outside: set[str] | None = None
+    if within is not None:
+        outside = {
+            key
+            for key, unit in existing_units.items()
+            if not any(unit.path.startswith(p) for p in within)
+        }
+    _validate(rows, existing, outside)
     result = LoadResult()
 
     # Parents before children, so a parent's path is known when its child is placed.
@@ -191,7 +210,11 @@ def load_units(rows: list[UnitRow], *, actor=None, source: str = "") -> LoadResu
         Unit.objects.bulk_update(placed, ["parent", "path", "depth"], batch_size=BATCH)
     for unit, parent in moved:
         moved_unit = move_unit(actor=actor, unit=unit, new_parent=parent)
-        unit.path, unit.depth, unit.parent_id = moved_unit.path, moved_unit.depth, parent and parent.pk
+        unit.path, unit.depth, unit.parent_id = (
+            moved_unit.path,
+            moved_unit.depth,
+            parent and parent.pk,
+        )
         if unit not in changed_units:
             changed_units.append(unit)
     if moved and placed:

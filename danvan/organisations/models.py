@@ -176,7 +176,9 @@ class Unit(models.Model):
 
     def ancestor_ids(self) -> list[int]:
         step = SEGMENT_WIDTH + 1
-        return [int(self.path[i : i + SEGMENT_WIDTH]) for i in range(0, len(self.path) - step, step)]
+        return [
+            int(self.path[i : i + SEGMENT_WIDTH]) for i in range(0, len(self.path) - step, step)
+        ]
 
     def is_descendant_of(self, other: "Unit", *, include_self: bool = True) -> bool:
         if self.pk == other.pk:

@@ -7,12 +7,12 @@ hamlets. Hà Nội also gets its 30 districts and 526 communes as they were befo
 
 import datetime
 import json
+import sqlite3
 from collections import Counter, defaultdict
 from functools import lru_cache
 from pathlib import Path
 
 import vietnamadminunits
-from vietnamadminunits.database import query
 
 from danvan.organisations.loader import UnitRow
 from danvan.organisations.models import REFORM_DATE, Branch, UnitKind
@@ -30,10 +30,20 @@ MASS_ORGANISATIONS = [
 ]
 
 
+DATA_DIR = Path(vietnamadminunits.__file__).parent / "data"
+
+
+def query(sql: str, params: tuple = ()) -> list[dict]:
+    """Read rows from the package's own SQLite dataset (opened read-only)."""
+    uri = f"{(DATA_DIR / 'dataset.db').as_uri()}?mode=ro"
+    with sqlite3.connect(uri, uri=True) as conn:
+        conn.row_factory = sqlite3.Row
+        return [dict(r) for r in conn.execute(sql, params)]
+
+
 @lru_cache(maxsize=1)
 def _converter() -> dict:
-    path = Path(vietnamadminunits.__file__).parent / "data" / "converter_2025.json"
-    return json.loads(path.read_text(encoding="utf-8"))
+    return json.loads((DATA_DIR / "converter_2025.json").read_text(encoding="utf-8"))
 
 
 def provinces() -> list[dict]:
@@ -49,9 +59,7 @@ def communes(province_code: str | None = None) -> list[dict]:
         "wardKey, wardLat, wardLon FROM admin_units"
     )
     if province_code:
-        if not province_code.isdigit():
-            raise ValueError("province code must be digits")
-        sql += f" WHERE provinceCode = '{province_code}'"  # noqa: S608 (digits only)
+        return query(sql + " WHERE provinceCode = ? ORDER BY wardCode", (province_code,))
     return query(sql + " ORDER BY provinceCode, wardCode")
 
 
@@ -183,7 +191,8 @@ def legacy_rows(province_code: str) -> tuple[list[UnitRow], dict[str, list[str]]
     legacy = query(
         "SELECT province, provinceCode, provinceKey, district, districtCode, districtKey, "
         "districtType, ward, wardCode, wardKey, wardLat, wardLon FROM admin_units_legacy "
-        f"WHERE provinceCode = '{int(province_code):02d}' ORDER BY districtCode, wardCode"  # noqa: S608
+        "WHERE provinceCode = ? ORDER BY districtCode, wardCode",
+        (province_code,),
     )
     if not legacy:
         return [], {}, {}

@@ -40,7 +40,9 @@ def check_parent(unit: Unit, parent: Unit | None) -> None:
 
 
 @transaction.atomic
-def create_unit(*, actor, parent: Unit | None, name: str, kind: str, key: str = "", **fields) -> Unit:
+def create_unit(
+    *, actor, parent: Unit | None, name: str, kind: str, key: str = "", **fields
+) -> Unit:
     """Create a unit under parent and record it in the audit trail."""
     unit = Unit(parent=parent, name=name, kind=kind, key=key, **fields)
     if "branch" not in fields:
@@ -73,7 +75,9 @@ def update_unit(*, actor, unit: Unit, **changes) -> Unit:
     unit.save()
     after = snapshot(unit, EDITABLE_FIELDS)
     if before != after:
-        log_action(actor=actor, action="unit.update", obj=unit, unit=unit, before=before, after=after)
+        log_action(
+            actor=actor, action="unit.update", obj=unit, unit=unit, before=before, after=after
+        )
     return unit
 
 

@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/add/", views.unit_add_child, name="add_child"),
     path("<int:pk>/move/", views.unit_move, name="move"),
     path("clusters/", views.cluster_list, name="clusters"),
+    path("import/", views.units_import, name="import"),
 ]

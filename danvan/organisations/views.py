@@ -9,7 +9,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from danvan.organisations import services
-from danvan.organisations.forms import MoveUnitForm, UnitCreateForm, UnitForm, UnitSearchForm
+from danvan.organisations.forms import (
+    MoveUnitForm,
+    UnitCreateForm,
+    UnitForm,
+    UnitSearchForm,
+    UnitsFileForm,
+)
+from danvan.organisations.loader import LoadError, load_units, rows_from_csv
 from danvan.organisations.models import Cluster, Unit
 from danvan.organisations.queries import (
     breadcrumb,
@@ -34,9 +41,13 @@ def tree(request):
     closed = form.is_valid() and form.cleaned_data["closed"]
     results = search_units(request.user, query, include_closed=closed) if query else None
     roots = scope_roots(request.user)
-    panels = [] if query else [(root, children_for_tree(root, include_closed=closed)) for root in roots]
+    panels = (
+        [] if query else [(root, children_for_tree(root, include_closed=closed)) for root in roots]
+    )
     template = (
-        "organisations/_search_results.html" if request.htmx and query else "organisations/tree.html"
+        "organisations/_search_results.html"
+        if request.htmx and query
+        else "organisations/tree.html"
     )
     return render(
         request,
@@ -112,7 +123,9 @@ def unit_add_child(request, pk):
         else:
             messages.success(request, _("The unit was created."))
             return redirect("organisations:unit", pk=child.pk)
-    return render(request, "organisations/unit_form.html", {"unit": parent, "form": form, "adding": True})
+    return render(
+        request, "organisations/unit_form.html", {"unit": parent, "form": form, "adding": True}
+    )
 
 
 @login_required
@@ -122,9 +135,13 @@ def unit_move(request, pk):
     form = MoveUnitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            new_parent = get_unit_for_user(request.user, form.cleaned_data["new_parent"], manage=True)
+            new_parent = get_unit_for_user(
+                request.user, form.cleaned_data["new_parent"], manage=True
+            )
         except Http404:
-            form.add_error("new_parent", _("The parent unit does not exist or is outside your scope."))
+            form.add_error(
+                "new_parent", _("The parent unit does not exist or is outside your scope.")
+            )
         else:
             try:
                 services.move_unit(actor=request.user, unit=unit, new_parent=new_parent)
@@ -147,3 +164,37 @@ def cluster_list(request):
         .prefetch_related("units")
     )
     return render(request, "organisations/cluster_list.html", {"clusters": clusters})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def units_import(request):
+    """Load a CSV of units into the administrator's subtrees: all rows or none."""
+    if not request.user.has_perm("organisations.manage"):
+        raise PermissionDenied
+    form = UnitsFileForm(request.POST or None, request.FILES or None)
+    problems, result = [], None
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows = rows_from_csv(form.cleaned_data["file"])
+            result = load_units(
+                rows,
+                actor=request.user,
+                source=request.FILES["file"].name,
+                within=request.user.scope_paths(("administrator",)),
+            )
+        except LoadError as exc:
+            problems = exc.problems
+            messages.error(request, _("Nothing was written: correct the rows below and try again."))
+        else:
+            messages.success(
+                request,
+                _("%(created)d units created, %(updated)d updated, %(unchanged)d unchanged.")
+                % {
+                    "created": result.created,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
+                },
+            )
+            return redirect("organisations:import")
+    return render(request, "organisations/units_import.html", {"form": form, "problems": problems})

@@ -15,7 +15,7 @@ class Command(BaseCommand):
             self.stdout.write("DEMO_MODE is off: there are no demo accounts.")
             return
         existing = set(User.objects.values_list("username", flat=True))
-        self.stdout.write("\nDemo logins (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
         for username, _name, _role, _unit, label in DEMO_ACCOUNTS:
             if username in existing:
                 self.stdout.write(f"  {username:<14} {label}")
