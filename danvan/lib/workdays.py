@@ -24,6 +24,13 @@ def _holidays_for_year(year: int) -> tuple[frozenset, frozenset]:
     return frozenset(vn.keys()), frozenset(getattr(vn, "weekend_workdays", ()) or ())
 
 
+def _start_date(start: datetime.date | datetime.datetime) -> datetime.date:
+    """Return the local calendar date of start (an aware moment is stored in UTC)."""
+    if isinstance(start, datetime.datetime):
+        return timezone.localdate(start) if timezone.is_aware(start) else start.date()
+    return start
+
+
 def parse_office_hours(ranges: Iterable[str]) -> list[tuple[datetime.time, datetime.time]]:
     """Turn "08:00-12:00" strings into sorted (start, end) pairs."""
     result = []
@@ -34,7 +41,12 @@ def parse_office_hours(ranges: Iterable[str]) -> list[tuple[datetime.time, datet
         if finish <= begin:
             raise ValueError(f"Office hours end before they start: {item}")
         result.append((begin, finish))
-    return sorted(result)
+    result.sort()
+    for (_, earlier_end), (later_start, _) in zip(result, result[1:], strict=False):
+        # Overlapping ranges would count the shared time twice.
+        if later_start < earlier_end:
+            raise ValueError("Office hours overlap")
+    return result
 
 
 class WorkCalendar:
@@ -66,11 +78,13 @@ class WorkCalendar:
             return day in weekend_workdays
         return True
 
-    def add_working_days(self, start: datetime.date | datetime.datetime, days: int) -> datetime.date:
+    def add_working_days(
+        self, start: datetime.date | datetime.datetime, days: int
+    ) -> datetime.date:
         """Return the date on which a period of `days` working days after `start` ends."""
         if days < 0:
             raise ValueError("days must not be negative")
-        day = start.date() if isinstance(start, datetime.datetime) else start
+        day = _start_date(start)
         counted = 0
         for _ in range(MAX_SPAN_DAYS):
             if counted >= days:

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from danvan.organisations.loader import LoadError, load_units, rows_from_csv
 from danvan.organisations.national import HANOI_CODE, national_rows
@@ -23,7 +24,9 @@ class Command(BaseCommand):
             try:
                 text = Path(options["file"]).read_text(encoding="utf-8-sig")
             except (OSError, UnicodeDecodeError) as exc:
-                raise CommandError(f"Cannot read {options['file']}: {exc}") from exc
+                raise CommandError(
+                    _("Cannot read %(file)s: %(error)s") % {"file": options["file"], "error": exc}
+                ) from exc
             source = options["file"]
         try:
             if options["file"]:
@@ -38,9 +41,19 @@ class Command(BaseCommand):
             result = load_units(rows, source=source)
         except LoadError as exc:
             for line, key, reason in exc.problems:
-                self.stderr.write(f"  dòng {line} [{key}]: {reason}")
-            raise CommandError("Nothing was written: fix the rows above and load again.") from exc
+                self.stderr.write(
+                    _("  line %(line)s [%(key)s]: %(reason)s")
+                    % {"line": line, "key": key, "reason": reason}
+                )
+            raise CommandError(
+                _("Nothing was written: fix the rows above and load again.")
+            ) from exc
         self.stdout.write(
-            f"{len(rows)} rows: {result.created} created, {result.updated} updated, "
-            f"{result.unchanged} unchanged."
+            _("%(rows)d rows: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
+            % {
+                "rows": len(rows),
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+            }
         )
