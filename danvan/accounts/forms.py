@@ -3,6 +3,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 from django_otp import match_token, user_has_device
 
+from danvan.accounts.models import Role, User
+
 
 class LoginForm(AuthenticationForm):
     """Username and password, plus the authenticator code for users who turned TOTP on."""
@@ -29,3 +31,32 @@ class LoginForm(AuthenticationForm):
 
 class TOTPConfirmForm(forms.Form):
     token = forms.CharField(label=_("Code from the app"), max_length=8)
+
+
+class AssignRoleForm(forms.Form):
+    username = forms.CharField(label=_("Login name"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    valid_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    valid_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        user = User.objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(_("There is no active account with this login name."))
+        self.user = user
+        return username
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("valid_from")
+            and data.get("valid_to")
+            and data["valid_to"] < data["valid_from"]
+        ):
+            raise forms.ValidationError(_("The end date is before the start date."))
+        return data

@@ -50,4 +50,10 @@ urlpatterns = [
     ),
     path("two-step/", views.two_factor, name="two_factor"),
     path("audit/", views.audit_list, name="audit"),
+    path("units/<int:pk>/roles/", views.unit_roles, name="unit_roles"),
+    path(
+        "units/<int:pk>/roles/<int:assignment_pk>/revoke/",
+        views.revoke_role,
+        name="revoke_role",
+    ),
 ]

@@ -7,17 +7,20 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from danvan.accounts.forms import LoginForm, TOTPConfirmForm
+from danvan.accounts import services
+from danvan.accounts.forms import AssignRoleForm, LoginForm, TOTPConfirmForm
+from danvan.accounts.models import RoleAssignment
 from danvan.lib.audit import log_action
 from danvan.lib.models import AuditEntry
 from danvan.lib.qr import svg_qr
 from danvan.organisations.models import SEGMENT_WIDTH
+from danvan.organisations.queries import breadcrumb, get_unit_for_user
 
 
 class LoginView(auth_views.LoginView):
@@ -99,3 +102,43 @@ def audit_list(request):
         entries = entries.filter(created_at__date__lte=until)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/audit_list.html", {"page": page, "filters": filters})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_roles(request, pk):
+    """Who holds which role on a unit; its administrators assign and revoke roles here."""
+    unit = get_unit_for_user(request.user, pk, manage=True)
+    form = AssignRoleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.assign_role(
+            actor=request.user,
+            user=form.user,
+            role=form.cleaned_data["role"],
+            unit=unit,
+            valid_from=form.cleaned_data["valid_from"],
+            valid_to=form.cleaned_data["valid_to"],
+        )
+        messages.success(request, _("The role was assigned."))
+        return redirect("accounts:unit_roles", pk=unit.pk)
+    assignments = RoleAssignment.objects.filter(unit=unit).select_related("user").order_by("role")
+    return render(
+        request,
+        "accounts/unit_roles.html",
+        {
+            "unit": unit,
+            "crumbs": breadcrumb(unit, request.user),
+            "assignments": assignments,
+            "form": form,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def revoke_role(request, pk, assignment_pk):
+    unit = get_unit_for_user(request.user, pk, manage=True)
+    assignment = get_object_or_404(RoleAssignment, pk=assignment_pk, unit=unit)
+    services.revoke_role(actor=request.user, assignment=assignment)
+    messages.success(request, _("The role was revoked."))
+    return redirect("accounts:unit_roles", pk=unit.pk)

@@ -13,6 +13,7 @@ def unit_urls(unit):
         reverse("organisations:edit", args=[unit.pk]),
         reverse("organisations:add_child", args=[unit.pk]),
         reverse("organisations:move", args=[unit.pk]),
+        reverse("accounts:unit_roles", args=[unit.pk]),
         f"/admin/organisations/unit/{unit.pk}/change/",
         f"/admin/organisations/unit/{unit.pk}/history/",
     ]
