@@ -10,6 +10,9 @@ from danvan.accounts.models import User
 class Command(BaseCommand):
     help = "Print the demo logins."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--url", default=settings.SITE_URL, help="where the demo is served")
+
     def handle(self, *args, **options):
         if not settings.DEMO_MODE:
             self.stdout.write("DEMO_MODE is off: there are no demo accounts.")
@@ -19,4 +22,4 @@ class Command(BaseCommand):
         for username, _name, _role, _unit, label in DEMO_ACCOUNTS:
             if username in existing:
                 self.stdout.write(f"  {username:<14} {label}")
-        self.stdout.write(f"\nOpen {settings.SITE_URL}/\n")
+        self.stdout.write(f"\nOpen {options['url'].rstrip('/')}/\n")
