@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.signals import user_login_failed
 from django.utils.translation import gettext_lazy as _
 from django_otp import match_token, user_has_device
 
@@ -23,6 +24,12 @@ class LoginForm(AuthenticationForm):
             token = (self.cleaned_data.get("otp_token") or "").strip()
             device = match_token(user, token) if token else None
             if device is None:
+                # A wrong code counts as a failed login, so guessing codes leads to lockout.
+                user_login_failed.send(
+                    sender=__name__,
+                    credentials={"username": user.get_username()},
+                    request=self.request,
+                )
                 raise forms.ValidationError(
                     _("Enter the current code from your authenticator app."), code="otp"
                 )

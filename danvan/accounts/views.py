@@ -43,13 +43,17 @@ def two_factor(request):
     """Turn on TOTP: show a fresh secret as a QR code, confirm with a code from the app."""
     user = request.user
     confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    if confirmed and request.method == "POST" and request.POST.get("action") == "disable":
-        TOTPDevice.objects.filter(user=user).delete()
-        log_action(actor=user, action="auth.totp_disable", obj=user)
-        messages.success(request, _("Two-step verification is off."))
-        return redirect("accounts:two_factor")
     if confirmed:
-        return render(request, "accounts/two_factor.html", {"confirmed": True})
+        # Turning it off needs a current code, so a borrowed session cannot remove it.
+        form = TOTPConfirmForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            if confirmed.verify_token(form.cleaned_data["token"].strip()):
+                TOTPDevice.objects.filter(user=user).delete()
+                log_action(actor=user, action="auth.totp_disable", obj=user)
+                messages.success(request, _("Two-step verification is off."))
+                return redirect("accounts:two_factor")
+            form.add_error("token", _("The code is not correct. Check the time on your phone."))
+        return render(request, "accounts/two_factor.html", {"confirmed": True, "form": form})
     device, _created = TOTPDevice.objects.get_or_create(
         user=user, confirmed=False, defaults={"name": "TOTP"}
     )

@@ -2,6 +2,7 @@
 
 import datetime
 import uuid
+from types import SimpleNamespace
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -11,7 +12,7 @@ from django.db.models.functions import Concat, Length, Substr
 from django.utils.translation import gettext as _
 
 from danvan.lib.audit import log_action, snapshot
-from danvan.organisations.models import BRANCH_OF_KIND, Cluster, Unit, segment
+from danvan.organisations.models import BRANCH_OF_KIND, SEGMENT_WIDTH, Cluster, Unit, segment
 
 EDITABLE_FIELDS = [
     "name",
@@ -99,14 +100,15 @@ def move_unit(*, actor, unit: Unit, new_parent: Unit | None) -> Unit:
     unit.parent = new_parent
     unit.save(update_fields=["parent"])
     unit.refresh_from_db()
-    log_action(
-        actor=actor,
-        action="unit.move",
-        obj=unit,
-        unit=unit,
-        before={"parent": old_parent_id, "path": old_path},
-        after={"parent": unit.parent_id, "path": unit.path},
-    )
+    change = {
+        "before": {"parent": old_parent_id, "path": old_path},
+        "after": {"parent": unit.parent_id, "path": unit.path},
+    }
+    # Recorded where the unit now is, and where it was, so both sides can read the move.
+    log_action(actor=actor, action="unit.move", obj=unit, unit=unit, **change)
+    old_scope = SimpleNamespace(path=old_path[: -(SEGMENT_WIDTH + 1)] or old_path)
+    if not unit.path.startswith(old_scope.path):
+        log_action(actor=actor, action="unit.move_out", obj=unit, unit=old_scope, **change)
     return unit
 
 

@@ -200,12 +200,35 @@ def test_two_step_stays_off_with_a_wrong_code(clerk_a, client_for):
     assert not device.confirmed
 
 
-def test_two_step_can_be_turned_off(clerk_a, totp_device, client_for):
+def test_two_step_can_be_turned_off_with_a_current_code(clerk_a, totp_device, client_for):
     client = client_for(clerk_a)
-    response = client.post(TWO_STEP_URL, {"action": "disable"})
+    response = client.post(TWO_STEP_URL, {"token": current_token(totp_device)})
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=clerk_a).exists()
     assert AuditEntry.objects.filter(action="auth.totp_disable", actor=clerk_a).exists()
+
+
+def test_two_step_is_not_turned_off_without_a_code(clerk_a, totp_device, client_for):
+    client = client_for(clerk_a)
+    for data in [
+        {"action": "disable"},
+        {"token": "000000" if current_token(totp_device) != "000000" else "111111"},
+    ]:
+        response = client.post(TWO_STEP_URL, data)
+        assert response.status_code == 200
+    assert TOTPDevice.objects.filter(user=clerk_a, confirmed=True).exists()
+
+
+def test_wrong_authenticator_codes_lead_to_lockout(clerk_a, totp_device):
+    client = Client()
+    for _attempt in range(5):
+        client.post(LOGIN_URL, {"username": "clerk_a", "password": PASSWORD, "otp_token": "12"})
+    response = client.post(
+        LOGIN_URL,
+        {"username": "clerk_a", "password": PASSWORD, "otp_token": current_token(totp_device)},
+    )
+    assert response.status_code == 429
+    assert not is_logged_in(client)
 
 
 def test_two_step_page_needs_login(client, db):

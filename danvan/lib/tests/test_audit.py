@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from conftest import make_user
 from danvan.lib.audit import log_action
 from danvan.lib.models import AuditEntry
 from danvan.organisations.services import move_unit, update_unit
@@ -134,7 +135,7 @@ def test_filter_by_action(tree, city_officer, client_for):
     assert [e.action for e in updates] == ["unit.update"]
 
     unit_actions = {e.action for e in listed(client.get(AUDIT_URL, {"action": "unit."}))}
-    assert unit_actions == {"unit.create", "unit.update", "unit.move"}
+    assert unit_actions == {"unit.create", "unit.update", "unit.move", "unit.move_out"}
 
 
 def test_filter_by_date(tree, city_officer, client_for):
@@ -191,3 +192,12 @@ def test_audit_page_queries_do_not_grow_with_entries(tree, city_officer, client_
     with_fifty, shown = _count_page_queries(client)
     assert shown == 50
     assert with_fifty == with_five
+
+
+def test_a_move_out_of_a_ward_stays_visible_to_that_wards_admin(tree, city_admin, client_for):
+    admin_a = make_user("admin_a", "administrator", tree.a.commune)
+    move_unit(actor=city_admin, unit=tree.a.hamlet, new_parent=tree.b.commune)
+    actions = {
+        e.action for e in listed(client_for(admin_a).get(AUDIT_URL, {"action": "unit.move"}))
+    }
+    assert actions == {"unit.move_out"}
