@@ -45,11 +45,28 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 messages: install
-	$(PY) manage.py makemessages -l vi --ignore=.venv --no-obsolete
+	$(PY) manage.py makemessages -l vi --ignore=.venv --ignore=staticfiles --no-obsolete --add-location=file
 	$(PY) manage.py compilemessages --ignore=.venv
 
+# Tree and search timings on fresh SQLite and PostgreSQL databases (docs/benchmarks.md).
+BENCH_SQLITE ?= bench-results/bench.sqlite3
+BENCH_PGDB ?= danvan_bench
+BENCH_PG := -h 127.0.0.1 -U postgres
 bench: install
-	$(PY) manage.py bench_tree $(BENCH_ARGS)
+	mkdir -p bench-results && rm -f $(BENCH_SQLITE) $(BENCH_SQLITE)-wal $(BENCH_SQLITE)-shm
+	DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(PY) manage.py migrate --noinput -v 0
+	DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(PY) manage.py bench_tree $(BENCH_ARGS)
+	@if pg_isready -q -h 127.0.0.1 -p 5432; then \
+	PGOPTIONS="-c client_min_messages=warning" dropdb $(BENCH_PG) --if-exists $(BENCH_PGDB) && \
+	createdb $(BENCH_PG) -T template0 --lc-ctype=C.UTF-8 --lc-collate=C.UTF-8 -E UTF8 $(BENCH_PGDB) && \
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_PGDB) $(PY) manage.py migrate --noinput -v 0 && \
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_PGDB) $(PY) manage.py bench_tree $(BENCH_ARGS); \
+	else echo "PostgreSQL does not answer at 127.0.0.1:5432: its half of the benchmark is skipped."; fi
+
+# What CI runs: system packages, lint, the suite on SQLite and on PostgreSQL (.ci/run).
+.PHONY: ci
+ci:
+	CI=true bash .ci/run
 
 clean:
 	rm -rf $(VENV) db.sqlite3* staticfiles

@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from danvan.lib.models import AuditEntry
 from danvan.organisations.demo import load_hanoi_clusters
@@ -105,7 +106,7 @@ def test_csv_change_of_a_name_updates_one_unit(db):
 )
 def test_one_broken_row_writes_nothing_and_is_reported(db, bad_line, reason):
     text = GOOD_CSV + bad_line + "\n"
-    with pytest.raises(LoadError) as exc:
+    with translation.override("en"), pytest.raises(LoadError) as exc:
         load_units(rows_from_csv(text))
     assert Unit.objects.count() == 0
     lines = [line for line, _key, _reason in exc.value.problems]
@@ -115,7 +116,7 @@ def test_one_broken_row_writes_nothing_and_is_reported(db, bad_line, reason):
 
 def test_a_cycle_in_the_file_is_refused(db):
     text = GOOD_CSV + "x-loop1,x-loop2,Vòng 1,hamlet,,,\nx-loop2,x-loop1,Vòng 2,hamlet,,,\n"
-    with pytest.raises(LoadError) as exc:
+    with translation.override("en"), pytest.raises(LoadError) as exc:
         load_units(rows_from_csv(text))
     assert any("cycle" in reason for _l, _k, reason in exc.value.problems)
     assert Unit.objects.count() == 0
@@ -129,3 +130,10 @@ def test_load_command_reports_bad_rows(db, tmp_path):
         call_command("load_units", file=str(path), stderr=err, stdout=StringIO())
     assert "6" in err.getvalue() and "x-nowhere" in err.getvalue()
     assert Unit.objects.count() == 0
+
+
+def test_reasons_are_given_in_vietnamese(db):
+    with pytest.raises(LoadError) as exc:
+        load_units(rows_from_csv(GOOD_CSV + "x-bad,x-nowhere,Thôn Lạc,hamlet,,,\n"))
+    reasons = " ".join(reason for _l, _k, reason in exc.value.problems)
+    assert "Không tìm thấy đơn vị cấp trên “x-nowhere”" in reasons
