@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "danvan.lib",
     "danvan.organisations",
     "danvan.accounts",
+    "danvan.registry",
 ]
 
 MIDDLEWARE = [
@@ -223,6 +224,7 @@ SECURE_CSP = {
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "danvan.lib.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:

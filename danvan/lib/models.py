@@ -2,8 +2,33 @@
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+# Human names of action codes; apps add theirs with register_action_labels().
+ACTION_LABELS: dict[str, object] = {
+    "auth.login": _("Logged in"),
+    "auth.logout": _("Logged out"),
+    "auth.login_failed": _("Failed login"),
+    "auth.locked_out": _("Account locked"),
+    "auth.totp_enable": _("Two-step verification on"),
+    "auth.totp_disable": _("Two-step verification off"),
+    "user.create": _("Account created"),
+    "role.assign": _("Role assigned"),
+    "role.revoke": _("Role revoked"),
+    "unit.create": _("Unit created"),
+    "unit.update": _("Unit changed"),
+    "unit.move": _("Unit moved"),
+    "unit.move_out": _("Unit moved away"),
+    "unit.replace": _("Units merged"),
+    "unit.load": _("Units loaded"),
+    "cluster.members": _("Cluster members changed"),
+}
+
+
+def register_action_labels(labels: dict[str, object]) -> None:
+    ACTION_LABELS.update(labels)
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -62,11 +87,26 @@ class AuditEntry(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
 
     def changes(self) -> list[tuple[str, object, object]]:
-        """Return (field, before, after) for each field whose value differs."""
+        """Return (field label, before, after) for each field whose value differs."""
         before = self.before or {}
         after = self.after or {}
         keys = sorted(set(before) | set(after))
-        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+        model = self.content_type.model_class() if self.content_type_id else None
+        result = []
+        for key in keys:
+            if before.get(key) == after.get(key):
+                continue
+            label = key
+            if model is not None:
+                try:
+                    label = str(model._meta.get_field(key).verbose_name)
+                except FieldDoesNotExist:
+                    pass
+            result.append((label, before.get(key), after.get(key)))
+        return result
+
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
 
 
 class WorkdayOverride(models.Model):

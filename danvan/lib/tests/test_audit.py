@@ -31,7 +31,7 @@ def test_update_unit_records_old_and_new_name(tree, city_officer):
     entry = AuditEntry.objects.get(action="unit.update")
     assert entry.before["name"] == "Phường Ba Đình"
     assert entry.after["name"] == "Phường Ba Đình Mới"
-    assert entry.changes() == [("name", "Phường Ba Đình", "Phường Ba Đình Mới")]
+    assert entry.changes() == [("tên", "Phường Ba Đình", "Phường Ba Đình Mới")]
     assert entry.actor == city_officer
     assert entry.actor_label == "thanhpho"
     assert entry.scope_path == commune.path
