@@ -12,6 +12,7 @@ urlpatterns = [
     path("", organisation_views.home, name="home"),
     path("units/", include("danvan.organisations.urls")),
     path("accounts/", include("danvan.accounts.urls")),
+    path("registry/", include("danvan.registry.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

@@ -240,6 +240,9 @@ class StatusChange(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.from_status or '∅'} → {self.to_status}"
+
 
 def attachment_path(instance, filename: str) -> str:
     return f"registry/{instance.model_id}/{timezone.now():%Y%m%d%H%M%S}-{filename[-80:]}"
@@ -339,6 +342,9 @@ class Score(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.criterion_id}: {self.value}"
+
 
 class Classification(models.Model):
     """A council's result for a model: the weighted score and the verdict, with its rubric."""
@@ -358,6 +364,9 @@ class Classification(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["council", "model"], name="classification_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.percent}% {self.result}"
 
 
 class Recognition(models.Model):

@@ -108,7 +108,9 @@ def update_model(*, actor, model: PracticeModel, tags=None, **changes) -> Practi
         if name not in FORM_FIELDS:
             raise ValueError(f"Not editable: {name}")
         setattr(model, name, value)
-    _check_required({n: getattr(model, n if n not in ("field", "unit") else f"{n}_id") for n in REQUIRED})
+    _check_required(
+        {n: getattr(model, n if n not in ("field", "unit") else f"{n}_id") for n in REQUIRED}
+    )
     model.refresh_search_text()
     model.full_clean(exclude=["tags", "created_by"])
     model.save()
@@ -117,7 +119,12 @@ def update_model(*, actor, model: PracticeModel, tags=None, **changes) -> Practi
     after = snapshot(model, FORM_FIELDS)
     if before != after:
         log_action(
-            actor=actor, action="registry.update", obj=model, unit=model.unit, before=before, after=after
+            actor=actor,
+            action="registry.update",
+            obj=model,
+            unit=model.unit,
+            before=before,
+            after=after,
         )
     return model
 
@@ -234,9 +241,7 @@ def weighted_percent(council: Council, model: PracticeModel) -> tuple[Decimal, i
         .annotate(mean=Avg("value"))
         .values_list("criterion", "mean")
     )
-    members = (
-        Score.objects.filter(council=council, model=model).values("member").distinct().count()
-    )
+    members = Score.objects.filter(council=council, model=model).values("member").distinct().count()
     total_weight = sum((c.weight * c.max_score for c in criteria), Decimal(0))
     if not total_weight or not members:
         return Decimal(0), members

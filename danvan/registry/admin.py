@@ -1,0 +1,92 @@
+"""Admin for the registry's rules (fields, levels, rubrics) and councils."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from danvan.organisations.admin import ScopedUnitAdminMixin
+from danvan.registry.models import (
+    Council,
+    Criterion,
+    Field,
+    PracticeModel,
+    RecognitionLevel,
+    Rubric,
+    Tag,
+)
+
+
+class CityRulesAdmin(admin.ModelAdmin):
+    """City-wide rule tables: editable by administrators of a root unit only."""
+
+    def _city_admin(self, request) -> bool:
+        paths = request.user.scope_paths(("administrator",))
+        return paths is None or any(p.count("/") == 1 for p in paths)
+
+    def has_module_permission(self, request):
+        return self._city_admin(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._city_admin(request)
+
+    has_change_permission = has_add_permission = has_view_permission
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # rules are closed with a date, never deleted
+
+
+@admin.register(Field)
+class FieldAdmin(CityRulesAdmin):
+    list_display = ["name", "code", "order", "is_active"]
+
+
+@admin.register(Tag)
+class TagAdmin(CityRulesAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(RecognitionLevel)
+class RecognitionLevelAdmin(CityRulesAdmin):
+    list_display = ["name", "code", "rank", "effective_from", "effective_to"]
+
+
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    extra = 1
+
+
+@admin.register(Rubric)
+class RubricAdmin(ScopedUnitAdminMixin, SimpleHistoryAdmin):
+    unit_field = "issuer"
+    list_display = ["name", "issuer", "kind", "good_threshold", "effective_from", "effective_to"]
+    raw_id_fields = ["issuer"]
+    inlines = [CriterionInline]
+
+
+@admin.register(Council)
+class CouncilAdmin(ScopedUnitAdminMixin, admin.ModelAdmin):
+    unit_field = "unit"
+    list_display = ["name", "year", "unit", "rubric"]
+    list_filter = ["year"]
+    raw_id_fields = ["unit"]
+    filter_horizontal = ["members"]
+
+
+@admin.register(PracticeModel)
+class PracticeModelAdmin(ScopedUnitAdminMixin, SimpleHistoryAdmin):
+    """Read-only here: models change through the registry's pages and services."""
+
+    unit_field = "unit"
+    list_display = ["name", "unit", "field", "year", "status", "recognised_level"]
+    list_filter = ["status", "field", "kind", "year"]
+    list_select_related = ["unit", "field", "recognised_level"]
+    search_fields = ["search_text"]
+    raw_id_fields = ["unit"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_search_results(self, request, queryset, search_term):
+        return queryset.search(search_term), False
