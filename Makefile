@@ -29,6 +29,9 @@ run: install
 	$(PY) manage.py load_demo
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) manage.py demo_logins --url http://$(HOST):$(PORT)/
+	@echo "Serving on http://$(HOST):$(PORT)/ with a background worker (Ctrl-C stops both)."
+	@trap 'kill 0' EXIT INT TERM; \
+	$(PY) manage.py db_worker --no-reload -v 0 & \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install

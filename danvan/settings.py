@@ -209,7 +209,15 @@ else:
     }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "DanVan <no-reply@danvan.local>")
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Background work: the database queue served by `manage.py db_worker` (make run starts one).
+# TASKS_BACKEND=immediate runs jobs inside the request (tests, or a deployment without worker).
+TASKS = {
+    "default": {
+        "BACKEND": "django.tasks.backends.immediate.ImmediateBackend"
+        if env_str("TASKS_BACKEND", "database") == "immediate"
+        else "django_tasks_db.DatabaseBackend"
+    }
+}
 
 # Office hours for working-hour deadlines, "HH:MM-HH:MM" ranges.
 OFFICE_HOURS = env_list("OFFICE_HOURS", "08:00-12:00,13:30-17:30")

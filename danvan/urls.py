@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from danvan.lib import views as lib_views
 from danvan.organisations import views as organisation_views
 
 admin.site.site_header = "DanVan"
@@ -13,6 +14,8 @@ urlpatterns = [
     path("units/", include("danvan.organisations.urls")),
     path("accounts/", include("danvan.accounts.urls")),
     path("registry/", include("danvan.registry.urls")),
+    path("jobs/<str:token>/", lib_views.job_detail, name="job"),
+    path("jobs/<str:token>/download/", lib_views.job_download, name="job_download"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

@@ -1,0 +1,89 @@
+"""Background jobs: a Job row tracks progress; a Django task does the work in the worker.
+
+`start_job` creates the row and enqueues `run_job`, which looks up the handler registered
+for the job's kind. Handlers report progress with `job.progress(done, total)`.
+"""
+
+import logging
+import secrets
+from collections.abc import Callable
+
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from danvan.lib.models import Job
+
+logger = logging.getLogger(__name__)
+HANDLERS: dict[str, Callable[["JobContext"], dict]] = {}
+
+
+class JobFailed(Exception):
+    """Raised by a handler with a message for the user; the job ends as failed."""
+
+
+class JobContext:
+    def __init__(self, job: Job):
+        self.job = job
+
+    def progress(self, done: int, total: int | None = None) -> None:
+        """Record progress (one small UPDATE; call it every few hundred rows)."""
+        fields = {"done": done}
+        if total is not None:
+            fields["total"] = total
+        Job.objects.filter(pk=self.job.pk).update(**fields)
+        self.job.done = done
+        if total is not None:
+            self.job.total = total
+
+
+def register(kind: str):
+    """Declare the function that runs jobs of a kind."""
+
+    def decorator(func):
+        HANDLERS[kind] = func
+        return func
+
+    return decorator
+
+
+def start_job(*, actor, kind: str, params: dict | None = None, input_file=None) -> Job:
+    if kind not in HANDLERS:
+        raise ValueError(f"No handler for job kind {kind}")
+    job = Job(kind=kind, params=params or {}, owner=actor, token=secrets.token_hex(16))
+    if input_file is not None:
+        job.input_file.save(input_file.name, input_file, save=False)
+    job.save()
+    run_job.enqueue(job.pk)
+    return job
+
+
+@task()
+def run_job(job_id: int) -> None:
+    """Run one job; claim it with a conditional update so it runs once."""
+    claimed = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
+        status=Job.Status.RUNNING
+    )
+    if not claimed:
+        return
+    job = Job.objects.get(pk=job_id)
+    try:
+        result = HANDLERS[job.kind](JobContext(job)) or {}
+    except JobFailed as exc:
+        _finish(job, Job.Status.FAILED, message=str(exc))
+    except Exception:
+        logger.exception("Job %s failed", job.pk)
+        _finish(job, Job.Status.FAILED, message=_("The job failed. Nothing was changed."))
+    else:
+        _finish(job, Job.Status.DONE, result=result)
+
+
+def _finish(job: Job, status: str, *, message: str = "", result: dict | None = None) -> None:
+    job.refresh_from_db(fields=["output_file", "done", "total"])
+    job.status = status
+    job.message = message or (result or {}).get("message", "")
+    job.result = result if result is not None else job.result
+    job.finished_at = timezone.now()
+    with transaction.atomic():
+        job.save(update_fields=["status", "message", "result", "finished_at"])
