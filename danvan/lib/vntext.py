@@ -20,3 +20,28 @@ def fold(text: str | None) -> str:
 def terms(query: str | None) -> list[str]:
     """Return the folded words of a search query."""
     return [t for t in fold(query).split(" ") if t]
+
+
+def search_key(text: str | None) -> str:
+    """Return the text as stored for search: folded, with a leading space.
+
+    The leading space lets a query match at the start of any word (" ha dong").
+    """
+    return " " + fold(text)
+
+
+def filter_search(queryset, query: str | None, field: str = "search_text"):
+    """Rows whose words start with the query's words, as a phrase when the phrase occurs.
+
+    "ha dong" finds "Hà Đông" but not "nhân dân phường Đông Ngạc"; when no row holds
+    the phrase, rows holding every word (in any order) are returned instead.
+    """
+    words = terms(query)
+    if not words:
+        return queryset
+    phrase = queryset.filter(**{f"{field}__contains": " " + " ".join(words)})
+    if len(words) == 1 or phrase.exists():
+        return phrase
+    for word in words:
+        queryset = queryset.filter(**{f"{field}__contains": " " + word})
+    return queryset

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from danvan.lib.vntext import fold, terms
+from danvan.lib.vntext import filter_search, search_key
 
 SEGMENT_WIDTH = 8
 REFORM_DATE = datetime.date(2025, 7, 1)  # two-tier local government takes effect
@@ -91,11 +91,8 @@ class UnitQuerySet(models.QuerySet):
         return self.filter(path__in=paths).order_by("depth")
 
     def search(self, query: str):
-        """Units whose folded name or code contains every folded word of the query."""
-        qs = self
-        for term in terms(query):
-            qs = qs.filter(search_text__contains=term)
-        return qs
+        """Units whose name or code holds the query's words (marks and case ignored)."""
+        return filter_search(self, query)
 
     def for_list(self):
         return self.select_related("parent")
@@ -192,7 +189,9 @@ class Unit(models.Model):
         )
 
     def refresh_search_text(self) -> None:
-        self.search_text = fold(" ".join(filter(None, [self.name, self.short_name, self.code])))
+        self.search_text = search_key(
+            " ".join(filter(None, [self.name, self.short_name, self.code]))
+        )
 
 
 class Cluster(models.Model):

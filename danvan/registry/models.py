@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from danvan.lib.vntext import fold, terms
+from danvan.lib.vntext import filter_search, search_key
 from danvan.organisations.models import Unit
 
 
@@ -123,10 +123,7 @@ class PracticeModelQuerySet(models.QuerySet):
         return self.filter(unit__path__startswith=unit.path)
 
     def search(self, query: str):
-        qs = self
-        for term in terms(query):
-            qs = qs.filter(search_text__contains=term)
-        return qs
+        return filter_search(self, query)
 
     def recognised(self):
         return self.filter(recognised_level__isnull=False)
@@ -218,7 +215,9 @@ class PracticeModel(models.Model):
         return self.name
 
     def refresh_search_text(self) -> None:
-        self.search_text = fold(" ".join([self.name, self.situation[:500], self.content[:500]]))
+        self.search_text = search_key(
+            " ".join([self.name, self.situation[:500], self.content[:500]])
+        )
 
     @property
     def is_recognised(self) -> bool:

@@ -49,7 +49,7 @@ def similar_models(user, name: str, *, limit: int = 5):
         return []
     qs = PracticeModel.objects.visible_to(user)
     for word in words[:6]:
-        qs = qs.filter(search_text__contains=word)
+        qs = qs.filter(search_text__contains=" " + word)
     return list(qs.select_related("unit").only("id", "name", "year", "unit__name")[:limit])
 
 

@@ -127,3 +127,14 @@ def test_search_page_query_count_does_not_grow(tree, city_officer, client_for):
     for n in range(20):
         create_unit(actor=None, parent=tree.city, name=f"Xã Thử {n}", kind=UnitKind.COMMUNE)
     assert _count_queries(client, url) == before
+
+
+def test_search_matches_word_starts_as_a_phrase(tree):
+    other = create_unit(
+        actor=None, parent=tree.city, name="Phường Đông Ngạc, nhân dân", kind=UnitKind.COMMUNE
+    )
+    found = set(Unit.objects.search("ha dong"))
+    assert tree.b.commune in found
+    assert other not in found  # "nhân dân ... Đông" holds "ha" and "dong" only inside words
+    assert set(Unit.objects.search("dong ngac")) == {other}
+    assert set(Unit.objects.search("ngac dong")) == {other}  # no phrase: every word, any order

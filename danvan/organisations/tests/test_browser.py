@@ -1,0 +1,91 @@
+"""Browser smoke test: a city officer logs in, sees the home page, searches the tree.
+
+Drives Debian's Chromium (`apt-get install chromium`) with Playwright's sync API against
+pytest-django's live server. Skipped, with the reason shown, where Chromium is absent.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import PASSWORD, make_user
+from danvan.accounts.models import Role
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu"]
+TIMEOUT_MS = 15_000
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="Debian's chromium is not installed (apt-get install chromium)",
+    ),
+]
+
+
+@pytest.fixture
+def page(monkeypatch):
+    """A fresh Chromium page; Playwright's sync API runs an event loop in this thread."""
+    # Django refuses database calls from a thread with a running event loop; the live
+    # server's test database access happens in this thread while Playwright's loop runs.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+            page = context.new_page()
+            page.set_default_timeout(TIMEOUT_MS)
+            yield page
+            context.close()
+        finally:
+            browser.close()
+
+
+def test_city_officer_logs_in_and_searches_the_tree(live_server, tree, page, tmp_path):
+    from playwright.sync_api import expect
+
+    make_user("thanhpho", Role.BOARD_OFFICER, tree.city, full_name="Cán bộ Thành phố")
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", "thanhpho")
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+
+    # Home: the greeting with the officer's name, the city and the wards under it.
+    page.wait_for_url(f"{live_server.url}/")
+    expect(page.locator("h1")).to_have_text(re.compile(r"^(Xin chào|Hello), Cán bộ Thành phố$"))
+    expect(page.locator("main")).to_contain_text("Thành phố Hà Nội")
+    expect(page.locator("main")).to_contain_text("Phường Ba Đình")
+    expect(page.locator("main")).to_contain_text("Phường Hà Đông")
+    page.screenshot(path=str(tmp_path / "home.png"), full_page=True)
+
+    # The tree: both wards are listed under the city before any search.
+    page.goto(f"{live_server.url}/units/")
+    expect(page.locator("main")).to_contain_text("Phường Ba Đình")
+    page.screenshot(path=str(tmp_path / "tree.png"), full_page=True)
+
+    # Typing (without diacritics) searches through htmx after a short delay.
+    searched = re.compile(r"/units/\?(.*&)?q=ha(\+|%20)dong")
+    with page.expect_response(searched) as response_info:
+        page.locator("#id_q").press_sequentially("ha dong", delay=30)
+    assert response_info.value.ok
+    results = page.locator("#results")
+    expect(results).to_contain_text("Phường Hà Đông")
+    expect(results.get_by_role("link", name="Phường Hà Đông", exact=True)).to_be_visible()
+    expect(results).not_to_contain_text("Phường Ba Đình")
+    expect(page).to_have_url(searched)  # hx-push-url: the search can be bookmarked
+
+    shot = tmp_path / "tree-search.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 1000
+    keep = os.environ.get("BROWSER_SCREENSHOTS")
+    if keep:  # e.g. BROWSER_SCREENSHOTS=/tmp/shots to look at them after the run
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        for png in tmp_path.glob("*.png"):
+            (Path(keep) / png.name).write_bytes(png.read_bytes())
