@@ -61,8 +61,10 @@ def check_upload(upload, *, allowed: set[str], max_bytes: int = MAX_UPLOAD_BYTES
     extension = "." + upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
     if kind is None or kind not in allowed or extension not in KINDS[kind][1]:
         raise ValidationError(
-            _("“%(name)s” is not a file of an accepted kind (%(kinds)s), or its content does not "
-              "match its extension.")
+            _(
+                "“%(name)s” is not a file of an accepted kind (%(kinds)s), or its content does not "
+                "match its extension."
+            )
             % {"name": upload.name, "kinds": ", ".join(sorted(k.upper() for k in allowed))},
             code="bad_type",
         )

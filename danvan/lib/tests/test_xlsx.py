@@ -1,0 +1,556 @@
+"""Excel uploads are checked before parsing; exports stream; legacy text comes back as Unicode."""
+
+import datetime
+import io
+import struct
+import time
+import tracemalloc
+import zipfile
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext
+from openpyxl.styles import Font
+
+from danvan.lib import xlsx
+from danvan.lib.legacy_encodings import encode
+from danvan.lib.xlsx import (
+    MissingColumnsError,
+    SpreadsheetError,
+    iter_rows,
+    match_headers,
+    parse_date,
+    safe_open_workbook,
+    template_workbook,
+    write_xlsx,
+)
+
+NOT_XLSX = "The file is not an Excel (.xlsx) workbook."
+DAMAGED = "The workbook is damaged and cannot be read. Open it in Excel, save it and try again."
+BOMB = "The workbook unpacks to more data than can be read safely (%(size)s)."
+PASSWORD = (
+    "The workbook is protected by a password. Remove the password in Excel and upload it again."
+)
+OLD_XLS = (
+    "The file is an old Excel 97-2003 (.xls) workbook. Open it in Excel, save it as .xlsx and "
+    "upload it again."
+)
+
+FIELDS = {
+    "name": ["Tên mô hình", "Mô hình"],
+    "unit": ["Đơn vị", "Đơn vị thực hiện"],
+    "recognised_on": ["Ngày công nhận"],
+    "budget": ["Kinh phí"],
+}
+
+
+def _naive(*parts: int) -> datetime.datetime:
+    """Return a datetime as openpyxl reads one back: Excel has no time zones."""
+    return datetime.datetime(*parts)  # noqa: DTZ001
+
+
+def _xlsx_bytes(rows, *, font=None) -> bytes:
+    """Return a small ordinary workbook holding rows, in a given font if any."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    if font:
+        for row in sheet.iter_rows():
+            for cell in row:
+                cell.font = Font(name=font)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _zip(entries: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _zip_bomb(megabytes: int) -> bytes:
+    """Return a workbook-shaped zip whose sheet is megabytes of zeros, built in a stream."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            chunk = bytes(1024 * 1024)
+            for _ in range(megabytes):
+                sheet.write(chunk)
+    return buffer.getvalue()
+
+
+def _refusal(source, **limits) -> str:
+    with pytest.raises(SpreadsheetError) as caught:
+        safe_open_workbook(source, **limits)
+    assert caught.value.message == str(caught.value)
+    return caught.value.message
+
+
+@pytest.fixture
+def openpyxl_must_not_parse(monkeypatch):
+    def fail(*args, **kwargs):
+        raise AssertionError("openpyxl was handed a file that should have been refused")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", fail)
+
+
+# --- Refusing uploads ---------------------------------------------------------------------
+
+
+def test_a_zip_bomb_is_refused_before_openpyxl_sees_it(openpyxl_must_not_parse):
+    bomb = _zip_bomb(300)
+    assert len(bomb) < 1024 * 1024  # 300 MB of zeros packs into a few hundred KB
+    unpacked = sum(entry.file_size for entry in zipfile.ZipFile(io.BytesIO(bomb)).infolist())
+    started = time.perf_counter()
+    message = _refusal(bomb)
+    assert time.perf_counter() - started < 1  # the directory is read, nothing is inflated
+    assert message == gettext(BOMB) % {"size": filesizeformat(unpacked)}
+
+
+def test_a_small_file_that_inflates_a_hundredfold_is_refused(openpyxl_must_not_parse):
+    bomb = _zip_bomb(20)  # under the 200 MB total, but ~1000:1
+    assert _refusal(bomb).startswith(gettext(BOMB).split("(")[0])
+
+
+def test_the_limits_can_be_tightened(openpyxl_must_not_parse):
+    workbook = _xlsx_bytes([["Tên mô hình"]])
+    assert _refusal(workbook, max_uncompressed=1000).startswith(gettext(BOMB).split("(")[0])
+    too_large = gettext("The file is larger than %(limit)s.") % {"limit": filesizeformat(100)}
+    assert _refusal(workbook, max_bytes=100) == too_large
+
+
+def test_a_large_upload_is_refused_from_its_declared_size(openpyxl_must_not_parse):
+    upload = SimpleUploadedFile("models.xlsx", b"PK\x03\x04" + bytes(2000))
+    too_large = gettext("The file is larger than %(limit)s.") % {"limit": filesizeformat(1000)}
+    assert _refusal(upload, max_bytes=1000) == too_large
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF",
+        "STT,Tên mô hình,Ngày công nhận\n1,Dân vận khéo,05/01/2026\n".encode(),
+        _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"}),
+        b"<html><body>not a spreadsheet</body></html>",
+    ],
+    ids=["pdf", "csv", "docx", "html"],
+)
+def test_a_renamed_file_is_refused(content, openpyxl_must_not_parse):
+    upload = SimpleUploadedFile("mo-hinh.xlsx", content)
+    assert _refusal(upload) == gettext(NOT_XLSX)
+
+
+def test_an_old_xls_file_is_refused_with_advice(openpyxl_must_not_parse):
+    ole2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1000) + "Workbook".encode("utf-16-le")
+    assert _refusal(ole2) == gettext(OLD_XLS)
+
+
+def test_a_password_protected_workbook_is_refused(openpyxl_must_not_parse):
+    # Excel wraps an encrypted .xlsx in an OLE2 file with an "EncryptedPackage" stream.
+    ole2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512) + "EncryptedPackage".encode("utf-16-le")
+    assert _refusal(ole2) == gettext(PASSWORD)
+
+
+def test_a_zip_with_encrypted_entries_is_refused(openpyxl_must_not_parse):
+    data = bytearray(_xlsx_bytes([["Tên mô hình"]]))
+    # Set the "encrypted" flag on every entry, in the local headers and the directory.
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        start = data.find(signature)
+        while start != -1:
+            (flags,) = struct.unpack_from("<H", data, start + offset)
+            struct.pack_into("<H", data, start + offset, flags | 0x1)
+            start = data.find(signature, start + 4)
+    assert _refusal(bytes(data)) == gettext(PASSWORD)
+
+
+def test_a_truncated_workbook_is_refused():
+    workbook = _xlsx_bytes([["Tên mô hình"], ["Dân vận khéo"]])
+    assert _refusal(workbook[: len(workbook) // 2]) == gettext(DAMAGED)
+
+
+def test_an_empty_file_is_refused():
+    assert _refusal(b"") == gettext("The file is empty.")
+
+
+def test_a_workbook_with_a_dtd_is_refused(openpyxl_must_not_parse):
+    source = zipfile.ZipFile(io.BytesIO(_xlsx_bytes([["Tên mô hình"]])))
+    parts = {name: source.read(name) for name in source.namelist()}
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(
+        b"?>", b'?><!DOCTYPE lol [<!ENTITY lol "lol">]>', 1
+    )
+    assert _refusal(_zip(parts)) == gettext(DAMAGED)
+
+
+def test_a_damaged_sheet_is_reported_while_reading():
+    source = zipfile.ZipFile(io.BytesIO(_xlsx_bytes([["Tên mô hình"], ["Dân vận khéo"]])))
+    parts = {name: source.read(name) for name in source.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"][:-40]
+    workbook = safe_open_workbook(_zip(parts))
+    with pytest.raises(SpreadsheetError) as caught:
+        list(iter_rows(workbook))
+    assert caught.value.message == gettext(DAMAGED)
+
+
+def test_a_real_workbook_opens_from_bytes_an_upload_or_a_path(tmp_path):
+    content = _xlsx_bytes([["Tên mô hình"], ["Dân vận khéo"]])
+    path = tmp_path / "mo-hinh.xlsx"
+    path.write_bytes(content)
+    upload = SimpleUploadedFile("mo-hinh.xlsx", content)
+    upload.read(10)  # a view that peeked at the upload first
+    for source in (content, upload, path, str(path), io.BytesIO(content)):
+        workbook = safe_open_workbook(source)
+        assert [values for _, values in iter_rows(workbook)] == [["Tên mô hình"], ["Dân vận khéo"]]
+        workbook.close()
+
+
+# --- Headers ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Tên mô hình",
+        "TEN MO HINH",
+        "mô hình tên",
+        "  Tên   mô-hình ",
+        "1. Tên mô hình (*)",
+        "Tên mô hình [bắt buộc]",
+        "Tªn m« h×nh",  # TCVN3
+        "Teân moâ hình",  # VNI
+        "MÔ HÌNH",
+    ],
+)
+def test_spellings_of_a_heading_match_the_field(heading):
+    headers = ["STT", heading, "Đơn vị", "Ngày công nhận", "Kinh phí"]
+    assert match_headers(headers, FIELDS)["name"] == 1
+
+
+def test_headers_map_every_field_to_its_column():
+    headers = [None, "KINH PHÍ (triệu đồng)", "ngày công nhận", "Đơn vị thực hiện", "Mô hình"]
+    assert match_headers(headers, FIELDS) == {
+        "budget": 1,
+        "recognised_on": 2,
+        "unit": 3,
+        "name": 4,
+    }
+
+
+def test_missing_required_columns_are_named():
+    with pytest.raises(MissingColumnsError) as caught:
+        match_headers(["Tên mô hình", "Ghi chú"], FIELDS)
+    assert caught.value.fields == ["unit", "recognised_on", "budget"]
+    expected = gettext("Missing columns: %(columns)s.") % {
+        "columns": "“Đơn vị”, “Ngày công nhận”, “Kinh phí”"
+    }
+    assert caught.value.message == expected
+
+
+def test_optional_columns_may_be_missing():
+    found = match_headers(["Đơn vị", "Tên mô hình"], FIELDS, required=["name", "unit"])
+    assert found == {"unit": 0, "name": 1}
+
+
+def test_a_field_given_twice_is_refused():
+    with pytest.raises(SpreadsheetError):
+        match_headers(["Tên mô hình", "TÊN MÔ HÌNH", "Đơn vị"], FIELDS, required=["name"])
+
+
+def test_a_heading_does_not_match_a_longer_or_shorter_one():
+    with pytest.raises(MissingColumnsError):
+        match_headers(["Tên", "Tên mô hình mới"], FIELDS, required=["name"])
+
+
+# --- Dates --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (45658, datetime.date(2025, 1, 1)),
+        (45658.75, datetime.date(2025, 1, 1)),
+        (Decimal("45658"), datetime.date(2025, 1, 1)),
+        (1, datetime.date(1900, 1, 1)),
+        (59, datetime.date(1900, 2, 28)),
+        (61, datetime.date(1900, 3, 1)),
+        ("05/01/2026", datetime.date(2026, 1, 5)),
+        ("5/1/2026", datetime.date(2026, 1, 5)),
+        ("05-01-2026", datetime.date(2026, 1, 5)),
+        ("05.01.2026", datetime.date(2026, 1, 5)),
+        ("2026-01-05", datetime.date(2026, 1, 5)),
+        (" 29/02/2024 ", datetime.date(2024, 2, 29)),
+        (datetime.date(2026, 1, 5), datetime.date(2026, 1, 5)),
+        (_naive(2026, 1, 5, 14, 30), datetime.date(2026, 1, 5)),
+        (None, None),
+        ("", None),
+        ("   ", None),
+    ],
+)
+def test_dates_are_read(value, expected):
+    assert parse_date(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "31/02/2025",
+        "29/02/2025",
+        "32/01/2025",
+        "01/13/2025",
+        "2025-02-30",
+        "05/01/26",
+        "05/01-2026",
+        "hôm qua",
+        "45658",
+        0,
+        -5,
+        60,  # 29/02/1900, which never was
+        10**8,
+        float("nan"),
+        float("inf"),
+        True,
+        datetime.time(8, 30),
+    ],
+)
+def test_anything_else_is_not_a_date(value):
+    with pytest.raises(ValueError, match=r"\S"):
+        parse_date(value)
+
+
+def test_an_impossible_date_says_so():
+    with pytest.raises(ValueError) as caught:
+        parse_date("31/02/2025")
+    assert str(caught.value) == gettext("“%(value)s” is not a real date.") % {"value": "31/02/2025"}
+
+
+# --- Reading rows -------------------------------------------------------------------------
+
+MODELS = [
+    ["Tên mô hình", "Đơn vị", "Ngày công nhận", "Kinh phí"],
+    ["Dân vận khéo trong xây dựng nông thôn mới", "Xã Sóc Sơn", datetime.date(2025, 1, 1), 12],
+    ["Mặt trận Tổ quốc với người cao tuổi", "Phường Hoàn Kiếm", "05/01/2026", 7.5],
+    ["Đảng viên gương mẫu", "Phường Hà Đông", None, None],
+    ["Ủy ban nhân dân tiếp dân", "Xã Ba Vì", None, 3],
+]
+
+
+def _legacy(rows, encoding):
+    return [[encode(v, encoding) if isinstance(v, str) else v for v in row] for row in rows]
+
+
+def _read(content: bytes):
+    return list(iter_rows(safe_open_workbook(content)))
+
+
+def _texts(rows):
+    return [[v for v in values if isinstance(v, str)] for _, values in rows]
+
+
+def test_a_tcvn3_sheet_is_read_back_as_unicode():
+    rows = _read(_xlsx_bytes(_legacy(MODELS, "tcvn3"), font=".VnTime"))
+    expected = _texts((n, row) for n, row in enumerate(MODELS, 1))
+    expected[4][0] = "ủy ban nhân dân tiếp dân"  # "Ủ" has no TCVN3 capital (module notes)
+    assert _texts(rows) == expected
+    assert rows[1][1][2] == _naive(2025, 1, 1)
+
+
+def test_a_tcvn3_sheet_is_recognised_without_its_fonts():
+    rows = _read(_xlsx_bytes(_legacy(MODELS, "tcvn3")))
+    assert rows[2][1][:2] == ["Mặt trận Tổ quốc với người cao tuổi", "Phường Hoàn Kiếm"]
+
+
+def test_a_vni_sheet_is_read_back_as_unicode():
+    rows = _read(_xlsx_bytes(_legacy(MODELS, "vni"), font="VNI-Times"))
+    assert _texts(rows) == _texts((n, row) for n, row in enumerate(MODELS, 1))
+
+
+def test_short_ambiguous_cells_follow_their_sheet():
+    # Alone, "bò" is a Unicode word; in a VNI sheet it is "bị". A plainly TCVN3 cell is
+    # still read as TCVN3.
+    notes = ["Hộ nghèo được hỗ trợ", "Đã tổng kết", "Nhân rộng toàn xã", "bị", "Nội"]
+    rows = [["Ghi chú"], *([encode(note, "vni")] for note in notes[:4]), ["Néi"]]
+    assert rows[4] == ["bò"]
+    assert _texts(_read(_xlsx_bytes(rows))) == [["Ghi chú"], *([note] for note in notes)]
+
+
+def test_a_unicode_heading_above_legacy_data_in_legacy_fonts_stays_unicode():
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Ghi chú", "Tên mô hình"])
+    for row in _legacy(MODELS[1:], "tcvn3"):
+        sheet.append(row[:2])
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.font = Font(name=".VnTime")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    rows = _read(buffer.getvalue())
+    assert rows[0][1] == ["Ghi chú", "Tên mô hình"]
+    assert rows[1][1] == ["Dân vận khéo trong xây dựng nông thôn mới", "Xã Sóc Sơn"]
+
+
+def test_a_tcvn3_cell_in_an_h_font_comes_back_in_capitals():
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append([encode("ủy ban nhân dân", "tcvn3")])
+    sheet.append([encode("phường hoàn kiếm", "tcvn3")])
+    sheet["A1"].font = Font(name=".VnTimeH")
+    sheet["A2"].font = Font(name=".VnTime")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert _texts(_read(buffer.getvalue())) == [["ỦY BAN NHÂN DÂN"], ["phường hoàn kiếm"]]
+
+
+def test_a_unicode_sheet_is_left_alone_but_a_pasted_legacy_cell_is_decoded():
+    rows = [*MODELS, ["Céng hoµ x· héi chñ nghÜa ViÖt Nam", "Cà Mau", None, None], ["bò"]]
+    texts = _texts(_read(_xlsx_bytes(rows)))
+    assert texts[:5] == _texts((n, row) for n, row in enumerate(MODELS, 1))
+    assert texts[5] == ["Cộng hoà xã hội chủ nghĩa Việt Nam", "Cà Mau"]
+    assert texts[6] == ["bò"]
+
+
+def test_rows_are_numbered_as_in_excel_stripped_padded_and_empty_ones_skipped():
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet["A1"], sheet["B1"], sheet["C1"] = "Tên mô hình", "Đơn vị", "Ghi chú"
+    sheet["A2"] = "  Dân vận khéo  "
+    sheet["A3"] = "   "
+    sheet["B5"] = "Xã Sóc Sơn"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert _read(buffer.getvalue()) == [
+        (1, ["Tên mô hình", "Đơn vị", "Ghi chú"]),
+        (2, ["Dân vận khéo", None, None]),
+        (5, [None, "Xã Sóc Sơn", None]),
+    ]
+
+
+def test_a_sheet_is_chosen_by_name_or_index():
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["first"])
+    workbook.create_sheet("Mô hình").append(["second"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    opened = safe_open_workbook(buffer.getvalue())
+    assert list(iter_rows(opened, "Mô hình")) == [(1, ["second"])]
+    assert list(iter_rows(opened, 1)) == [(1, ["second"])]
+    assert list(iter_rows(opened)) == [(1, ["first"])]
+    with pytest.raises(SpreadsheetError):
+        list(iter_rows(opened, "Không có"))
+
+
+# --- Writing ------------------------------------------------------------------------------
+
+HEADERS = ["STT", "Tên mô hình", "Đơn vị", "Ngày công nhận", "Kinh phí"]
+
+
+def _models(count):
+    start = datetime.date(2025, 1, 1)
+    for number in range(1, count + 1):
+        yield [
+            number,
+            f"Mô hình dân vận khéo số {number}",
+            "Phường Hoàn Kiếm" if number % 2 else "Xã Sóc Sơn",
+            start + datetime.timedelta(days=number % 365),
+            Decimal(number) / 4,
+        ]
+
+
+def test_an_export_has_a_bold_header_real_dates_and_widths(tmp_path):
+    path = tmp_path / "export.xlsx"
+    assert write_xlsx(path, HEADERS, _models(3), sheet_title="Mô hình: 2025/26") == 3
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook.active
+    assert sheet.title == "Mô hình 2025 26"
+    assert sheet["A1"].font.bold
+    assert sheet["D2"].value == _naive(2025, 1, 2)
+    assert sheet["D2"].number_format == "DD/MM/YYYY"
+    assert sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["B"].width > sheet.column_dimensions["A"].width
+
+
+def test_an_export_never_writes_a_formula():
+    buffer = io.BytesIO()
+    write_xlsx(buffer, ["Tên"], [['=HYPERLINK("http://x","bấm")'], ["a\x01b"]], sheet_title="x")
+    sheet = zipfile.ZipFile(buffer).read("xl/worksheets/sheet1.xml")
+    assert b"<f>" not in sheet
+    workbook = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
+    assert workbook.active["A2"].value == '=HYPERLINK("http://x","bấm")'
+    assert workbook.active["A3"].value == "ab"  # control characters are illegal in XML
+
+
+def test_an_export_writes_aware_datetimes_in_local_time(settings):
+    settings.TIME_ZONE = "Asia/Ho_Chi_Minh"
+    moment = datetime.datetime(2026, 1, 5, 1, 0, tzinfo=datetime.UTC)
+    buffer = io.BytesIO()
+    write_xlsx(buffer, ["Lúc"], [[moment]], sheet_title="x")
+    cell = openpyxl.load_workbook(io.BytesIO(buffer.getvalue())).active["A2"]
+    assert cell.value == _naive(2026, 1, 5, 8, 0)
+    assert timezone.get_current_timezone_name() == "Asia/Ho_Chi_Minh"
+
+
+def _peak_write(path, rows: int) -> int:
+    tracemalloc.start()
+    written = write_xlsx(path, HEADERS, _models(rows), sheet_title="Mô hình")
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert written == rows
+    return peak
+
+
+def test_export_memory_does_not_grow_with_rows_and_reads_back(tmp_path):
+    """Streaming: ten times the rows must not need much more memory (timing is in make bench)."""
+    small = _peak_write(tmp_path / "small.xlsx", 500)
+    large = _peak_write(tmp_path / "large.xlsx", 5_000)
+    assert large < small * 2 + 256 * 1024
+    count = sum(1 for _ in iter_rows(safe_open_workbook(tmp_path / "large.xlsx")))
+    assert count == 5_001  # the header and every row
+
+
+def test_the_template_has_headings_an_example_and_instructions():
+    headers = ["Tên mô hình", "Đơn vị", "Ngày công nhận"]
+    example = ["Dân vận khéo", "Xã Sóc Sơn", datetime.date(2026, 1, 5)]
+    content = template_workbook(headers, example, notes={"Ngày công nhận": "dd/mm/yyyy"})
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
+    assert workbook.sheetnames == [gettext("Data"), gettext("Instructions")]
+    data, guide = workbook.worksheets
+    assert [c.value for c in data[1]] == headers
+    assert all(c.font.bold for c in data[1])
+    assert [c.value for c in data[2]] == [
+        "Dân vận khéo",
+        "Xã Sóc Sơn",
+        _naive(2026, 1, 5),
+    ]
+    assert data["C2"].number_format == "DD/MM/YYYY"
+    listed = [row[0] for row in guide.iter_rows(values_only=True)]
+    assert listed[-3:] == headers
+    assert ("Ngày công nhận", _naive(2026, 1, 5), "dd/mm/yyyy") in set(
+        guide.iter_rows(values_only=True)
+    )
+
+
+def test_the_template_passes_its_own_import_checks():
+    content = template_workbook(list(FIELDS), ["a", "b", "05/01/2026", 1])
+    workbook = safe_open_workbook(content)
+    (_, header), (_, example) = iter_rows(workbook)
+    assert match_headers(header, {field: [field] for field in FIELDS}) == {
+        "name": 0,
+        "unit": 1,
+        "recognised_on": 2,
+        "budget": 3,
+    }
+    assert parse_date(example[2]) == datetime.date(2026, 1, 5)
+
+
+def test_sheet_titles_are_made_acceptable_to_excel():
+    assert xlsx._sheet_title("a" * 40) == "a" * 31
+    assert xlsx._sheet_title("[?]") == "Sheet1"

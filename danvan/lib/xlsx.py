@@ -1,0 +1,558 @@
+"""Read uploaded Excel workbooks safely, and write exports and import templates that stream.
+
+Imports: ``safe_open_workbook`` checks the upload before openpyxl parses anything,
+``match_headers`` finds the columns, ``iter_rows`` yields the rows with legacy TCVN3/VNI text
+turned into Unicode, ``parse_date`` reads the dates clerks type. Exports: ``write_xlsx``
+streams any number of rows; ``template_workbook`` builds the import template.
+"""
+
+import datetime
+import io
+import math
+import os
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal
+from itertools import chain, islice, repeat
+from typing import IO, Any
+
+import openpyxl
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
+
+from danvan.lib import legacy_encodings
+from danvan.lib.vntext import fold
+
+MB = 1024 * 1024
+_ZIP_MAGIC = b"PK\x03\x04"
+# Excel 97-2003 files and password-protected .xlsx files are OLE2 compound documents.
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+_MAX_ENTRIES = 10_000
+# An XML part must open its root element within this many bytes; a DTD before it (entity
+# expansion, external entities) is never needed in a workbook and is refused.
+_PROLOG_BYTES = 64 * 1024
+_SAMPLE_ROWS = 200
+_SAMPLE_CELLS = 500
+_WIDTH_SAMPLE_ROWS = 100
+_DATE_FORMAT = "DD/MM/YYYY"
+_DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
+_BOLD = Font(bold=True)
+
+
+class SpreadsheetError(Exception):
+    """An upload that cannot be used; the message is translated and ready for the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class MissingColumnsError(SpreadsheetError):
+    """The header row lacks required columns; ``fields`` names them."""
+
+    def __init__(self, message: str, fields: list[str]):
+        super().__init__(message)
+        self.fields = fields
+
+
+def _not_xlsx() -> SpreadsheetError:
+    return SpreadsheetError(_("The file is not an Excel (.xlsx) workbook."))
+
+
+def _damaged() -> SpreadsheetError:
+    return SpreadsheetError(
+        _("The workbook is damaged and cannot be read. Open it in Excel, save it and try again.")
+    )
+
+
+# --- Opening an upload ------------------------------------------------------------------
+
+
+def safe_open_workbook(
+    file_obj_or_bytes: bytes | IO[bytes] | str | os.PathLike[str],
+    *,
+    max_bytes: int = 20 * MB,
+    max_uncompressed: int = 200 * MB,
+    max_ratio: int = 100,
+) -> Workbook:
+    """Return an uploaded .xlsx opened read-only, or raise SpreadsheetError.
+
+    The content is checked before openpyxl parses it: the zip signature, the parts every
+    workbook has, encryption, the total unpacked size and compression ratio declared by the
+    zip directory (Python's zipfile never inflates an entry past its declared size, so the
+    sum is a real bound), and the absence of DTDs in the XML parts.
+    """
+    data = _read_upload(file_obj_or_bytes, max_bytes)
+    _check_archive(data, max_uncompressed=max_uncompressed, max_ratio=max_ratio)
+    try:
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # untrusted input: any parser failure means a damaged file
+        raise _damaged() from exc
+
+
+def _read_upload(source: Any, max_bytes: int) -> bytes:
+    too_large = SpreadsheetError(
+        _("The file is larger than %(limit)s.") % {"limit": filesizeformat(max_bytes)}
+    )
+    if isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(source)
+    elif isinstance(source, str | os.PathLike):
+        with open(source, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    else:
+        size = getattr(source, "size", None)  # Django's UploadedFile knows it up front
+        if isinstance(size, int) and size > max_bytes:
+            raise too_large
+        if getattr(source, "seekable", lambda: False)():
+            source.seek(0)
+        data = source.read(max_bytes + 1)
+        if not isinstance(data, bytes):
+            raise _not_xlsx()
+    if len(data) > max_bytes:
+        raise too_large
+    if not data:
+        raise SpreadsheetError(_("The file is empty."))
+    return data
+
+
+def _check_archive(data: bytes, *, max_uncompressed: int, max_ratio: int) -> None:
+    if data.startswith(_OLE2_MAGIC):
+        if _ENCRYPTED_STREAM in data:
+            raise _encrypted()
+        raise SpreadsheetError(
+            _(
+                "The file is an old Excel 97-2003 (.xls) workbook. Open it in Excel, save it "
+                "as .xlsx and upload it again."
+            )
+        )
+    if not data.startswith(_ZIP_MAGIC):
+        raise _not_xlsx()
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as exc:
+        raise _damaged() from exc
+    with archive:
+        entries = archive.infolist()
+        names = {entry.filename.lower() for entry in entries}
+        if "[content_types].xml" not in names or "xl/workbook.xml" not in names:
+            raise _not_xlsx()  # another zip: a .docx, an .ods, a renamed archive
+        if any(entry.flag_bits & 0x1 for entry in entries):
+            raise _encrypted()
+        unpacked = sum(entry.file_size for entry in entries)
+        packed = sum(entry.compress_size for entry in entries)
+        if (
+            len(entries) > _MAX_ENTRIES
+            or unpacked > max_uncompressed
+            or unpacked > max_ratio * max(packed, 1)
+        ):
+            raise SpreadsheetError(
+                _("The workbook unpacks to more data than can be read safely (%(size)s).")
+                % {"size": filesizeformat(unpacked)}
+            )
+        try:
+            for entry in entries:
+                if entry.filename.lower().endswith((".xml", ".rels", ".vml")) and _has_dtd(
+                    archive, entry
+                ):
+                    raise _damaged()
+        except (zipfile.BadZipFile, NotImplementedError, EOFError, OSError, ValueError) as exc:
+            raise _damaged() from exc
+
+
+def _encrypted() -> SpreadsheetError:
+    return SpreadsheetError(
+        _(
+            "The workbook is protected by a password. Remove the password in Excel and upload "
+            "it again."
+        )
+    )
+
+
+def _has_dtd(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> bool:
+    """Return whether an XML part declares a DTD (or hides its root past the prolog)."""
+    with archive.open(entry) as handle:
+        head = handle.read(_PROLOG_BYTES)
+    if not head.strip():
+        return False
+    encoding = "utf-16" if head.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8"
+    text = head.decode(encoding, errors="ignore")
+    prolog = re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)
+    root = re.search(r"<[^?!]", prolog)
+    return root is None or "<!DOCTYPE" in prolog[: root.start()].upper()
+
+
+# --- Reading rows -------------------------------------------------------------------------
+
+
+def match_headers(
+    header_cells: Sequence[object],
+    expected: Mapping[str, Sequence[str]],
+    *,
+    required: Iterable[str] | None = None,
+) -> dict[str, int]:
+    """Return the 0-based column of each expected field found in a header row.
+
+    A heading matches an alias whatever its case, marks, punctuation, word order, leading
+    numbering ("1.") or bracketed notes ("(*)", "(dd/mm/yyyy)"). Fields in ``required``
+    (all of them by default) that no heading matches raise MissingColumnsError, listing
+    their first aliases; two headings for the same field raise SpreadsheetError.
+    """
+    aliases = {field: {_heading_key(a) for a in names} for field, names in expected.items()}
+    found: dict[str, int] = {}
+    for index, cell in enumerate(header_cells):
+        key = _heading_key(cell)
+        if not key:
+            continue
+        for field, keys in aliases.items():
+            if key in keys:
+                if field in found:
+                    raise SpreadsheetError(
+                        _("The column “%(column)s” appears more than once.")
+                        % {"column": str(cell).strip()}
+                    )
+                found[field] = index
+                break
+    needed = list(expected) if required is None else list(required)
+    missing = [field for field in needed if field not in found]
+    if missing:
+        names = ", ".join(f"“{expected[field][0]}”" for field in missing)
+        raise MissingColumnsError(_("Missing columns: %(columns)s.") % {"columns": names}, missing)
+    return found
+
+
+def _heading_key(cell: object) -> tuple[str, ...]:
+    if cell is None:
+        return ()
+    text = legacy_encodings.to_unicode(str(cell))
+    without_notes = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", text)
+    if re.search(r"\w", without_notes):
+        text = without_notes
+    text = re.sub(r"^\s*\d+\s*[.)/-]\s*", "", fold(text))
+    return tuple(sorted(re.findall(r"[^\W_]+", text)))
+
+
+def iter_rows(
+    workbook: Workbook, sheet: str | int | None = None
+) -> Iterator[tuple[int, list[Any]]]:
+    """Yield (Excel row number, values) for each non-empty row of a sheet, lazily.
+
+    ``sheet`` is a name, a 0-based index or None for the active sheet. Text is stripped,
+    empty text becomes None and rows are padded to the widest of the first 200 rows.
+
+    Legacy text is judged per sheet as well as per cell, because a short cell can read
+    equally well two ways ("bò" is a word, and VNI for "bị"; "Tên" is TCVN3 for "Tờn").
+    A cell whose own text settles it is always decoded (or left) accordingly. For the
+    rest, the text cells of the first 200 rows vote: a cell holding ộ, ư… is Unicode, a
+    cell whose text settles it votes for that, a tie votes for its legacy font if it has
+    one. Then a cell its text does not settle is read:
+    - in its legacy font (.VnTime, VNI-Times), as the clerk saw it;
+    - as the sheet voted, if the sheet voted legacy, its legacy text lost its fonts and
+      nothing in the row is certainly Unicode (a Unicode heading row stays Unicode);
+    - otherwise as it stands.
+    TCVN3 text in an "H" font (.VnTimeH) comes back in capitals.
+    """
+    worksheet = _worksheet(workbook, sheet)
+    if hasattr(worksheet, "reset_dimensions"):
+        worksheet.reset_dimensions()  # old tools write wrong dimensions; read every row
+    rows = _guarded(worksheet.iter_rows())
+    head = list(islice(rows, _SAMPLE_ROWS))
+    fallback = _sheet_fallback(head)
+    width = max((len(row) for row in head), default=0)
+    for number, row in enumerate(chain(head, rows), start=1):
+        values = _row_values(row, fallback)
+        if all(value is None for value in values):
+            continue
+        values.extend([None] * (width - len(values)))
+        yield number, values
+
+
+def _worksheet(workbook: Workbook, sheet: str | int | None) -> Any:
+    try:
+        if sheet is None:
+            return workbook.active or workbook.worksheets[0]
+        if isinstance(sheet, int):
+            return workbook.worksheets[sheet]
+        return workbook[sheet]
+    except (KeyError, IndexError) as exc:
+        raise SpreadsheetError(
+            _("The workbook has no sheet “%(sheet)s”.") % {"sheet": sheet}
+        ) from exc
+
+
+def _guarded(rows: Iterator[Any]) -> Iterator[Any]:
+    """Yield from openpyxl's row iterator, turning a parser failure into SpreadsheetError."""
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except Exception as exc:  # untrusted input: the sheet XML is parsed lazily
+            raise _damaged() from exc
+        yield row
+
+
+def _font_name(cell: Any) -> str | None:
+    try:
+        font = cell.font
+    except (AttributeError, IndexError, KeyError):  # an empty cell, a damaged style table
+        return None
+    return getattr(font, "name", None)
+
+
+def _is_certainly_unicode(value: object) -> bool:
+    return (
+        isinstance(value, str)
+        and not value.isascii()
+        and not legacy_encodings.legacy_compatible(value)
+    )
+
+
+def _sheet_fallback(rows: list[Any]) -> legacy_encodings.Encoding | None:
+    """Return the encoding undecided cells of a sheet fall back to, if not as they stand."""
+    votes = dict.fromkeys(legacy_encodings.ENCODINGS, 0)
+    legacy_texts = in_legacy_fonts = 0
+    for cell in chain.from_iterable(rows):
+        value = getattr(cell, "value", None)
+        if not isinstance(value, str) or value.isascii():
+            continue
+        if _is_certainly_unicode(value):
+            votes["unicode"] += 1
+            continue
+        font = legacy_encodings.font_encoding(_font_name(cell))
+        encoding, settled = legacy_encodings.weigh(value, hint=font)
+        if settled or encoding != "unicode":
+            votes[encoding] += 1
+        legacy_texts += 1
+        in_legacy_fonts += font is not None
+        if legacy_texts >= _SAMPLE_CELLS:
+            break
+    best = max(("tcvn3", "vni"), key=lambda encoding: votes[encoding])
+    if votes[best] <= sum(votes.values()) - votes[best]:
+        return None
+    if 2 * in_legacy_fonts >= legacy_texts:
+        return None  # the legacy text wears its fonts: a cell in another font was typed so
+    return best
+
+
+def _row_values(row: Sequence[Any], fallback: legacy_encodings.Encoding | None) -> list[Any]:
+    if fallback and any(_is_certainly_unicode(getattr(cell, "value", None)) for cell in row):
+        fallback = None  # a heading row, or a row retyped in Unicode
+    return [_cell_value(cell, fallback) for cell in row]
+
+
+def _cell_value(cell: Any, fallback: legacy_encodings.Encoding | None) -> Any:
+    """Return a cell's value, its text stripped and decoded to Unicode (see iter_rows)."""
+    value = getattr(cell, "value", None)
+    if not isinstance(value, str):
+        return value
+    if value.isascii():
+        pass
+    elif legacy_encodings.legacy_compatible(value):
+        font = _font_name(cell)
+        hint = legacy_encodings.font_encoding(font) or fallback
+        encoding = legacy_encodings.detect(value, hint=hint)
+        upper = True if legacy_encodings.is_upper_font(font) else None
+        value = legacy_encodings.decode(value, encoding, upper=upper)
+    else:
+        value = unicodedata.normalize("NFC", value)  # ộ, ư…: Unicode already
+    return value.strip() or None
+
+
+# --- Dates --------------------------------------------------------------------------------
+
+_DMY = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})")
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_EXCEL_EPOCH = datetime.date(1899, 12, 30)
+_MAX_SERIAL = (datetime.date(9999, 12, 31) - _EXCEL_EPOCH).days
+
+
+def parse_date(value: object) -> datetime.date | None:
+    """Return the date a cell holds, or None when it is empty; raise ValueError otherwise.
+
+    Accepts date and datetime objects, Excel serial numbers (1900 date system) and the
+    strings dd/mm/yyyy, d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy and yyyy-mm-dd.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return _from_serial(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if match := _DMY.fullmatch(text):
+            day, _sep, month, year = match.groups()
+        elif match := _ISO.fullmatch(text):
+            year, month, day = match.groups()
+        else:
+            raise ValueError(_not_a_date(value))
+        try:
+            return datetime.date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValueError(_("“%(value)s” is not a real date.") % {"value": text}) from None
+    raise ValueError(_not_a_date(value))
+
+
+def _from_serial(serial: int | float | Decimal) -> datetime.date:
+    number = float(serial)
+    # Serial 60 is 29/02/1900, a day Excel invented to match Lotus 1-2-3.
+    if not math.isfinite(number) or not 1 <= number < _MAX_SERIAL + 1 or int(number) == 60:
+        raise ValueError(_not_a_date(serial))
+    days = int(number)
+    if days < 60:
+        days += 1  # before the invented day, serials are one lower than a real calendar
+    return _EXCEL_EPOCH + datetime.timedelta(days=days)
+
+
+def _not_a_date(value: object) -> str:
+    return _("“%(value)s” is not a date; write it as dd/mm/yyyy.") % {"value": value}
+
+
+# --- Writing ------------------------------------------------------------------------------
+
+
+def write_xlsx(
+    path_or_file: str | os.PathLike[str] | IO[bytes],
+    headers: Sequence[str],
+    rows_iterable: Iterable[Sequence[object]],
+    *,
+    sheet_title: str,
+) -> int:
+    """Write rows to a one-sheet workbook, streaming, and return how many were written.
+
+    Memory stays flat however many rows come: openpyxl's write-only sheet spools rows to
+    a temporary file and stores strings inline. Column widths are set from the headers
+    and the first 100 rows. Dates are real dates shown as dd/mm/yyyy; text that starts
+    with "=" is written as text, never as a formula.
+    """
+    workbook = Workbook(write_only=True)
+    worksheet = workbook.create_sheet(title=_sheet_title(sheet_title))
+    rows = iter(rows_iterable)
+    sample = list(islice(rows, _WIDTH_SAMPLE_ROWS))
+    _set_widths(worksheet, headers, sample)
+    worksheet.freeze_panes = "A2"
+    worksheet.append([_header_cell(worksheet, header) for header in headers])
+    count = 0
+    for row in chain(sample, rows):
+        worksheet.append([_cell(worksheet, value) for value in row])
+        count += 1
+    workbook.save(path_or_file)
+    return count
+
+
+def template_workbook(
+    headers: Sequence[str],
+    example_row: Sequence[object],
+    *,
+    notes: Mapping[str, str] | None = None,
+) -> bytes:
+    """Return an import template: headings and one example row, then a sheet of guidance."""
+    notes = notes or {}
+    workbook = Workbook(write_only=True)
+    data_title = _sheet_title(_("Data"))
+    data = workbook.create_sheet(title=data_title)
+    _set_widths(data, headers, [example_row])
+    data.freeze_panes = "A2"
+    data.append([_header_cell(data, header) for header in headers])
+    data.append([_cell(data, value) for value in example_row])
+
+    guide = workbook.create_sheet(title=_sheet_title(_("Instructions")))
+    columns = [_("Column"), _("Example"), _("Notes")]
+    lines = [
+        [
+            _("Fill in one row per record on the sheet “%(sheet)s”, from row 2 down.")
+            % {"sheet": data_title}
+        ],
+        [_("Keep the column headings; delete the example row before uploading.")],
+        [_("Write dates as dd/mm/yyyy.")],
+        [_("Text typed with TCVN3 (.VnTime) or VNI fonts is converted to Unicode.")],
+        [],
+    ]
+    listing = [
+        [header, example, notes.get(header, "")]
+        for header, example in zip(headers, chain(example_row, repeat(None)), strict=False)
+    ]
+    for column, width in zip("ABC", (30, 30, 60), strict=True):
+        guide.column_dimensions[column].width = width
+    for line in lines:
+        guide.append([_cell(guide, value) for value in line])
+    guide.append([_header_cell(guide, column) for column in columns])
+    for line in listing:
+        guide.append([_cell(guide, value) for value in line])
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+_SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def _sheet_title(title: str) -> str:
+    """Return a title Excel accepts: no []:*?/\\ and at most 31 characters."""
+    cleaned = " ".join(_SHEET_TITLE_FORBIDDEN.sub(" ", str(title)).split()).strip("'")
+    cleaned = cleaned[:31].strip()
+    return cleaned or "Sheet1"
+
+
+def _header_cell(worksheet: Any, header: object) -> WriteOnlyCell:
+    cell = WriteOnlyCell(worksheet, value=_text(str(header)))
+    cell.font = _BOLD
+    return cell
+
+
+def _text(value: str) -> str:
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
+
+
+def _cell(worksheet: Any, value: object) -> Any:
+    """Return what openpyxl should write for one value."""
+    if value is None or isinstance(value, bool | int | float | Decimal):
+        return value
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.make_naive(value)  # Excel has no time zones: show local time
+        cell = WriteOnlyCell(worksheet, value=value)
+        cell.number_format = _DATETIME_FORMAT
+        return cell
+    if isinstance(value, datetime.date):
+        cell = WriteOnlyCell(worksheet, value=value)
+        cell.number_format = _DATE_FORMAT
+        return cell
+    text = _text(value if type(value) is str else str(value))
+    if text.startswith("="):
+        cell = WriteOnlyCell(worksheet, value=text)
+        cell.data_type = "s"  # a name like "=HYPERLINK(...)" must not become a formula
+        return cell
+    return text
+
+
+def _display_width(value: object) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, datetime.datetime):
+        return 16
+    if isinstance(value, datetime.date):
+        return 10
+    return max((len(line) for line in str(value).splitlines()), default=0)
+
+
+def _set_widths(worksheet: Any, headers: Sequence[object], sample: list[Sequence[object]]):
+    for index, header in enumerate(headers):
+        longest = max(
+            [_display_width(header)]
+            + [_display_width(row[index]) for row in sample if index < len(row)]
+        )
+        letter = get_column_letter(index + 1)
+        worksheet.column_dimensions[letter].width = min(max(longest + 2, 8), 60)
