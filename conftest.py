@@ -35,6 +35,12 @@ def _commune(city, name, code):
     return branches
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploads and job files of a test go to a temporary folder, never into media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def tree(db):
     """Hà Nội with its Party branch and two wards, each with three branches and a hamlet."""

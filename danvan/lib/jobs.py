@@ -52,7 +52,9 @@ def start_job(*, actor, kind: str, params: dict | None = None, input_file=None) 
     if kind not in HANDLERS:
         raise ValueError(f"No handler for job kind {kind}")
     job = Job(kind=kind, params=params or {}, owner=actor, token=secrets.token_hex(16))
-    if input_file is not None:
+    if isinstance(input_file, str):
+        job.input_file.name = input_file  # a file another job already stored
+    elif input_file is not None:
         job.input_file.save(input_file.name, input_file, save=False)
     job.save()
     run_job.enqueue(job.pk)

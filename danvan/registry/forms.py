@@ -3,7 +3,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from danvan.lib.uploads import check_upload
+from danvan.lib.xlsx import SpreadsheetError, safe_open_workbook
 from danvan.organisations.models import Unit
+from danvan.organisations.queries import get_unit_for_user
 from danvan.registry.models import (
     Field,
     ModelKind,
@@ -69,6 +71,8 @@ class PracticeModelForm(forms.ModelForm):
         self.fields["unit"].queryset = units_for(user)
         self.fields["field"].queryset = Field.objects.filter(is_active=True)
         self.fields["year"].initial = timezone.localdate().year
+        for name in ["situation", "goals", "content"]:
+            self.fields[name].required = True
         for name in [
             "situation",
             "goals",
@@ -178,3 +182,28 @@ class ScoreForm(forms.Form):
 
     def values(self) -> dict:
         return {c.pk: self.cleaned_data[f"c{c.pk}"] for c in self.criteria}
+
+
+def resolve_filters(user, data):
+    """Bind the list filters; a unit filter outside the user's scope raises 404."""
+    form = FilterForm(data or None)
+    params = dict(form.cleaned_data) if form.is_valid() else {}
+    unit = None
+    if params.get("unit"):
+        unit = get_unit_for_user(user, params["unit"])
+        params["unit"] = unit
+    return form, params, unit
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx, up to 20 MB)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        check_upload(upload, allowed={"xlsx"}, max_bytes=20 * 1024 * 1024)
+        try:
+            safe_open_workbook(upload).close()
+        except SpreadsheetError as exc:
+            raise forms.ValidationError(exc.message) from exc
+        upload.seek(0)
+        return upload

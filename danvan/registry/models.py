@@ -162,9 +162,10 @@ class PracticeModel(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"), db_index=True)
     # The registration form (2026 ward form).
-    situation = models.TextField(_("situation and reason"))
-    goals = models.TextField(_("goals and measurable criteria"))
-    content = models.TextField(_("content and method"))
+    # Required on the registration form (services.REQUIRED); legacy imports may lack them.
+    situation = models.TextField(_("situation and reason"), blank=True)
+    goals = models.TextField(_("goals and measurable criteria"), blank=True)
+    content = models.TextField(_("content and method"), blank=True)
     area = models.TextField(_("area and beneficiaries"), blank=True)
     forces = models.TextField(_("forces involved and their roles"), blank=True)
     resources = models.TextField(_("resources"), blank=True)

@@ -7,23 +7,27 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from danvan.lib.documents import render_docx, render_pdf
+from danvan.lib.jobs import start_job
+from danvan.lib.models import Job
 from danvan.organisations.models import Unit
-from danvan.organisations.queries import breadcrumb, get_unit_for_user
+from danvan.organisations.queries import breadcrumb
 from danvan.registry import services
 from danvan.registry.documents import recognition_document as build_recognition_document
 from danvan.registry.forms import (
     AttachmentForm,
     DecisionForm,
-    FilterForm,
+    ImportForm,
     MoveForm,
     PracticeModelForm,
     RecognitionForm,
     ReplicationForm,
     ScoreForm,
+    resolve_filters,
 )
 from danvan.registry.models import Council, PracticeModel, Recognition, Score, Status
 from danvan.registry.queries import (
@@ -34,6 +38,7 @@ from danvan.registry.queries import (
     status_counts,
     totals,
 )
+from danvan.registry.transfer import template_bytes
 
 PAGE_SIZE = 50
 # Moves a clerk makes by hand; classification and recognition have their own screens.
@@ -41,13 +46,7 @@ MANUAL_MOVES = {Status.LAUNCHED, Status.UNDER_REVIEW, Status.STRENGTHENED, Statu
 
 
 def _filters(request):
-    form = FilterForm(request.GET or None)
-    params = dict(form.cleaned_data) if form.is_valid() else {}
-    unit = None
-    if params.get("unit"):
-        unit = get_unit_for_user(request.user, params["unit"])
-        params["unit"] = unit
-    return form, params, unit
+    return resolve_filters(request.user, request.GET)
 
 
 @login_required
@@ -406,3 +405,69 @@ def council_classify(request, pk, model_pk):
             },
         )
     return redirect("registry:council", pk=council.pk)
+
+
+# Excel import and export
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_start(request):
+    if not request.user.has_perm("registry.register"):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = start_job(
+            actor=request.user, kind="registry.import_preview", input_file=form.cleaned_data["file"]
+        )
+        return redirect("registry:import_review", token=job.token)
+    recent = Job.objects.filter(owner=request.user, kind__startswith="registry.import")[:10]
+    return render(request, "registry/import_start.html", {"form": form, "recent": recent})
+
+
+@login_required
+def import_template(request):
+    response = HttpResponse(
+        template_bytes(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-mo-hinh.xlsx"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_review(request, token):
+    """The preview of a sheet: progress, then valid rows and bad rows; import or cancel."""
+    job = get_object_or_404(
+        Job, token=token, owner=request.user, kind__startswith="registry.import"
+    )
+    if request.method == "POST":
+        if job.kind != "registry.import_preview" or job.status != Job.Status.DONE:
+            raise Http404
+        if request.POST.get("action") == "cancel":
+            messages.info(request, _("Nothing was imported."))
+            return redirect("registry:import")
+        run = start_job(
+            actor=request.user,
+            kind="registry.import",
+            params={"preview": job.token},
+            input_file=job.input_file.name,
+        )
+        return redirect("registry:import_review", token=run.token)
+    template = "registry/_import_status.html" if request.htmx else "registry/import_review.html"
+    return render(request, template, {"job": job})
+
+
+@login_required
+@require_POST
+def export_start(request):
+    if not request.user.has_perm("registry.view"):
+        raise PermissionDenied
+    _form, params, _unit = resolve_filters(request.user, request.POST)
+    if not filtered_models(request.user, params).exists():
+        messages.error(request, _("The selection is empty: there is nothing to export."))
+        return redirect(reverse("registry:list") + "?" + request.POST.urlencode())
+    data = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+    job = start_job(actor=request.user, kind="registry.export", params=data)
+    return redirect("job", token=job.token)

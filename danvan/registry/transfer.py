@@ -1,0 +1,468 @@
+"""Excel import and export of practice models, run as background jobs.
+
+Import: the uploaded sheet is checked row by row (a preview job); the user then imports
+every valid row or nothing. Rows already in the registry (same external id, or same name,
+unit and year) are skipped, so re-importing a sheet never duplicates. The import writes
+in one transaction: it all lands, or nothing does.
+"""
+
+import datetime
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.files import File
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from danvan.lib.audit import log_action
+from danvan.lib.jobs import JobContext, JobFailed, register
+from danvan.lib.vntext import fold
+from danvan.lib.xlsx import (
+    SpreadsheetError,
+    iter_rows,
+    match_headers,
+    parse_date,
+    safe_open_workbook,
+    template_workbook,
+    write_xlsx,
+)
+from danvan.organisations.models import Unit
+from danvan.registry.forms import resolve_filters
+from danvan.registry.models import (
+    Field,
+    ModelKind,
+    PracticeModel,
+    RecognitionLevel,
+    Status,
+    StatusChange,
+)
+from danvan.registry.queries import filtered_models
+
+EDITOR_ROLES = ("administrator", "board_officer", "clerk")
+BATCH = 2000
+MAX_REPORTED_ERRORS = 500
+
+# field → (heading shown in the template, other headings accepted)
+COLUMNS = {
+    "external_id": (gettext_lazy("Code"), ["Mã mô hình", "Mã", "ID"]),
+    "name": (gettext_lazy("Name of the model"), ["Tên mô hình", "Tên mô hình điển hình", "Tên"]),
+    "unit": (gettext_lazy("Unit"), ["Đơn vị", "Đơn vị đăng ký", "Đơn vị thực hiện"]),
+    "year": (gettext_lazy("Year"), ["Năm", "Năm đăng ký"]),
+    "field": (gettext_lazy("Field"), ["Lĩnh vực"]),
+    "kind": (gettext_lazy("Kind"), ["Loại", "Mô hình điển hình", "Tập thể cá nhân"]),
+    "situation": (gettext_lazy("Situation and reason"), ["Sự cần thiết", "Thực trạng"]),
+    "goals": (gettext_lazy("Goals"), ["Mục tiêu"]),
+    "content": (gettext_lazy("Content and method"), ["Nội dung", "Nội dung cách làm"]),
+    "results": (gettext_lazy("Results"), ["Kết quả", "Hiệu quả"]),
+    "start_date": (gettext_lazy("Start date"), ["Ngày bắt đầu", "Thời gian bắt đầu"]),
+    "level": (gettext_lazy("Recognised at"), ["Cấp công nhận"]),
+    "recognised_on": (gettext_lazy("Recognised on"), ["Ngày công nhận"]),
+    "legacy_district_name": (gettext_lazy("District (before 2025)"), ["Quận huyện", "Huyện"]),
+}
+REQUIRED_COLUMNS = ["name", "unit", "year", "field"]
+INDIVIDUAL_WORDS = {"ca nhan", "dien hinh", "individual"}
+
+
+def _aliases() -> dict[str, list[str]]:
+    return {key: [str(label), *others] for key, (label, others) in COLUMNS.items()}
+
+
+def template_bytes() -> bytes:
+    headers = [str(label) for label, _others in COLUMNS.values()]
+    example = [
+        "HN-2024-001",
+        "Tổ tự quản an ninh trật tự khu dân cư",
+        "Phường Ba Đình",
+        2024,
+        "Quốc phòng – an ninh",
+        "Tập thể",
+        "Khu dân cư đông, phức tạp về an ninh trật tự",
+        "Giảm 50% vụ việc mất trật tự trong năm",
+        "Tuần tra luân phiên, lắp camera, họp tổ hằng tháng",
+        "Không để xảy ra trộm cắp trong 12 tháng",
+        datetime.date(2024, 3, 1),
+        "",
+        None,
+        "Quận Ba Đình",
+    ]
+    notes = {
+        str(COLUMNS["year"][0]): _("2009 to this year"),
+        str(COLUMNS["start_date"][0]): _("dd/mm/yyyy"),
+        str(COLUMNS["recognised_on"][0]): _("dd/mm/yyyy; only for recognised models"),
+        str(COLUMNS["unit"][0]): _("Name or official code of a unit in your scope"),
+    }
+    return template_workbook(headers, example, notes=notes)
+
+
+@dataclass
+class Lookups:
+    """What rows are matched against, loaded once per job."""
+
+    units_by_key: dict[str, list[Unit]]
+    fields: dict[str, Field]
+    levels: dict[str, RecognitionLevel]
+    existing_ids: set[str]
+    existing_keys: set[tuple[str, int, int]]
+
+    @classmethod
+    def for_user(cls, user) -> "Lookups":
+        units: dict[str, list[Unit]] = {}
+        for unit in Unit.objects.visible_to(user, EDITOR_ROLES).only(
+            "id", "name", "short_name", "code", "path", "valid_to"
+        ):
+            for key in {fold(unit.name), fold(unit.short_name), unit.code}:
+                if key:
+                    units.setdefault(key, []).append(unit)
+        fields = {}
+        for field in Field.objects.filter(is_active=True):
+            fields[_loose(field.name)] = field
+            fields[field.code] = field
+        levels = {}
+        for level in RecognitionLevel.objects.all():
+            levels[_loose(level.name)] = level
+            levels[level.code] = level
+            levels[_loose(level.name.replace("Cấp ", ""))] = level
+        scoped = PracticeModel.objects.visible_to(user)
+        existing_ids = set(
+            scoped.exclude(external_id="").values_list("external_id", flat=True).iterator()
+        )
+        existing_keys = {
+            (fold(name), unit_id, year)
+            for name, unit_id, year in scoped.values_list("name", "unit_id", "year").iterator(
+                chunk_size=5000
+            )
+        }
+        return cls(units, fields, levels, existing_ids, existing_keys)
+
+
+def _loose(text: str) -> str:
+    """Fold and drop punctuation: "Văn hóa - xã hội" ≈ "van hoa – xa hoi"."""
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in fold(text)).split())
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+class RowError(Exception):
+    pass
+
+
+def _parse_row(values: list, columns: dict[str, int], lookups: Lookups) -> dict:
+    def cell(name):
+        index = columns.get(name)
+        return values[index] if index is not None and index < len(values) else None
+
+    name = _text(cell("name"))
+    if not name:
+        raise RowError(_("The name of the model is missing."))
+    if len(name) > 300:
+        raise RowError(_("The name is longer than 300 characters."))
+    unit_text = _text(cell("unit"))
+    if not unit_text:
+        raise RowError(_("The unit is missing."))
+    candidates = lookups.units_by_key.get(unit_text) or lookups.units_by_key.get(fold(unit_text))
+    if not candidates:
+        raise RowError(
+            _("The unit “%(unit)s” is unknown or outside your scope.") % {"unit": unit_text}
+        )
+    current = [u for u in candidates if u.valid_to is None]
+    if len(current or candidates) > 1:
+        raise RowError(
+            _("Several units are named “%(unit)s”: write its official code.") % {"unit": unit_text}
+        )
+    unit = (current or candidates)[0]
+    year_text = _text(cell("year"))
+    try:
+        year = int(year_text)
+    except ValueError as exc:
+        raise RowError(_("The year “%(year)s” is not a number.") % {"year": year_text}) from exc
+    if year < 2009 or year > timezone.localdate().year:
+        raise RowError(_("The year must be between 2009 and this year."))
+    field_text = _text(cell("field"))
+    field = lookups.fields.get(_loose(field_text)) or lookups.fields.get(field_text)
+    if field is None:
+        raise RowError(_("The field “%(field)s” is unknown.") % {"field": field_text})
+    kind_text = fold(_text(cell("kind")))
+    kind = ModelKind.INDIVIDUAL if kind_text in INDIVIDUAL_WORDS else ModelKind.COLLECTIVE
+    try:
+        start_date = parse_date(cell("start_date"))
+        recognised_on = parse_date(cell("recognised_on"))
+    except ValueError as exc:
+        raise RowError(str(exc)) from exc
+    level_text = _text(cell("level"))
+    level = None
+    if level_text:
+        level = lookups.levels.get(_loose(level_text)) or lookups.levels.get(level_text)
+        if level is None:
+            raise RowError(_("The level “%(level)s” is unknown.") % {"level": level_text})
+        if recognised_on is None:
+            raise RowError(_("A recognised model needs its date of recognition."))
+        if level.effective_from > recognised_on or (
+            level.effective_to and level.effective_to < recognised_on
+        ):
+            raise RowError(
+                _("The level “%(level)s” was not in force on %(date)s.")
+                % {"level": level.name, "date": recognised_on.strftime("%d/%m/%Y")}
+            )
+    return {
+        "external_id": _text(cell("external_id"))[:80],
+        "name": name,
+        "unit": unit,
+        "year": year,
+        "field": field,
+        "kind": kind,
+        "situation": _text(cell("situation")),
+        "goals": _text(cell("goals")),
+        "content": _text(cell("content")),
+        "results": _text(cell("results")),
+        "start_date": start_date,
+        "level": level,
+        "recognised_on": recognised_on,
+        "legacy_district_name": _text(cell("legacy_district_name"))[:120],
+    }
+
+
+def checked_rows(path, user, progress=None) -> Iterator[tuple[int, dict | None, str]]:
+    """Yield (row number, parsed row or None, reason) for each data row of the sheet.
+
+    A row already in the registry, or repeated in the sheet, comes back with reason "skip".
+    """
+    try:
+        workbook = safe_open_workbook(path)
+        rows = iter_rows(workbook)
+        header_row = next(rows, None)
+        if header_row is None:
+            raise JobFailed(_("The sheet is empty."))
+        columns = match_headers(header_row[1], _aliases(), required=REQUIRED_COLUMNS)
+        lookups = Lookups.for_user(user)
+        seen_ids, seen_keys = set(lookups.existing_ids), set(lookups.existing_keys)
+        for count, (number, values) in enumerate(rows, start=1):
+            if progress and count % 1000 == 0:
+                progress(count)
+            try:
+                row = _parse_row(values, columns, lookups)
+            except RowError as exc:
+                yield number, None, str(exc)
+                continue
+            key = (fold(row["name"]), row["unit"].pk, row["year"])
+            if (row["external_id"] and row["external_id"] in seen_ids) or key in seen_keys:
+                yield number, row, "skip"
+                continue
+            if row["external_id"]:
+                seen_ids.add(row["external_id"])
+            seen_keys.add(key)
+            yield number, row, ""
+    except SpreadsheetError as exc:
+        raise JobFailed(exc.message) from exc
+
+
+def _job_path(context: JobContext) -> str:
+    return context.job.input_file.path
+
+
+@register("registry.import_preview")
+def preview_import(context: JobContext) -> dict:
+    """Check every row and report: how many valid, how many already there, which are bad."""
+    user = context.job.owner
+    valid = skipped = 0
+    errors: list[tuple[int, str]] = []
+    error_count = 0
+    for number, _row, reason in checked_rows(_job_path(context), user, context.progress):
+        if reason == "skip":
+            skipped += 1
+        elif reason:
+            error_count += 1
+            if len(errors) < MAX_REPORTED_ERRORS:
+                errors.append((number, reason))
+        else:
+            valid += 1
+    return {
+        "valid": valid,
+        "skipped": skipped,
+        "error_count": error_count,
+        "errors": errors,
+        "message": _(
+            "%(valid)d rows can be imported, %(skipped)d are already in the registry, "
+            "%(errors)d have errors."
+        )
+        % {"valid": valid, "skipped": skipped, "errors": error_count},
+    }
+
+
+def _to_model(row: dict, user, now) -> PracticeModel:
+    level = row["level"]
+    model = PracticeModel(
+        external_id=row["external_id"],
+        name=row["name"],
+        unit=row["unit"],
+        year=row["year"],
+        field=row["field"],
+        kind=row["kind"],
+        situation=row["situation"],
+        goals=row["goals"],
+        content=row["content"],
+        results=row["results"],
+        start_date=row["start_date"],
+        legacy_district_name=row["legacy_district_name"],
+        status=Status.RECOGNISED if level else Status.REGISTERED,
+        recognised_level=level,
+        recognised_on=row["recognised_on"] if level else None,
+        created_by=user,
+        created_at=now,
+    )
+    model.refresh_search_text()
+    return model
+
+
+@register("registry.import")
+def run_import(context: JobContext) -> dict:
+    """Import the valid rows in one transaction; bad rows are left out (the user chose so)."""
+    user = context.job.owner
+    now = timezone.now()
+    created = skipped = bad = 0
+    with transaction.atomic():
+        batch: list[PracticeModel] = []
+
+        def flush():
+            nonlocal created
+            PracticeModel.objects.bulk_create(batch, batch_size=BATCH)
+            StatusChange.objects.bulk_create(
+                [
+                    StatusChange(
+                        model=m, from_status="", to_status=m.status, actor=user, note=_("import")
+                    )
+                    for m in batch
+                ],
+                batch_size=BATCH,
+            )
+            created += len(batch)
+            batch.clear()
+
+        for _number, row, reason in checked_rows(_job_path(context), user, context.progress):
+            if reason == "skip":
+                skipped += 1
+            elif reason:
+                bad += 1
+            else:
+                batch.append(_to_model(row, user, now))
+                if len(batch) >= BATCH:
+                    flush()
+        if batch:
+            flush()
+        if context.job.params.get("require_all") and bad:
+            raise JobFailed(_("Some rows have errors: nothing was imported."))
+        log_action(
+            actor=user,
+            action="registry.import",
+            after={"created": created, "skipped": skipped, "left_out": bad},
+        )
+    return {
+        "created": created,
+        "skipped": skipped,
+        "left_out": bad,
+        "message": _(
+            "%(created)d models imported, %(skipped)d already there, %(bad)d rows "
+            "with errors left out."
+        )
+        % {"created": created, "skipped": skipped, "bad": bad},
+    }
+
+
+EXPORT_HEADERS = [
+    "external_id",
+    "name",
+    "unit",
+    "year",
+    "field",
+    "kind",
+    "status",
+    "level",
+    "recognised_on",
+    "legacy_district_name",
+    "start_date",
+    "results",
+]
+
+
+def export_rows(queryset) -> Iterator[list]:
+    qs = queryset.select_related("unit", "field", "recognised_level").only(
+        "external_id",
+        "name",
+        "year",
+        "kind",
+        "status",
+        "recognised_on",
+        "legacy_district_name",
+        "start_date",
+        "results",
+        "unit__name",
+        "field__name",
+        "recognised_level__name",
+    )
+    kinds = dict(ModelKind.choices)
+    statuses = dict(Status.choices)
+    for m in qs.order_by("id").iterator(chunk_size=BATCH):
+        yield [
+            m.external_id or f"DV-{m.pk}",
+            m.name,
+            m.unit.name,
+            m.year,
+            m.field.name,
+            str(kinds[m.kind]),
+            str(statuses[m.status]),
+            m.recognised_level.name if m.recognised_level_id else "",
+            m.recognised_on,
+            m.legacy_district_name,
+            m.start_date,
+            m.results,
+        ]
+
+
+@register("registry.export")
+def run_export(context: JobContext) -> dict:
+    user = context.job.owner
+    try:
+        _form, params, _unit = resolve_filters(user, context.job.params)
+    except Http404 as exc:
+        raise JobFailed(_("This unit is outside your scope.")) from exc
+    queryset = filtered_models(user, params)
+    total = queryset.count()
+    if total == 0:
+        raise JobFailed(_("The selection is empty: there is nothing to export."))
+    context.progress(0, total)
+    headers = [
+        str(COLUMNS[h][0]) if h in COLUMNS else {"status": _("Status")}.get(h, h)
+        for h in EXPORT_HEADERS
+    ]
+
+    def counted():
+        for n, row in enumerate(export_rows(queryset), start=1):
+            if n % BATCH == 0:
+                context.progress(n)
+            yield row
+
+    filename = f"mo-hinh-dan-van-kheo-{timezone.localdate():%Y%m%d}.xlsx"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / filename
+        written = write_xlsx(path, headers, counted(), sheet_title=_("Models"))
+        with path.open("rb") as handle:
+            context.job.output_file.save(filename, File(handle), save=False)
+    type(context.job).objects.filter(pk=context.job.pk).update(
+        output_file=context.job.output_file.name
+    )
+    context.progress(written, total)
+    return {
+        "rows": written,
+        "filename": filename,
+        "message": _("%(n)d models exported.") % {"n": written},
+    }
