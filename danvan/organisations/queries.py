@@ -15,7 +15,9 @@ def get_unit_for_user(user, pk, *, manage: bool = False) -> Unit:
         pk = int(pk)
     except (TypeError, ValueError) as exc:
         raise Http404 from exc
-    return get_object_or_404(Unit.objects.visible_to(user, roles).select_related("parent"), pk=pk)
+    return get_object_or_404(
+        Unit.objects.visible_to(user, roles).select_related("parent", "legacy_district"), pk=pk
+    )
 
 
 def scope_roots(user) -> list[Unit]:
@@ -32,7 +34,7 @@ def children_for_tree(parent: Unit, *, include_closed: bool = False) -> list[Uni
     children = Unit.objects.filter(parent=parent)
     if not include_closed:
         children = children.current()
-    children = list(children.order_by("branch", "kind", "name"))
+    children = list(children.order_by("branch", "kind", "search_text"))
     if not children:
         return children
     width = len(parent.path) + SEGMENT_WIDTH + 1
@@ -61,4 +63,4 @@ def search_units(user, query: str, *, include_closed: bool = False, limit: int =
     qs = Unit.objects.visible_to(user).search(query).select_related("parent")
     if not include_closed:
         qs = qs.current()
-    return list(qs.order_by("depth", "name")[:limit])
+    return list(qs.order_by("depth", "search_text")[:limit])

@@ -2,8 +2,8 @@
 
 import datetime
 import uuid
-from types import SimpleNamespace
 from collections.abc import Iterable
+from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 from django.db import transaction

@@ -44,14 +44,9 @@ def tree(request):
     panels = (
         [] if query else [(root, children_for_tree(root, include_closed=closed)) for root in roots]
     )
-    template = (
-        "organisations/_search_results.html"
-        if request.htmx and query
-        else "organisations/tree.html"
-    )
     return render(
         request,
-        template,
+        "organisations/tree.html",
         {"form": form, "query": query, "results": results, "panels": panels, "closed": closed},
     )
 
