@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
@@ -14,14 +13,12 @@ urlpatterns = [
     path("units/", include("danvan.organisations.urls")),
     path("accounts/", include("danvan.accounts.urls")),
     path("registry/", include("danvan.registry.urls")),
+    path("library/", include("danvan.portal.urls")),
     path("jobs/<str:token>/", lib_views.job_detail, name="job"),
     path("jobs/<str:token>/download/", lib_views.job_download, name="job_download"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are never served from MEDIA_URL: each app serves them through a view
+# that checks the reader's scope.

@@ -4,6 +4,7 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+_PUNCTUATION = re.compile(r"[^\w\s]+")
 # Letters that NFD does not decompose into base + mark.
 _EXTRA = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "Ð": "d"})
 
@@ -17,9 +18,14 @@ def fold(text: str | None) -> str:
     return _SPACES.sub(" ", stripped.lower()).strip()
 
 
+def words(text: str | None) -> str:
+    """Return the folded text with punctuation turned into spaces: “Dân-vận” → dan van."""
+    return _SPACES.sub(" ", _PUNCTUATION.sub(" ", fold(text))).strip()
+
+
 def terms(query: str | None) -> list[str]:
     """Return the folded words of a search query."""
-    return [t for t in fold(query).split(" ") if t]
+    return [t for t in words(query).split(" ") if t]
 
 
 def search_key(text: str | None) -> str:
@@ -27,7 +33,7 @@ def search_key(text: str | None) -> str:
 
     The leading space lets a query match at the start of any word (" ha dong").
     """
-    return " " + fold(text)
+    return " " + words(text) + " "
 
 
 def filter_search(queryset, query: str | None, field: str = "search_text"):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from danvan.lib.audit import log_action, snapshot
-from danvan.organisations.models import Unit
+from danvan.organisations.models import Unit, UnitKind
 from danvan.registry.models import (
     TRANSITIONS,
     Attachment,
@@ -50,10 +50,33 @@ FORM_FIELDS = [
 REQUIRED = ["name", "field", "unit", "year", "situation", "goals", "content"]
 
 
-def _require_scope(actor, unit: Unit) -> None:
-    """Refuse (as “not found”) a unit the actor's roles do not reach; None is the system."""
-    if actor is not None and not actor.reaches(unit):
+EDITORS = ("administrator", "board_officer", "clerk")
+DECIDERS = ("administrator", "board_officer")
+# States a person reaches only through a council result or a decision, never by hand.
+DECIDED_STATES = {Status.GOOD, Status.WEAK, Status.RECOGNISED, Status.COMMENDED}
+
+
+def _require_scope(actor, unit: Unit, roles=EDITORS) -> None:
+    """Refuse a unit that the actor's roles (of these kinds) do not reach; None is the system."""
+    if actor is not None and not actor.reaches(unit, roles):
         raise PermissionDenied(_("This unit is outside your scope."))
+
+
+def territory_of(unit: Unit) -> Unit:
+    """The commune or province a unit belongs to (itself when it is one)."""
+    territorial = {UnitKind.PROVINCE, UnitKind.COMMUNE}
+    if unit.kind in territorial:
+        return unit
+    found = Unit.objects.ancestors_of(unit).filter(kind__in=territorial).order_by("-depth").first()
+    return found or unit
+
+
+def _check_issuer(issuer: Unit, model: PracticeModel) -> None:
+    """An issuer decides for models within its territory (a city board for the whole city)."""
+    if not model.unit.path.startswith(territory_of(issuer).path):
+        raise ValidationError(
+            _("The issuing unit must be the model's unit or above it."), code="issuer"
+        )
 
 
 def _check_required(data: dict) -> None:
@@ -135,8 +158,22 @@ def allowed_moves(model: PracticeModel) -> set[str]:
 
 @transaction.atomic
 def transition(*, actor, model: PracticeModel, to: str, note: str = "") -> PracticeModel:
-    """Move a model to another state if its transition table allows it."""
+    """Move a model to another state if its transition table allows it.
+
+    Classification and recognition come from a council or a decision: a person (actor not
+    None) cannot set those states here.
+    """
     _require_scope(actor, model.unit)
+    if actor is not None and to in DECIDED_STATES:
+        raise ValidationError(
+            _("This status is set by a council result or a decision, not by hand."),
+            code="decided",
+        )
+    return _move(actor=actor, model=model, to=to, note=note)
+
+
+def _move(*, actor, model: PracticeModel, to: str, note: str = "") -> PracticeModel:
+    """Check the transition table, save the new state, record history and audit."""
     model = PracticeModel.objects.select_for_update().get(pk=model.pk)
     if to not in allowed_moves(model):
         raise ValidationError(
@@ -253,8 +290,7 @@ def weighted_percent(council: Council, model: PracticeModel) -> tuple[Decimal, i
 @transaction.atomic
 def classify_model(*, actor, council: Council, model: PracticeModel) -> Classification:
     """Close the council's review of a model: good at or above the rubric's threshold."""
-    if actor is not None and not actor.reaches(council.unit):
-        raise PermissionDenied(_("This unit is outside your scope."))
+    _require_scope(actor, council.unit, DECIDERS)
     percent, members = weighted_percent(council, model)
     if members == 0:
         raise ValidationError(_("No council member has scored this model yet."), code="no_scores")
@@ -298,11 +334,8 @@ def recognise_model(
     decision_symbol: str = "QĐ",
 ) -> Recognition:
     """Recognise a model classified good, by a decision of an issuer that reaches it."""
-    _require_scope(actor, issuer)
-    if not model.unit.path.startswith(issuer.path):
-        raise ValidationError(
-            _("The issuing unit must be the model's unit or above it."), code="issuer"
-        )
+    _require_scope(actor, issuer, DECIDERS)
+    _check_issuer(issuer, model)
     if not RecognitionLevel.objects.in_force(decision_date).filter(pk=level.pk).exists():
         raise ValidationError(
             _("The level “%(level)s” is not in force on that date.") % {"level": level.name},
@@ -310,7 +343,7 @@ def recognise_model(
         )
     if not signer_name.strip() or not decision_number:
         raise ValidationError(_("The decision needs a number and a signer."), code="decision")
-    transition(actor=actor, model=model, to=Status.RECOGNISED, note=f"{decision_number}")
+    _move(actor=actor, model=model, to=Status.RECOGNISED, note=f"{decision_number}")
     recognition = Recognition.objects.create(
         kind=Recognition.Kind.RECOGNITION,
         model=model,
@@ -353,12 +386,9 @@ def commend_model(
     decision_symbol: str = "QĐ",
 ) -> Recognition:
     """Record the commendation decision (khen thưởng) of a recognised model."""
-    _require_scope(actor, issuer)
-    if not model.unit.path.startswith(issuer.path):
-        raise ValidationError(
-            _("The issuing unit must be the model's unit or above it."), code="issuer"
-        )
-    transition(actor=actor, model=model, to=Status.COMMENDED, note=f"{decision_number}")
+    _require_scope(actor, issuer, DECIDERS)
+    _check_issuer(issuer, model)
+    _move(actor=actor, model=model, to=Status.COMMENDED, note=f"{decision_number}")
     commendation = Recognition.objects.create(
         kind=Recognition.Kind.COMMENDATION,
         model=model,
@@ -396,6 +426,7 @@ def record_replication(
 ) -> Replication:
     """Record that a unit in the actor's scope adopts a recognised model."""
     _require_scope(actor, unit)
+    model = PracticeModel.objects.select_for_update().get(pk=model.pk)
     if not model.is_recognised:
         raise ValidationError(_("Only a recognised model can be replicated."), code="unrecognised")
     if unit.pk == model.unit_id:

@@ -20,6 +20,11 @@ urlpatterns = [
     path("<int:pk>/edit/", views.model_edit, name="edit"),
     path("<int:pk>/move/", views.model_move, name="move"),
     path("<int:pk>/attach/", views.model_attach, name="attach"),
+    path(
+        "<int:pk>/attachments/<int:attachment_pk>/",
+        views.attachment_download,
+        name="attachment",
+    ),
     path("<int:pk>/recognise/", views.model_recognise, name="recognise"),
     path("<int:pk>/commend/", views.model_commend, name="commend"),
     path("<int:pk>/replicate/", views.model_replicate, name="replicate"),

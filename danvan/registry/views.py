@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -192,6 +192,19 @@ def model_attach(request, pk):
         for error in form.errors.get("file", []):
             messages.error(request, error)
     return redirect("registry:detail", pk=model.pk)
+
+
+@login_required
+def attachment_download(request, pk, attachment_pk):
+    """Files are served only to users whose scope reaches the model."""
+    model = get_model_for_user(request.user, pk)
+    attachment = get_object_or_404(model.attachments, pk=attachment_pk)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=not attachment.content_type.startswith("image/"),
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
 
 
 def _decision_view(request, pk, *, form_class, action, template_title):

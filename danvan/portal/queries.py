@@ -1,0 +1,142 @@
+"""Reads behind the public pages: only what a citizen may see, nothing personal."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from danvan.organisations.models import SEGMENT_WIDTH, Unit, UnitKind
+from danvan.registry.models import PracticeModel, Replication, Status
+
+
+def library_models():
+    """Models the public may see: recognised at some level and not withdrawn."""
+    return PracticeModel.objects.recognised().exclude(status=Status.WITHDRAWN)
+
+
+def for_library_list(qs):
+    """The columns of the library's list, newest recognition first (one query a page)."""
+    return (
+        qs.select_related("unit", "field", "recognised_level")
+        .only(
+            "id",
+            "name",
+            "kind",
+            "year",
+            "recognised_on",
+            "unit__id",
+            "unit__name",
+            "unit__path",
+            "field__id",
+            "field__name",
+            "recognised_level__id",
+            "recognised_level__name",
+        )
+        .order_by("-recognised_on", "-id")
+    )
+
+
+def filter_library(params: dict):
+    """The recognised models matching the library's filters (q, field, kind, year, commune)."""
+    qs = library_models()
+    if params.get("field"):
+        qs = qs.filter(field=params["field"])
+    if params.get("kind"):
+        qs = qs.filter(kind=params["kind"])
+    if params.get("year"):
+        qs = qs.filter(year=params["year"])
+    if params.get("commune"):
+        qs = qs.filter(unit__path__startswith=params["commune"].path)
+    if params.get("q"):
+        qs = qs.search(params["q"])
+    return qs
+
+
+def current_communes():
+    """Hà Nội's communes and wards in force today, by name: the library's place filter."""
+    communes = Unit.objects.filter(kind=UnitKind.COMMUNE).current()
+    return communes.order_by("name").only("id", "name", "path")
+
+
+def library_years() -> list[int]:
+    """The campaign years that have at least one recognised model, newest first."""
+    return list(library_models().order_by("-year").values_list("year", flat=True).distinct())
+
+
+def _lineage_ids(unit: Unit) -> list[int]:
+    """The ids of a unit and its ancestors, root first, read from its path."""
+    path = unit.path
+    step = SEGMENT_WIDTH + 1
+    return [int(path[i : i + SEGMENT_WIDTH]) for i in range(0, len(path), step)]
+
+
+def communes_of(units) -> dict[int, Unit]:
+    """Map each unit's id to the commune it lies in (itself when it is one), in one query."""
+    units = list(units)
+    wanted = {pk for unit in units for pk in _lineage_ids(unit)}
+    if not wanted:
+        return {}
+    communes = {
+        c.pk: c
+        for c in Unit.objects.filter(pk__in=wanted, kind=UnitKind.COMMUNE)
+        .order_by()
+        .only("id", "name")
+    }
+    found = {}
+    for unit in units:
+        for pk in reversed(_lineage_ids(unit)):
+            if pk in communes:
+                found[unit.pk] = communes[pk]
+                break
+    return found
+
+
+def get_public_model(pk) -> PracticeModel:
+    """Return a recognised model for its public page; 404 for anything else."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError) as exc:
+        raise Http404 from exc
+    qs = library_models().select_related("unit", "field", "recognised_level")
+    return get_object_or_404(
+        qs.only(
+            "id",
+            "name",
+            "kind",
+            "year",
+            "situation",
+            "goals",
+            "content",
+            "area",
+            "outputs",
+            "sustainability",
+            "results",
+            "recognised_on",
+            "unit__id",
+            "unit__name",
+            "unit__path",
+            "field__id",
+            "field__name",
+            "recognised_level__id",
+            "recognised_level__name",
+        ),
+        pk=pk,
+    )
+
+
+def public_replications(model: PracticeModel) -> list[Replication]:
+    """The units that adopted a model, with their version, results and dates (one query)."""
+    return list(
+        Replication.objects.filter(model=model)
+        .select_related("unit", "adopted_from__unit")
+        .only(
+            "id",
+            "title",
+            "start_date",
+            "results",
+            "unit__id",
+            "unit__name",
+            "adopted_from__id",
+            "adopted_from__unit__id",
+            "adopted_from__unit__name",
+        )
+        .order_by("start_date", "id")
+    )
