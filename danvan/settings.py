@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "danvan.organisations",
     "danvan.accounts",
     "danvan.registry",
+    "danvan.voice",
     "danvan.portal",
 ]
 

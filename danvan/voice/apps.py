@@ -1,0 +1,30 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from danvan.lib.actions import register_action_labels
+
+
+class VoiceConfig(AppConfig):
+    name = "danvan.voice"
+    label = "voice"
+    verbose_name = _("Citizen's voice")
+
+    def ready(self) -> None:
+        register_action_labels(
+            {
+                "voice.submit": _("Case received"),
+                "voice.accept": _("Case accepted"),
+                "voice.start": _("Handling started"),
+                "voice.answer": _("Case answered"),
+                "voice.close": _("Case closed"),
+                "voice.reject": _("Case rejected"),
+                "voice.forward": _("Case forwarded"),
+                "voice.extend": _("Deadline extended"),
+                "voice.reopen": _("Case reopened"),
+                "voice.rate": _("Case rated"),
+                "voice.assign": _("Case assigned"),
+                "voice.overdue": _("Case overdue"),
+                "voice.escalate": _("Case escalated"),
+                "voice.reporter_read": _("Reporter identity read"),
+            }
+        )

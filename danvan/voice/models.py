@@ -1,0 +1,466 @@
+"""Citizen feedback, complaints, denunciations and reception: cases, their clocks and history.
+
+Legal deadlines are rows (DeadlineRule) with effective dates; every deadline a case gets
+stores the rule that produced it. Routing is a table too (RoutingRule).
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from danvan.lib.vntext import filter_search, search_key
+from danvan.organisations.models import Unit
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
+
+
+def new_tracking_code() -> str:
+    """Return an unguessable case code like "PA-7K3Q-M9XW-2HDT" (60 bits of randomness)."""
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+class Kind(models.TextChoices):
+    FEEDBACK = "feedback", _("Feedback")
+    RECOMMENDATION = "recommendation", _("Recommendation")
+    COMPLAINT = "complaint", _("Complaint")
+    DENUNCIATION = "denunciation", _("Denunciation")
+    RECEPTION = "reception", _("Citizen reception")
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    COMPLEX = "complex", _("Complex")
+    URGENT = "urgent", _("Urgent")
+
+
+class Channel(models.TextChoices):
+    PORTAL = "portal", _("Web portal")
+    PHONE = "phone", _("Phone call")
+    LETTER = "letter", _("Letter")
+    VISIT = "visit", _("Reception visit")
+    OPEN311 = "open311", _("Open311 application")
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    ACCEPTED = "accepted", _("Accepted")
+    IN_PROGRESS = "in_progress", _("In progress")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed")
+    REJECTED = "rejected", _("Rejected")
+    FORWARDED = "forwarded", _("Forwarded")
+
+
+OPEN_STATES = {Status.RECEIVED, Status.ACCEPTED, Status.IN_PROGRESS}
+TRANSITIONS: dict[str, set[str]] = {
+    Status.RECEIVED: {Status.ACCEPTED, Status.REJECTED, Status.FORWARDED},
+    Status.ACCEPTED: {Status.IN_PROGRESS, Status.ANSWERED, Status.FORWARDED},
+    Status.IN_PROGRESS: {Status.ANSWERED, Status.FORWARDED},
+    Status.ANSWERED: {Status.CLOSED, Status.IN_PROGRESS},  # reopened by the citizen
+    Status.CLOSED: set(),
+    Status.REJECTED: set(),
+    Status.FORWARDED: set(),
+}
+
+
+class Category(models.Model):
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=160)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    is_active = models.BooleanField(_("in use"), default=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DatedQuerySet(models.QuerySet):
+    def in_force(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(
+            models.Q(effective_from__lte=on),
+            models.Q(effective_to__isnull=True) | models.Q(effective_to__gte=on),
+        )
+
+
+class DeadlineRule(models.Model):
+    """A legal clock: for a kind (and urgency), how long a step may take."""
+
+    class Step(models.TextChoices):
+        ACCEPT = "accept", _("Acceptance")
+        HANDLE = "handle", _("Handling")
+        FORWARD = "forward", _("Forwarding")
+        EXTEND = "extend", _("Extension")
+
+    class Counted(models.TextChoices):
+        WORKING_HOURS = "working_hours", _("working hours")
+        WORKING_DAYS = "working_days", _("working days")
+        DAYS = "days", _("calendar days")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    urgency = models.CharField(
+        _("urgency"), max_length=10, choices=Urgency.choices, blank=True, help_text=_("Empty: any")
+    )
+    step = models.CharField(_("step"), max_length=10, choices=Step.choices)
+    amount = models.PositiveIntegerField(_("amount"))
+    unit = models.CharField(_("counted in"), max_length=16, choices=Counted.choices)
+    max_extensions = models.PositiveSmallIntegerField(
+        _("extensions allowed"), default=0, help_text=_("For extension rules.")
+    )
+    legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
+    effective_from = models.DateField(_("effective from"))
+    effective_to = models.DateField(_("effective to"), null=True, blank=True)
+
+    objects = DatedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "step", "urgency", "-effective_from"]
+        verbose_name = _("deadline rule")
+        verbose_name_plural = _("deadline rules")
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_kind_display()} · {self.get_step_display()}: "
+            f"{self.amount} {self.get_unit_display()}"
+        )
+
+
+class RoutingRule(models.Model):
+    """Category × place → the unit responsible. The most specific matching rule wins."""
+
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.CASCADE
+    )
+    place = models.ForeignKey(
+        Unit,
+        verbose_name=_("place (and below)"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    responsible = models.ForeignKey(
+        Unit, verbose_name=_("responsible unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    priority = models.PositiveSmallIntegerField(_("priority"), default=0)
+
+    class Meta:
+        ordering = ["-priority", "id"]
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
+
+    def __str__(self) -> str:
+        return f"{self.category or '*'} @ {self.place or '*'} → {self.responsible}"
+
+
+class RejectionReason(models.Model):
+    """A template reason for refusing a case (out of scope, duplicate, no content…)."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    text = models.CharField(_("reason"), max_length=300)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("rejection reason")
+        verbose_name_plural = _("rejection reasons")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class VoiceSettings(models.Model):
+    """Dated parameters of the escalation and reopening rules."""
+
+    escalation_grace_hours = models.PositiveIntegerField(
+        _("escalate after (hours overdue)"), default=24
+    )
+    reminder_hours = models.PositiveIntegerField(_("remind before deadline (hours)"), default=8)
+    reopen_window_days = models.PositiveIntegerField(
+        _("citizen may reopen within (days)"), default=15
+    )
+    effective_from = models.DateField(_("effective from"))
+
+    class Meta:
+        ordering = ["-effective_from"]
+        verbose_name = _("voice settings")
+        verbose_name_plural = _("voice settings")
+
+    def __str__(self) -> str:
+        return f"{self.effective_from:%d/%m/%Y}"
+
+    @classmethod
+    def current(cls) -> "VoiceSettings":
+        found = cls.objects.filter(effective_from__lte=timezone.localdate()).first()
+        return found or cls(effective_from=timezone.localdate())
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(responsible__in=Unit.objects.visible_to(user))
+
+    def in_subtree(self, unit: Unit):
+        return self.filter(responsible_path__startswith=unit.path)
+
+    def open(self):
+        return self.filter(status__in=OPEN_STATES)
+
+    def search(self, query: str):
+        return filter_search(self, query)
+
+    def for_list(self):
+        return self.select_related("category", "responsible", "commune").only(
+            "id",
+            "code",
+            "kind",
+            "urgency",
+            "status",
+            "title",
+            "received_at",
+            "deadline",
+            "overdue",
+            "category__id",
+            "category__name",
+            "responsible__id",
+            "responsible__name",
+            "commune__id",
+            "commune__name",
+        )
+
+
+class Case(models.Model):
+    code = models.CharField(_("tracking code"), max_length=20, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.FEEDBACK)
+    urgency = models.CharField(
+        _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"))
+    # Place: the commune (after the 2025 reform), a free address and optional coordinates.
+    commune = models.ForeignKey(
+        Unit, verbose_name=_("commune / ward"), on_delete=models.PROTECT, related_name="+"
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    # Legal fields of complaints and denunciations.
+    decision_complained = models.CharField(
+        _("decision or act complained about"), max_length=300, blank=True
+    )
+    decision_known_on = models.DateField(_("date the decision became known"), null=True, blank=True)
+    person_denounced = models.CharField(_("person or body denounced"), max_length=300, blank=True)
+    # Personal data: never on public pages or in Open311 output.
+    reporter_name = models.CharField(_("full name"), max_length=120, blank=True)
+    reporter_phone = models.CharField(_("phone"), max_length=20, blank=True)
+    reporter_email = models.EmailField(_("email"), blank=True)
+    reporter_address = models.CharField(_("address of the reporter"), max_length=300, blank=True)
+    consent = models.BooleanField(_("consent to the use of personal data"), default=False)
+    processable = models.BooleanField(
+        _("processable"),
+        default=True,
+        help_text=_("An anonymous denunciation is kept as information only."),
+    )
+
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.RECEIVED, db_index=True
+    )
+    responsible = models.ForeignKey(
+        Unit, verbose_name=_("responsible unit"), on_delete=models.PROTECT, related_name="cases"
+    )
+    # Copy of the responsible unit's path: subtree filters and scorecards without a join.
+    responsible_path = models.CharField(max_length=255, db_index=True, editable=False)
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handler"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="handled_cases",
+    )
+    routing_rule = models.ForeignKey(
+        RoutingRule, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    received_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # The running clock: the deadline of the current step and the rule that set it.
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True, db_index=True)
+    deadline_step = models.CharField(max_length=10, choices=DeadlineRule.Step.choices, blank=True)
+    deadline_rule = models.ForeignKey(
+        DeadlineRule, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    extensions = models.PositiveSmallIntegerField(default=0)
+    forwarded_to_name = models.CharField(_("forwarded to"), max_length=200, blank=True)
+    forwarded_late = models.BooleanField(default=False)
+    overdue = models.BooleanField(_("overdue"), default=False, db_index=True)
+    answered_late = models.BooleanField(default=False)
+    # Hours from receipt to the (last) answer: scorecards take the median of this column.
+    handling_hours = models.FloatField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    escalated_to = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="escalated_cases"
+    )
+    answer = models.TextField(_("answer"), blank=True)
+    rejection_reason = models.ForeignKey(
+        RejectionReason, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    satisfied = models.BooleanField(_("satisfied"), null=True, blank=True)
+    rating_reason = models.CharField(_("reason of the rating"), max_length=500, blank=True)
+    rated_at = models.DateTimeField(null=True, blank=True)
+    reopened_count = models.PositiveSmallIntegerField(default=0)
+    reception_session = models.ForeignKey(
+        "ReceptionSession", null=True, blank=True, on_delete=models.SET_NULL, related_name="visits"
+    )
+    search_text = models.TextField(editable=False, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [
+            models.Index(fields=["responsible_path", "received_at"]),
+            models.Index(fields=["status", "deadline"]),
+            models.Index(fields=["received_at", "category"]),
+            models.Index(fields=["responsible_path", "handling_hours"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def refresh_search_text(self) -> None:
+        self.search_text = search_key(f"{self.code} {self.title} {self.address}")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATES
+
+    @property
+    def handling_seconds(self) -> float | None:
+        if self.answered_at is None:
+            return None
+        return (self.answered_at - self.received_at).total_seconds()
+
+
+class CaseEvent(models.Model):
+    """One step in a case's life; public steps show on the tracking page."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    action = models.CharField(max_length=20)
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16, blank=True)
+    public_note = models.TextField(blank=True)
+    internal_note = models.TextField(blank=True)
+    is_public = models.BooleanField(default=True)
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.action}"
+
+
+def case_file_path(instance, filename: str) -> str:
+    return f"voice/{instance.case.code}/{secrets.token_hex(4)}-{filename[-80:]}"
+
+
+class CaseAttachment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=case_file_path, max_length=255)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ReceptionSchedule(models.Model):
+    """The weekly citizen-reception day of a unit's chair (Luật Tiếp công dân: ≥ 1 day/week)."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE)
+    weekday = models.PositiveSmallIntegerField(
+        _("weekday"),
+        choices=[
+            (i, d)
+            for i, d in enumerate(
+                [
+                    _("Monday"),
+                    _("Tuesday"),
+                    _("Wednesday"),
+                    _("Thursday"),
+                    _("Friday"),
+                    _("Saturday"),
+                    _("Sunday"),
+                ]
+            )
+        ],
+    )
+    place = models.CharField(_("place"), max_length=200)
+    host = models.CharField(_("received by"), max_length=120)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("reception schedule")
+        verbose_name_plural = _("reception schedules")
+
+    def __str__(self) -> str:
+        return f"{self.unit} – {self.get_weekday_display()}"
+
+
+class ReceptionSession(models.Model):
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT)
+    date = models.DateField(_("date"))
+    host = models.CharField(_("received by"), max_length=120)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = _("reception session")
+        verbose_name_plural = _("reception sessions")
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.date:%d/%m/%Y}"
+
+
+class ApiKey(models.Model):
+    """An Open311 client allowed to POST requests; only a hash of the key is kept."""
+
+    name = models.CharField(_("client name"), max_length=120)
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

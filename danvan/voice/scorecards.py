@@ -1,0 +1,141 @@
+"""Scorecards: how a unit (and everything below it) handles the people's cases in a period.
+
+Figures are over the cases received in the period (a cohort): received, answered, answered
+on time, satisfied, reopened; plus the cases overdue now, whatever their period.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from danvan.organisations.models import SEGMENT_WIDTH, Unit
+from danvan.voice.models import OPEN_STATES, Case
+
+
+@dataclass
+class Scorecard:
+    unit: Unit
+    received: int
+    answered: int
+    on_time: int
+    rated: int
+    satisfied: int
+    reopened: int
+    overdue_now: int
+    median_hours: float | None = None
+
+    @staticmethod
+    def _pct(part: int, whole: int) -> float | None:
+        return round(part * 100 / whole, 1) if whole else None
+
+    @property
+    def on_time_pct(self):
+        return self._pct(self.on_time, self.answered)
+
+    @property
+    def satisfaction_pct(self):
+        return self._pct(self.satisfied, self.rated)
+
+    @property
+    def reopened_pct(self):
+        return self._pct(self.reopened, self.answered)
+
+    @property
+    def answered_pct(self):
+        return self._pct(self.answered, self.received)
+
+
+def _period(start: datetime.date, end: datetime.date) -> Q:
+    tz = timezone.get_current_timezone()
+    begin = datetime.datetime.combine(start, datetime.time.min, tz)
+    finish = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tz)
+    return Q(received_at__gte=begin, received_at__lt=finish)
+
+
+FIGURES = {
+    "received": Count("id"),
+    "answered": Count("id", filter=Q(answered_at__isnull=False)),
+    "on_time": Count("id", filter=Q(answered_at__isnull=False, answered_late=False)),
+    "rated": Count("id", filter=Q(satisfied__isnull=False)),
+    "satisfied": Count("id", filter=Q(satisfied=True)),
+    "reopened": Count("id", filter=Q(answered_at__isnull=False, reopened_count__gt=0)),
+}
+
+
+def overdue_now(path: str, now=None) -> int:
+    now = now or timezone.now()
+    return Case.objects.filter(
+        Q(overdue=True) | Q(deadline__lt=now),
+        responsible_path__startswith=path,
+        status__in=OPEN_STATES,
+    ).count()
+
+
+def median_hours(cohort) -> float | None:
+    """The median handling time of the answered cases of a cohort (two small queries)."""
+    answered = cohort.filter(handling_hours__isnull=False)
+    n = answered.count()
+    if not n:
+        return None
+    values = list(
+        answered.order_by("handling_hours").values_list("handling_hours", flat=True)[
+            (n - 1) // 2 : n // 2 + 1
+        ]
+    )
+    return round(sum(values) / len(values), 1)
+
+
+def scorecard(unit: Unit, start: datetime.date, end: datetime.date, *, now=None) -> Scorecard:
+    """The figures of a unit's subtree for cases received between start and end (inclusive)."""
+    cohort = Case.objects.filter(_period(start, end), responsible_path__startswith=unit.path)
+    figures = cohort.aggregate(**FIGURES)
+    return Scorecard(
+        unit=unit,
+        overdue_now=overdue_now(unit.path, now),
+        median_hours=median_hours(cohort),
+        **figures,
+    )
+
+
+def league_table(
+    parent: Unit, start: datetime.date, end: datetime.date, *, now=None
+) -> list[Scorecard]:
+    """One scorecard per child unit (its whole subtree), best on-time rate first.
+
+    Two grouped queries in all, whatever the number of children.
+    """
+    now = now or timezone.now()
+    children = {
+        child.path: child
+        for child in Unit.objects.filter(parent=parent).current().order_by("search_text")
+    }
+    width = len(parent.path) + SEGMENT_WIDTH + 1
+    rows = (
+        Case.objects.filter(_period(start, end), responsible_path__startswith=parent.path)
+        .annotate(branch=Substr("responsible_path", 1, width))
+        .values("branch")
+        .annotate(**FIGURES)
+    )
+    by_branch = {row.pop("branch"): row for row in rows}
+    overdue = dict(
+        Case.objects.filter(
+            Q(overdue=True) | Q(deadline__lt=now),
+            responsible_path__startswith=parent.path,
+            status__in=OPEN_STATES,
+        )
+        .annotate(branch=Substr("responsible_path", 1, width))
+        .values("branch")
+        .annotate(n=Count("id"))
+        .values_list("branch", "n")
+    )
+    empty = dict.fromkeys(FIGURES, 0)
+    table = [
+        Scorecard(unit=child, overdue_now=overdue.get(path, 0), **by_branch.get(path, empty))
+        for path, child in children.items()
+        if path in by_branch or path in overdue
+    ]
+    table.sort(key=lambda s: (-(s.on_time_pct or 0), -s.received))
+    return table
