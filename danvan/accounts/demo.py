@@ -17,6 +17,7 @@ DEMO_ACCOUNTS = [
     ("badinh", "Lê Minh Tuấn", Role.CLERK, "vn-01-00004", "clerk of Phường Ba Đình"),
     ("hadong", "Phạm Thị Lan", Role.CLERK, "vn-01-09556", "clerk of Phường Hà Đông"),
     ("mttq.badinh", "Hoàng Văn Nam", Role.CLERK, "vn-01-00004-front", "Front clerk, Ba Đình"),
+    ("giamkhao", "Đỗ Văn Khảo", Role.JUDGE, "vn-01", "judge on the city's review council"),
 ]
 
 

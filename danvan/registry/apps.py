@@ -30,5 +30,6 @@ class RegistryConfig(AppConfig):
                 "registry.replicate": _("Replication recorded"),
                 "registry.attach": _("File attached"),
                 "registry.import": _("Models imported"),
+                "registry.generate": _("Demo models generated"),
             }
         )

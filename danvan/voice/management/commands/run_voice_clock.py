@@ -1,0 +1,28 @@
+"""The periodic job of the citizen's voice: reminders, overdue marks and escalations.
+
+Run it every few minutes (cron, systemd timer, or `--every 300` in a loop). Running it
+twice, or on two machines at once, does the work once: each case is claimed atomically.
+"""
+
+import time
+
+from django.core.management.base import BaseCommand
+
+from danvan.voice.services import run_clock_job
+
+
+class Command(BaseCommand):
+    help = "Mark overdue cases, escalate the late ones and send reminders."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--every", type=int, default=0, help="repeat every N seconds")
+
+    def handle(self, *args, **options):
+        while True:
+            result = run_clock_job()
+            self.stdout.write(
+                "reminded {reminded}, overdue {overdue}, escalated {escalated}".format(**result)
+            )
+            if not options["every"]:
+                return
+            time.sleep(options["every"])
