@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "danvan.registry",
     "danvan.voice",
     "danvan.portal",
+    "danvan.api",
 ]
 
 MIDDLEWARE = [

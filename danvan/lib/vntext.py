@@ -29,9 +29,9 @@ def terms(query: str | None) -> list[str]:
 
 
 def search_key(text: str | None) -> str:
-    """Return the text as stored for search: folded, with a leading space.
+    """Return the text as stored for search: folded words between single spaces.
 
-    The leading space lets a query match at the start of any word (" ha dong").
+    The spaces around every word let a query match at the start of any word (" ha dong").
     """
     return " " + words(text) + " "
 
@@ -42,12 +42,12 @@ def filter_search(queryset, query: str | None, field: str = "search_text"):
     "ha dong" finds "Hà Đông" but not "nhân dân phường Đông Ngạc"; when no row holds
     the phrase, rows holding every word (in any order) are returned instead.
     """
-    words = terms(query)
-    if not words:
+    query_terms = terms(query)
+    if not query_terms:
         return queryset
-    phrase = queryset.filter(**{f"{field}__contains": " " + " ".join(words)})
-    if len(words) == 1 or phrase.exists():
+    phrase = queryset.filter(**{f"{field}__contains": " " + " ".join(query_terms)})
+    if len(query_terms) == 1 or phrase.exists():
         return phrase
-    for word in words:
-        queryset = queryset.filter(**{f"{field}__contains": " " + word})
+    for term in query_terms:
+        queryset = queryset.filter(**{f"{field}__contains": " " + term})
     return queryset

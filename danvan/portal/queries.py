@@ -1,10 +1,14 @@
 """Reads behind the public pages: only what a citizen may see, nothing personal."""
 
+import re
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from danvan.organisations.models import SEGMENT_WIDTH, Unit, UnitKind
 from danvan.registry.models import PracticeModel, Replication, Status
+from danvan.voice.models import CODE_ALPHABET, Case, CaseEvent, Category
+from danvan.voice.places import HANOI_CODE
 
 
 def library_models():
@@ -140,3 +144,113 @@ def public_replications(model: PracticeModel) -> list[Replication]:
         )
         .order_by("start_date", "id")
     )
+
+
+# Citizen voice -------------------------------------------------------------------------
+
+_CODE_SEPARATORS = re.compile(r"[\s.\-\u2010-\u2015]+")  # spaces, dots, any dash
+CODE_LENGTH = 12
+
+# What the tracking page reads of a case: never the reporter's details, the handler or notes.
+PUBLIC_CASE_FIELDS = (
+    "id",
+    "code",
+    "kind",
+    "status",
+    "title",
+    "description",
+    "processable",
+    "received_at",
+    "answered_at",
+    "closed_at",
+    "deadline",
+    "deadline_step",
+    "overdue",
+    "answered_late",
+    "answer",
+    "satisfied",
+    "rated_at",
+    "reopened_count",
+    "category__id",
+    "category__name",
+    "commune__id",
+    "commune__name",
+    "responsible__id",
+    "responsible__name",
+    "deadline_rule__id",
+    "deadline_rule__legal_basis",
+)
+
+
+def normalise_code(text: str | None) -> str | None:
+    """Return a tracking code as printed ("7K3Q-M9XW-2HDT"), or None if it cannot be one.
+
+    Case and dashes do not matter: "7k3q m9xw 2hdt" and "7K3QM9XW2HDT" are the same code.
+    """
+    raw = _CODE_SEPARATORS.sub("", text or "").upper()
+    if len(raw) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in raw):
+        return None
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def get_public_case(code: str) -> Case:
+    """Return the case with this tracking code for its public page; 404 for anything else."""
+    printed = normalise_code(code)
+    if printed is None:
+        raise Http404
+    qs = Case.objects.select_related("category", "commune", "responsible", "deadline_rule")
+    return get_object_or_404(qs.only(*PUBLIC_CASE_FIELDS), code=printed)
+
+
+def public_events(case: Case) -> list[CaseEvent]:
+    """The steps of a case the public may see, oldest first (one query)."""
+    return list(
+        CaseEvent.objects.filter(case=case, is_public=True)
+        .only("id", "at", "action", "public_note")
+        .order_by("at", "id")
+    )
+
+
+def active_categories():
+    """The topics a citizen may choose; submit_case checks `is_active` again."""
+    return (
+        Category.objects.filter(is_active=True)
+        .only("id", "name", "is_active")
+        .order_by("order", "name")
+    )
+
+
+def city_communes():
+    """The current communes and wards of Hà Nội, in Vietnamese alphabetical order."""
+    return (
+        Unit.objects.filter(
+            kind=UnitKind.COMMUNE, parent__kind=UnitKind.PROVINCE, parent__code=HANOI_CODE
+        )
+        .current()
+        .order_by("search_text", "pk")
+        # What submit_case and the scorecards read of the chosen commune.
+        .only("id", "name", "path", "kind", "code", "valid_from", "valid_to")
+    )
+
+
+def get_city() -> Unit:
+    """The city whose scorecards the public page shows."""
+    city = (
+        Unit.objects.filter(kind=UnitKind.PROVINCE, code=HANOI_CODE)
+        .current()
+        .order_by("pk")
+        .only("id", "name", "path", "kind")
+        .first()
+    )
+    if city is None:
+        raise Http404
+    return city
+
+
+def get_city_commune(pk) -> Unit:
+    """A current commune of the city for its public scorecard; 404 for any other unit."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError) as exc:
+        raise Http404 from exc
+    return get_object_or_404(city_communes(), pk=pk)

@@ -1,23 +1,54 @@
-"""Public pages: the “Dân vận khéo” model library. No login, no cookies, nothing personal."""
+"""Public pages: the “Dân vận khéo” model library, the citizen's feedback with its tracking
+page, and the public scorecards. No login, no cookies, nothing personal."""
 
+import datetime
+import math
 from functools import wraps
+from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_cookie
 from django.views.i18n import set_language
 
-from danvan.portal.forms import LibraryFilterForm
+from danvan.lib.views import csrf_failure
+from danvan.portal import ratelimit
+from danvan.portal.forms import (
+    HONEYPOT,
+    FeedbackForm,
+    LibraryFilterForm,
+    RateForm,
+    ReopenForm,
+    ScorecardForm,
+    TrackForm,
+    period_dates,
+)
 from danvan.portal.queries import (
     communes_of,
     filter_library,
     for_library_list,
+    get_city,
+    get_city_commune,
+    get_public_case,
     get_public_model,
+    public_events,
     public_replications,
 )
+from danvan.voice import services
+from danvan.voice.models import Channel, Status, VoiceSettings
+from danvan.voice.scorecards import league_table, scorecard
 
 PAGE_SIZE = 30
 PUBLIC_MAX_AGE = 300
@@ -39,16 +70,79 @@ def public_page(view):
     @vary_on_cookie
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        signed_in = request.user.is_authenticated
-        context = {"public_visitor": not signed_in}
-        if not signed_in:
-            # An empty token renders nothing. (Django's "NOTPROVIDED" marker would be the
-            # tidier choice, but its tag calls format_html("") which Django 6 rejects.)
-            context["csrf_token"] = ""
-        decorated = _personal(view) if signed_in else _shared(view)
-        return decorated(request, context, *args, **kwargs)
+        decorated = _personal(view) if request.user.is_authenticated else _shared(view)
+        return decorated(request, _visitor_context(request), *args, **kwargs)
 
     return wrapper
+
+
+def _visitor_context(request) -> dict:
+    signed_in = request.user.is_authenticated
+    context = {"public_visitor": not signed_in}
+    if not signed_in:
+        # An empty token renders nothing. (Django's "NOTPROVIDED" marker would be the
+        # tidier choice, but its tag calls format_html("") which Django 6 rejects.)
+        context["csrf_token"] = ""
+    return context
+
+
+def case_page(view):
+    """Serve a GET page about one case: whoever holds the code sees it; no cache keeps it."""
+
+    @require_safe
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, _visitor_context(request), *args, **kwargs)
+        add_never_cache_headers(response)
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    return wrapper
+
+
+def _cross_site(request) -> bool:
+    """Whether a POST comes from a page of another site (what the CSRF cookie would catch)."""
+    if request.headers.get("Sec-Fetch-Site") == "cross-site":
+        return True
+    origin = request.headers.get("Origin")
+    if not origin:
+        return False
+    trusted = {urlsplit(o).netloc for o in settings.CSRF_TRUSTED_ORIGINS}
+    return urlsplit(origin).netloc not in trusted | {request.get_host()}
+
+
+def public_post(bucket: str):
+    """Accept a citizen's POST without a CSRF cookie: same site only, limited per address.
+
+    The views never act on a signed-in session (cases are sent and rated as the public), so
+    the cookie-based CSRF check would protect nothing and would force cookies on visitors.
+    """
+
+    def decorator(view):
+        @csrf_exempt
+        @require_POST
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if _cross_site(request):
+                return csrf_failure(request)
+            wait = ratelimit.hit(request, bucket)
+            if wait:
+                return _too_many(request, wait)
+            response = view(request, _visitor_context(request), *args, **kwargs)
+            add_never_cache_headers(response)
+            return response
+
+        return wrapper
+
+    return decorator
+
+
+def _too_many(request, wait: int):
+    context = _visitor_context(request) | {"minutes": math.ceil(wait / 60)}
+    response = render(request, "portal/rate_limited.html", context, status=429)
+    response.headers["Retry-After"] = str(wait)
+    add_never_cache_headers(response)
+    return response
 
 
 @public_page
@@ -78,6 +172,195 @@ def library_detail(request, context, pk):
     return render(request, "portal/library_detail.html", context)
 
 
-# Django's set_language, without the CSRF check that needs a cookie the public pages never
-# set. Switching a visitor's language is harmless, and the view itself refuses foreign `next`.
-language = csrf_exempt(require_POST(set_language))
+@public_post("language")
+def language(request, context):
+    """Django's set_language, without the CSRF check that needs a cookie the public pages
+    never set. Switching a visitor's language is harmless, and set_language refuses a
+    foreign `next`."""
+    return set_language(request)
+
+
+# Citizen voice -------------------------------------------------------------------------
+
+# The steps of a case as the tracking page names them.
+EVENT_LABELS = {
+    "submit": gettext_lazy("Received"),
+    "accept": gettext_lazy("Accepted for handling"),
+    "start": gettext_lazy("Handling started"),
+    "answer": gettext_lazy("Answered"),
+    "reject": gettext_lazy("Refused"),
+    "assign": gettext_lazy("Handed to another unit"),
+    "forward": gettext_lazy("Forwarded"),
+    "extend": gettext_lazy("Deadline extended"),
+    "rate": gettext_lazy("Rated by the citizen"),
+    "reopen": gettext_lazy("Reopened by the citizen"),
+    "close": gettext_lazy("Closed"),
+    "overdue": gettext_lazy("Deadline passed"),
+    "escalate": gettext_lazy("Reported to the level above"),
+}
+
+
+@public_page
+def _feedback_form(request, context):
+    context["form"] = FeedbackForm()
+    return render(request, "portal/feedback_form.html", context)
+
+
+@public_post("send")
+def _feedback_post(request, context):
+    if request.POST.get(HONEYPOT, "").strip():
+        # A robot filled the hidden field: answer as if all went well, keep nothing.
+        return redirect(reverse("public:track") + "?sent=1")
+    form = FeedbackForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            # Always as the public, even from a signed-in official's browser.
+            case = services.submit_case(channel=Channel.PORTAL, actor=None, **form.case_data())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect(reverse("public:case", args=[case.code]) + "?new=1")
+    context["form"] = form
+    return render(request, "portal/feedback_form.html", context)
+
+
+@csrf_exempt
+def send_feedback(request):
+    """The citizen's form: shown to anyone (cacheable), sent without cookies."""
+    if request.method == "POST":
+        return _feedback_post(request)
+    return _feedback_form(request)
+
+
+@case_page
+def track(request, context):
+    form = TrackForm(request.GET if "code" in request.GET else None)
+    if form.is_valid():
+        return redirect("public:case", code=form.cleaned_data["code"])
+    context.update({"form": form, "sent": "sent" in request.GET, "section": "track"})
+    return render(request, "portal/track.html", context)
+
+
+def _case_response(request, context, case, *, rate_form=None, reopen_form=None):
+    """The tracking page of a case, with its rating and reopening forms where they apply."""
+    now = timezone.now()
+    answered = case.status in (Status.ANSWERED, Status.CLOSED) and case.answered_at is not None
+    can_rate = answered and not (case.status == Status.CLOSED and case.rated_at is not None)
+    reopen_until = None
+    if case.status == Status.ANSWERED and case.answered_at is not None:
+        window = VoiceSettings.current().reopen_window_days
+        reopen_until = case.answered_at + datetime.timedelta(days=window)
+        if now > reopen_until:
+            reopen_until = None
+    events = public_events(case)
+    for event in events:
+        event.label = EVENT_LABELS.get(event.action, event.action)
+    context.update(
+        {
+            "case": case,
+            "events": events,
+            "is_new": request.GET.get("new") == "1",
+            "overdue": case.overdue or bool(case.is_open and case.deadline and case.deadline < now),
+            "answered": answered,
+            "rate_form": (rate_form or RateForm()) if can_rate else None,
+            "reopen_form": (reopen_form or ReopenForm()) if reopen_until else None,
+            "reopen_until": reopen_until,
+            # A refusal by the service (too late, already rated) shows above the forms.
+            "refusals": [
+                *(rate_form.non_field_errors() if rate_form else []),
+                *(reopen_form.non_field_errors() if reopen_form else []),
+            ],
+            "section": "track",
+        }
+    )
+    return render(request, "portal/case.html", context)
+
+
+def _case_not_found(request, context):
+    """Unknown and malformed codes get the same answer: the code form, and a 404."""
+    context.update({"form": TrackForm(), "not_found": True, "section": "track"})
+    return render(request, "portal/track.html", context, status=404)
+
+
+@case_page
+def case_detail(request, context, code):
+    try:
+        case = get_public_case(code)
+    except Http404:
+        return _case_not_found(request, context)
+    if case.code != code:
+        return redirect("public:case", code=case.code)
+    return _case_response(request, context, case)
+
+
+@public_post("case")
+def rate(request, context, code):
+    try:
+        case = get_public_case(code)
+    except Http404:
+        return _case_not_found(request, context)
+    form = RateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.rate_case(
+                case=case,
+                satisfied=form.cleaned_data["satisfied"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect(reverse("public:case", args=[case.code]) + "#rating")
+    return _case_response(request, context, case, rate_form=form)
+
+
+@public_post("case")
+def reopen(request, context, code):
+    try:
+        case = get_public_case(code)
+    except Http404:
+        return _case_not_found(request, context)
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        try:
+            services.reopen_case(case=case, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect(reverse("public:case", args=[case.code]) + "#history")
+    return _case_response(request, context, case, reopen_form=form)
+
+
+def _duration(hours: float | None) -> str | None:
+    """A handling time in words: hours under two days, days beyond."""
+    if hours is None:
+        return None
+    if hours < 48:
+        return _("%(hours)s hours") % {"hours": number_format(hours, 1)}
+    return _("%(days)s days") % {"days": number_format(hours / 24, 1)}
+
+
+@public_page
+def scorecards(request, context):
+    """The supervision page: how the city and each commune handle the people's cases."""
+    form = ScorecardForm(request.GET or None)
+    period = form.chosen_period()
+    start, end = period_dates(period, timezone.localdate())
+    city = get_city()
+    unit = get_city_commune(request.GET["unit"]) if request.GET.get("unit") else city
+    card = scorecard(unit, start, end)
+    context.update(
+        {
+            "form": form,
+            "period": period,
+            "start": start,
+            "end": end,
+            "city": city,
+            "unit": unit,
+            "card": card,
+            "median": _duration(card.median_hours),
+            "table": league_table(unit, start, end),
+            "section": "scorecards",
+        }
+    )
+    return render(request, "portal/scorecards.html", context)

@@ -1,10 +1,11 @@
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from danvan.lib.uploads import check_upload
 from danvan.lib.xlsx import SpreadsheetError, safe_open_workbook
-from danvan.organisations.models import Unit
+from danvan.organisations.models import Unit, UnitKind
 from danvan.organisations.queries import get_unit_for_user
 from danvan.registry.models import (
     Field,
@@ -15,6 +16,7 @@ from danvan.registry.models import (
     Status,
     Tag,
 )
+from danvan.registry.services import ISSUER_KINDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 EDITOR_ROLES = ("administrator", "board_officer", "clerk")
@@ -118,10 +120,7 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args, user, model, **kwargs):
         super().__init__(*args, **kwargs)
-        ancestors = Unit.objects.ancestors_of(model.unit, include_self=True)
-        self.fields["issuer"].queryset = ancestors.visible_to(
-            user, ("administrator", "board_officer")
-        )
+        self.fields["issuer"].queryset = issuers_for(user, model)
 
 
 class RecognitionForm(DecisionForm):
@@ -207,3 +206,27 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(exc.message) from exc
         upload.seek(0)
         return upload
+
+
+def issuers_for(user, model):
+    """Committees and boards (within the user's deciding scope) of the model's commune or city."""
+    territories = Unit.objects.ancestors_of(model.unit, include_self=True).filter(
+        kind__in=[UnitKind.PROVINCE, UnitKind.COMMUNE]
+    )
+    territorial = [UnitKind.PROVINCE, UnitKind.COMMUNE]
+    near = Q()
+    for territory in territories:
+        # The territory itself, its committees and boards, and the boards under those.
+        near |= (
+            Q(pk=territory.pk)
+            | (Q(parent=territory) & ~Q(kind__in=territorial))
+            | (Q(parent__parent=territory) & ~Q(parent__kind__in=territorial))
+        )
+    if not near:
+        return Unit.objects.none()
+    return (
+        Unit.objects.visible_to(user, ("administrator", "board_officer"))
+        .current()
+        .filter(near, kind__in=ISSUER_KINDS)
+        .order_by("path")
+    )

@@ -71,11 +71,23 @@ def territory_of(unit: Unit) -> Unit:
     return found or unit
 
 
+# Bodies that issue decisions: committees and boards, not hamlets, cells or schools.
+ISSUER_KINDS = {
+    UnitKind.PROVINCE,
+    UnitKind.COMMUNE,
+    UnitKind.PARTY_COMMITTEE,
+    UnitKind.PEOPLES_COMMITTEE,
+    UnitKind.FRONT_COMMITTEE,
+    UnitKind.AGENCY,
+}
+
+
 def _check_issuer(issuer: Unit, model: PracticeModel) -> None:
-    """An issuer decides for models within its territory (a city board for the whole city)."""
-    if not model.unit.path.startswith(territory_of(issuer).path):
+    """A committee or board decides for the models of its commune or city."""
+    if issuer.kind not in ISSUER_KINDS or not model.unit.path.startswith(territory_of(issuer).path):
         raise ValidationError(
-            _("The issuing unit must be the model's unit or above it."), code="issuer"
+            _("The issuing body must be a committee or board of the model's commune or city."),
+            code="issuer",
         )
 
 
@@ -333,7 +345,7 @@ def recognise_model(
     signer_title: str,
     decision_symbol: str = "QĐ",
 ) -> Recognition:
-    """Recognise a model classified good, by a decision of an issuer that reaches it."""
+    """Recognise a model classified good, by a decision of a body of its commune or city."""
     _require_scope(actor, issuer, DECIDERS)
     _check_issuer(issuer, model)
     if not RecognitionLevel.objects.in_force(decision_date).filter(pk=level.pk).exists():

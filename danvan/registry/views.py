@@ -199,8 +199,12 @@ def attachment_download(request, pk, attachment_pk):
     """Files are served only to users whose scope reaches the model."""
     model = get_model_for_user(request.user, pk)
     attachment = get_object_or_404(model.attachments, pk=attachment_pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
     return FileResponse(
-        attachment.file.open("rb"),
+        handle,
         as_attachment=not attachment.content_type.startswith("image/"),
         filename=attachment.original_name,
         content_type=attachment.content_type,

@@ -26,12 +26,20 @@ def _end_of_office_day(day: datetime.date, calendar: WorkCalendar) -> datetime.d
 def deadline_for(
     rule: DeadlineRule, start: datetime.datetime, calendar: WorkCalendar | None = None
 ) -> datetime.datetime:
-    """When a period of the rule's length, starting at `start`, ends."""
-    calendar = calendar or WorkCalendar.from_db()
+    """When a period of the rule's length, starting at `start`, ends (to the whole minute)."""
+    end = _period_end(rule, start, calendar or WorkCalendar.from_db())
+    if end.second or end.microsecond:
+        end = end.replace(second=0, microsecond=0) + datetime.timedelta(minutes=1)
+    return end
+
+
+def _period_end(
+    rule: DeadlineRule, start: datetime.datetime, calendar: WorkCalendar
+) -> datetime.datetime:
     local = timezone.localtime(start)
     if rule.unit == DeadlineRule.Counted.WORKING_HOURS:
         return calendar.add_working_hours(local, rule.amount)
     if rule.unit == DeadlineRule.Counted.WORKING_DAYS:
         return _end_of_office_day(calendar.add_working_days(local, rule.amount), calendar)
     day = local.date() + datetime.timedelta(days=rule.amount)
-    return datetime.datetime.combine(day, datetime.time(23, 59, 59), local.tzinfo)
+    return datetime.datetime.combine(day, datetime.time(23, 59), local.tzinfo)

@@ -12,6 +12,7 @@ from danvan.organisations.models import UnitKind
 from danvan.organisations.services import create_unit
 from danvan.registry import services
 from danvan.registry.models import ModelKind, Status
+from danvan.registry.services import territory_of
 from danvan.registry.tests.factories import PracticeModelFactory, field, level, move_to
 
 LIBRARY = reverse("portal:library")
@@ -32,7 +33,7 @@ def recognised(unit, name, *, actor=None, on=datetime.date(2026, 1, 5), **data):
         actor=None,
         model=model,
         level=level("co-so"),
-        issuer=unit,
+        issuer=territory_of(unit),
         decision_number=12,
         decision_date=on,
         signer_name=SIGNER,

@@ -1,0 +1,177 @@
+"""Admin for the citizen's voice: the city's rule tables, Open311 clients, cases (read-only)."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from danvan.lib.audit import log_action
+from danvan.organisations.admin import ScopedUnitAdminMixin
+from danvan.voice.forms import ApiKeyForm
+from danvan.voice.models import (
+    ApiKey,
+    Case,
+    Category,
+    DeadlineRule,
+    ReceptionSchedule,
+    RejectionReason,
+    RoutingRule,
+    VoiceSettings,
+)
+
+
+class CityRulesAdmin(admin.ModelAdmin):
+    """City-wide rule tables: editable by administrators of a root unit only.
+
+    The same policy as the registry's rule tables (danvan.registry.admin.CityRulesAdmin).
+    """
+
+    def _city_admin(self, request) -> bool:
+        paths = request.user.scope_paths(("administrator",))
+        return paths is None or any(p.count("/") == 1 for p in paths)
+
+    def has_module_permission(self, request):
+        return self._city_admin(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._city_admin(request)
+
+    has_change_permission = has_add_permission = has_view_permission
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # rules are closed with a date or switched off, never deleted
+
+
+@admin.register(Category)
+class CategoryAdmin(CityRulesAdmin):
+    list_display = ["name", "code", "order", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(DeadlineRule)
+class DeadlineRuleAdmin(CityRulesAdmin):
+    list_display = [
+        "kind",
+        "urgency",
+        "step",
+        "amount",
+        "unit",
+        "max_extensions",
+        "legal_basis",
+        "effective_from",
+        "effective_to",
+    ]
+    list_filter = ["kind", "step", "urgency"]
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(CityRulesAdmin):
+    list_display = ["category", "place", "responsible", "priority"]
+    list_filter = ["category"]
+    list_select_related = ["category", "place", "responsible"]
+    raw_id_fields = ["place", "responsible"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Routing rules carry no dates; cases keep their unit when a rule goes away.
+        return self._city_admin(request)
+
+
+@admin.register(RejectionReason)
+class RejectionReasonAdmin(CityRulesAdmin):
+    list_display = ["code", "text", "is_active"]
+
+
+@admin.register(VoiceSettings)
+class VoiceSettingsAdmin(CityRulesAdmin):
+    list_display = [
+        "effective_from",
+        "escalation_grace_hours",
+        "reminder_hours",
+        "reopen_window_days",
+    ]
+
+
+@admin.register(ReceptionSchedule)
+class ReceptionScheduleAdmin(CityRulesAdmin):
+    list_display = ["unit", "weekday", "place", "host", "is_active"]
+    list_filter = ["weekday", "is_active"]
+    list_select_related = ["unit"]
+    raw_id_fields = ["unit"]
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(CityRulesAdmin):
+    """Open311 clients: a new key is shown once, then only its prefix; keys are revoked."""
+
+    form = ApiKeyForm
+    list_display = ["name", "prefix", "is_active", "created_at"]
+    list_filter = ["is_active"]
+    readonly_fields = ["prefix", "is_active", "created_at"]
+    actions = ["revoke"]
+
+    def get_fields(self, request, obj=None):
+        return ["name"] if obj is None else ["name", "prefix", "is_active", "created_at"]
+
+    def save_model(self, request, obj, form, change):
+        obj.save()
+        if not change:
+            log_action(
+                actor=request.user, action="voice.api_key", obj=obj, after={"name": obj.name}
+            )
+            messages.warning(
+                request,
+                _("The key of %(name)s is %(key)s — copy it now: it will not be shown again.")
+                % {"name": obj.name, "key": form.raw_key},
+            )
+
+    @admin.action(description=gettext_lazy("Revoke the selected keys"))
+    def revoke(self, request, queryset):
+        for key in queryset.filter(is_active=True):
+            key.is_active = False
+            key.save(update_fields=["is_active"])
+            log_action(actor=request.user, action="voice.api_key_revoke", obj=key)
+        messages.success(request, _("The keys were revoked."))
+
+
+@admin.register(Case)
+class CaseAdmin(ScopedUnitAdminMixin, admin.ModelAdmin):
+    """Read-only, and without the reporter's personal data: cases change through services,
+    and a denunciation's reporter is shown only on the case page, to its handler."""
+
+    unit_field = "responsible"
+    list_display = ["code", "title", "kind", "status", "responsible", "received_at", "overdue"]
+    list_filter = ["status", "kind", "channel", "overdue"]
+    list_select_related = ["responsible"]
+    search_fields = ["search_text"]
+    date_hierarchy = "received_at"
+    fields = [
+        "code",
+        "kind",
+        "urgency",
+        "channel",
+        "category",
+        "title",
+        "description",
+        "commune",
+        "address",
+        "status",
+        "responsible",
+        "handler",
+        "received_at",
+        "deadline",
+        "overdue",
+        "answered_at",
+        "answered_late",
+        "answer",
+        "satisfied",
+    ]
+    readonly_fields = fields
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_search_results(self, request, queryset, search_term):
+        return queryset.search(search_term), False

@@ -1,0 +1,407 @@
+"""Forms of the staff pages: filters, logging a case, each action on a case, reception."""
+
+import datetime
+import hashlib
+import secrets
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from danvan.accounts.models import RoleAssignment
+from danvan.lib.audit import log_action
+from danvan.lib.uploads import check_upload
+from danvan.organisations.models import SEGMENT_WIDTH, Unit, UnitKind
+from danvan.organisations.queries import get_unit_for_user
+from danvan.voice.models import (
+    ApiKey,
+    Case,
+    Category,
+    Channel,
+    Kind,
+    ReceptionSession,
+    RejectionReason,
+    Status,
+    Urgency,
+)
+from danvan.voice.rules import HANDLERS
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+TEXT = forms.Textarea(attrs={"rows": 3})
+# Units a case is never handled by: historical districts and the smallest grassroots cells.
+NOT_HANDLING = (UnitKind.LEGACY_DISTRICT, UnitKind.HAMLET, UnitKind.PARTY_CELL)
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return "— " * max(0, obj.depth - 1) + obj.name
+
+
+def handling_units_for(user):
+    """Current units the user may hand a case to (their scope, handling roles)."""
+    return (
+        Unit.objects.visible_to(user, HANDLERS)
+        .current()
+        .exclude(kind__in=NOT_HANDLING)
+        .only("id", "name", "depth", "path")
+    )
+
+
+def communes_for(user):
+    """Communes a clerk may log a case about: those in scope and those their units lie in."""
+    qs = Unit.objects.filter(kind=UnitKind.COMMUNE).current().order_by("search_text")
+    paths = user.scope_paths(HANDLERS)
+    if paths is None:
+        return qs
+    step = SEGMENT_WIDTH + 1
+    condition = Q(pk__in=[])
+    for path in paths:
+        ancestors = [path[:i] for i in range(step, len(path), step)]
+        condition |= Q(path__startswith=path) | Q(path__in=ancestors)
+    return qs.filter(condition)
+
+
+def handlers_for(unit: Unit):
+    """Active users whose handling role covers the unit (a role on it or on an ancestor)."""
+    roles = RoleAssignment.objects.active().filter(
+        role__in=HANDLERS, unit__path__in=[*unit.ancestor_paths(), unit.path]
+    )
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, pk__in=roles.values("user"))
+        .order_by("full_name", "username")
+    )
+
+
+# The case list
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    status = forms.ChoiceField(
+        label=_("status"), choices=[("", "—"), *Status.choices], required=False
+    )
+    kind = forms.ChoiceField(label=_("kind"), choices=[("", "—"), *Kind.choices], required=False)
+    category = forms.ModelChoiceField(
+        label=_("category"), queryset=Category.objects.all(), required=False
+    )
+    overdue = forms.BooleanField(label=_("overdue only"), required=False)
+    received_from = forms.DateField(label=_("received from"), required=False, widget=DATE)
+    received_to = forms.DateField(label=_("received to"), required=False, widget=DATE)
+    unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+def resolve_filters(user, data):
+    """Bind the list filters; a unit filter outside the user's scope raises 404."""
+    form = CaseFilterForm(data or None)
+    params = dict(form.cleaned_data) if form.is_valid() else {}
+    unit = None
+    if params.get("unit"):
+        unit = get_unit_for_user(user, params["unit"])
+        params["unit"] = unit
+    return form, params, unit
+
+
+# Logging a case received by phone, letter or at a reception
+
+
+class CaseLogForm(forms.Form):
+    """What a clerk writes down when a citizen calls, writes or comes in."""
+
+    channel = forms.ChoiceField(
+        label=_("received by"),
+        choices=[(c.value, c.label) for c in (Channel.PHONE, Channel.LETTER, Channel.VISIT)],
+    )
+    kind = forms.ChoiceField(label=_("kind"), choices=Kind.choices, initial=Kind.FEEDBACK)
+    urgency = forms.ChoiceField(label=_("urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
+    category = forms.ModelChoiceField(label=_("category"), queryset=Category.objects.none())
+    commune = forms.ModelChoiceField(label=_("commune / ward"), queryset=Unit.objects.none())
+    title = forms.CharField(label=_("title"), max_length=200)
+    description = forms.CharField(label=_("description"), widget=forms.Textarea(attrs={"rows": 5}))
+    address = forms.CharField(label=_("address"), max_length=300, required=False)
+    received_at = forms.DateTimeField(
+        label=_("received at"),
+        required=False,
+        widget=DATETIME,
+        help_text=_("Leave empty for now. For a letter: the day it arrived."),
+    )
+    reporter_name = forms.CharField(label=_("citizen's full name"), max_length=120, required=False)
+    reporter_phone = forms.CharField(label=_("phone"), max_length=20, required=False)
+    reporter_email = forms.EmailField(label=_("email"), required=False)
+    reporter_address = forms.CharField(
+        label=_("address of the citizen"), max_length=300, required=False
+    )
+    consent = forms.BooleanField(
+        label=_("The citizen agrees to the use of their contact details for this case"),
+        required=False,
+    )
+    decision_complained = forms.CharField(
+        label=_("decision or act complained about"),
+        max_length=300,
+        required=False,
+        help_text=_("Complaints only."),
+    )
+    decision_known_on = forms.DateField(
+        label=_("date the decision became known"), required=False, widget=DATE
+    )
+    person_denounced = forms.CharField(
+        label=_("person or body denounced"),
+        max_length=300,
+        required=False,
+        help_text=_(
+            "Denunciations only. Without the reporter's name a denunciation is kept as "
+            "information and is not processed as a denunciation."
+        ),
+    )
+    file = forms.FileField(label=_("Photo, PDF or Word file (up to 10 MB)"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.checked_type = None
+        self.fields["category"].queryset = Category.objects.filter(is_active=True)
+        self.fields["commune"].queryset = communes_for(user)
+
+    def clean_received_at(self):
+        value = self.cleaned_data["received_at"]
+        if value and value > timezone.now() + datetime.timedelta(minutes=5):
+            raise forms.ValidationError(_("A case cannot be received in the future."))
+        return value
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload:
+            self.checked_type = check_upload(upload, allowed={"jpeg", "png", "pdf", "docx"})
+        return upload
+
+    def arguments(self) -> dict:
+        """The keyword arguments of services.submit_case."""
+        data = dict(self.cleaned_data)
+        upload = data.pop("file", None)
+        data["files"] = [(upload, self.checked_type)] if upload else []
+        if not data.get("received_at"):
+            data.pop("received_at", None)
+        return data
+
+
+class VisitForm(CaseLogForm):
+    """A citizen who came to a reception session: the channel is the visit itself."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["channel"]
+        del self.fields["received_at"]
+        self.fields["kind"].initial = Kind.RECEPTION
+
+    def arguments(self) -> dict:
+        return {**super().arguments(), "channel": Channel.VISIT}
+
+
+# Actions on a case: each form's cleaned data are the keyword arguments of one service.
+
+
+class CaseActionForm(forms.Form):
+    def __init__(self, *args, case: Case, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+        self.user = user
+
+    def arguments(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class AcceptForm(CaseActionForm):
+    urgency = forms.ChoiceField(label=_("urgency"), choices=Urgency.choices)
+    note = forms.CharField(label=_("note to the citizen"), required=False, max_length=1000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["urgency"].initial = self.case.urgency
+
+
+class StartForm(CaseActionForm):
+    note = forms.CharField(label=_("note to the citizen"), required=False, max_length=1000)
+
+
+class AnswerForm(CaseActionForm):
+    answer = forms.CharField(
+        label=_("answer (published to the citizen)"), widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class RejectForm(CaseActionForm):
+    reason = forms.ModelChoiceField(label=_("reason"), queryset=RejectionReason.objects.none())
+    note = forms.CharField(label=_("internal note"), required=False, max_length=1000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].queryset = RejectionReason.objects.filter(is_active=True)
+
+
+class AssignForm(CaseActionForm):
+    unit = UnitChoiceField(
+        label=_("responsible unit"), queryset=Unit.objects.none(), required=False
+    )
+    handler = forms.ModelChoiceField(
+        label=_("handler"), queryset=get_user_model().objects.none(), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = handling_units_for(self.user)
+        self.fields["handler"].queryset = handlers_for(self.case.responsible)
+        self.fields["handler"].label_from_instance = lambda u: u.get_full_name()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("unit") and data["unit"].pk == self.case.responsible_id:
+            data["unit"] = None  # the same unit: only the handler changes
+        if not data.get("unit") and not data.get("handler") and not self.errors:
+            raise forms.ValidationError(_("Choose another unit, a handler or both."))
+        return data
+
+
+class ForwardForm(CaseActionForm):
+    to_unit = UnitChoiceField(
+        label=_("to a unit in the system"), queryset=Unit.objects.none(), required=False
+    )
+    to_name = forms.CharField(
+        label=_("or to a body outside the system"),
+        max_length=200,
+        required=False,
+        help_text=_("A court, a ministry, a provincial department…"),
+    )
+    note = forms.CharField(label=_("internal note"), required=False, max_length=1000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_unit"].queryset = (
+            Unit.objects.current()
+            .exclude(kind__in=NOT_HANDLING)
+            .exclude(pk=self.case.responsible_id)
+            .only("id", "name", "depth", "path")
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("to_unit") and data.get("to_name", "").strip():
+            raise forms.ValidationError(
+                _("Forward either to a unit in the system or to an outside body, not both.")
+            )
+        return data
+
+
+class ExtendForm(CaseActionForm):
+    reason = forms.CharField(
+        label=_("reason for the extension"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CloseForm(CaseActionForm):
+    note = forms.CharField(label=_("note"), required=False, max_length=1000)
+
+
+# Reception
+
+
+class UnitPickForm(forms.Form):
+    """Open the reception sessions of a unit in scope."""
+
+    unit = UnitChoiceField(label=_("Sessions of a unit"), queryset=Unit.objects.none())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = handling_units_for(user).order_by("path")
+
+
+class ReceptionSessionForm(forms.ModelForm):
+    class Meta:
+        model = ReceptionSession
+        fields = ["date", "host", "place", "notes"]
+        widgets = {"date": DATE, "notes": TEXT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate()
+
+
+# Scorecards
+
+PERIODS = [
+    ("month", _("This month")),
+    ("quarter", _("This quarter")),
+    ("year", _("This year")),
+    ("last_year", _("Last year")),
+    ("custom", _("Dates below")),
+]
+
+
+def period_dates(period: str, today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of a named period around today."""
+    if period == "quarter":
+        first_month = 3 * ((today.month - 1) // 3) + 1
+        start = today.replace(month=first_month, day=1)
+        end_month = first_month + 2
+        after = (
+            datetime.date(today.year + 1, 1, 1)
+            if end_month == 12
+            else datetime.date(today.year, end_month + 1, 1)
+        )
+        return start, after - datetime.timedelta(days=1)
+    if period == "year":
+        return datetime.date(today.year, 1, 1), datetime.date(today.year, 12, 31)
+    if period == "last_year":
+        return datetime.date(today.year - 1, 1, 1), datetime.date(today.year - 1, 12, 31)
+    start = today.replace(day=1)
+    after = (start + datetime.timedelta(days=32)).replace(day=1)
+    return start, after - datetime.timedelta(days=1)
+
+
+class ScorecardForm(forms.Form):
+    unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    period = forms.ChoiceField(label=_("period"), choices=PERIODS, required=False)
+    start = forms.DateField(label=_("from"), required=False, widget=DATE)
+    end = forms.DateField(label=_("to"), required=False, widget=DATE)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("period") == "custom":
+            if not data.get("start") or not data.get("end"):
+                raise forms.ValidationError(_("Give both dates of the period."))
+            if data["end"] < data["start"]:
+                raise forms.ValidationError(_("The period ends before it starts."))
+        return data
+
+    def dates(self) -> tuple[str, datetime.date, datetime.date]:
+        """The period chosen (this month when nothing valid is chosen) and its dates."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        period = data.get("period") or "month"
+        if period == "custom":
+            return period, data["start"], data["end"]
+        return (period, *period_dates(period, timezone.localdate()))
+
+
+# Open311 clients
+
+
+class ApiKeyForm(forms.ModelForm):
+    """Name a client; saving a new one issues its key, shown once (only its hash is kept)."""
+
+    class Meta:
+        model = ApiKey
+        fields = ["name"]
+
+    raw_key: str | None = None
+
+    def save(self, commit=True, *, actor=None):
+        key = super().save(commit=False)
+        if key.pk is None:
+            self.raw_key = secrets.token_urlsafe(32)
+            key.key_hash = hashlib.sha256(self.raw_key.encode()).hexdigest()
+            key.prefix = self.raw_key[:8]
+        if commit:
+            key.save()
+            log_action(actor=actor, action="voice.api_key", obj=key, after={"name": key.name})
+        return key
