@@ -47,6 +47,12 @@ class ScopedUnitAdminMixin:
         self._require_in_scope(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """Unit choices (and raw-id values) are limited to the administrator's units."""
+        if db_field.related_model is Unit:
+            kwargs["queryset"] = Unit.objects.visible_to(request.user, ("administrator",))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def has_module_permission(self, request):
         return request.user.has_perm("organisations.manage")
 

@@ -34,6 +34,7 @@ class Kind(models.TextChoices):
 class Urgency(models.TextChoices):
     NORMAL = "normal", _("Normal")
     COMPLEX = "complex", _("Complex")
+    VERY_COMPLEX = "very_complex", _("Very complex")
     URGENT = "urgent", _("Urgent")
 
 
@@ -108,7 +109,7 @@ class DeadlineRule(models.Model):
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     urgency = models.CharField(
-        _("urgency"), max_length=10, choices=Urgency.choices, blank=True, help_text=_("Empty: any")
+        _("urgency"), max_length=16, choices=Urgency.choices, blank=True, help_text=_("Empty: any")
     )
     step = models.CharField(_("step"), max_length=10, choices=Step.choices)
     amount = models.PositiveIntegerField(_("amount"))
@@ -224,6 +225,9 @@ class CaseQuerySet(models.QuerySet):
             "kind",
             "urgency",
             "status",
+            "channel",
+            "processable",
+            "handler_id",
             "title",
             "received_at",
             "deadline",
@@ -241,7 +245,7 @@ class Case(models.Model):
     code = models.CharField(_("tracking code"), max_length=20, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.FEEDBACK)
     urgency = models.CharField(
-        _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
+        _("urgency"), max_length=16, choices=Urgency.choices, default=Urgency.NORMAL
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT)
@@ -305,6 +309,7 @@ class Case(models.Model):
     forwarded_to_name = models.CharField(_("forwarded to"), max_length=200, blank=True)
     forwarded_late = models.BooleanField(default=False)
     overdue = models.BooleanField(_("overdue"), default=False, db_index=True)
+    accepted_late = models.BooleanField(default=False)
     answered_late = models.BooleanField(default=False)
     # Hours from receipt to the (last) answer: scorecards take the median of this column.
     handling_hours = models.FloatField(null=True, blank=True)

@@ -108,9 +108,9 @@ def league_table(
     Two grouped queries in all, whatever the number of children.
     """
     now = now or timezone.now()
+    # Closed children (units merged away) keep their rows while they hold cases.
     children = {
-        child.path: child
-        for child in Unit.objects.filter(parent=parent).current().order_by("search_text")
+        child.path: child for child in Unit.objects.filter(parent=parent).order_by("search_text")
     }
     width = len(parent.path) + SEGMENT_WIDTH + 1
     rows = (

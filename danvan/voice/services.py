@@ -31,12 +31,31 @@ from danvan.voice.models import (
 )
 
 HANDLERS = ("administrator", "board_officer", "clerk")
+# Units that receive and handle cases (not hamlets, party cells or former districts).
+RECEIVING_KINDS = {
+    UnitKind.PROVINCE,
+    UnitKind.COMMUNE,
+    UnitKind.PARTY_COMMITTEE,
+    UnitKind.PEOPLES_COMMITTEE,
+    UnitKind.FRONT_COMMITTEE,
+    UnitKind.MASS_ORGANISATION,
+    UnitKind.AGENCY,
+    UnitKind.SCHOOL,
+}
 Step = DeadlineRule.Step
 
 
 def _require_scope(actor, unit: Unit) -> None:
     if actor is not None and not actor.reaches(unit, HANDLERS):
         raise PermissionDenied(_("This case is outside your scope."))
+
+
+def _works_in(actor, commune: Unit) -> bool:
+    """Whether a handler role of the actor reaches the commune or a unit inside it."""
+    paths = actor.scope_paths(HANDLERS)
+    return paths is None or any(
+        p.startswith(commune.path) or commune.path.startswith(p) for p in paths
+    )
 
 
 def _person(actor):
@@ -81,9 +100,12 @@ def _set_clock(case: Case, step: str, start: datetime.datetime, calendar=None) -
     case.reminded_at = None
 
 
-def _event(case, *, action, actor=None, before="", public_note="", internal_note="", public=True):
+def _event(
+    case, *, action, actor=None, before="", public_note="", internal_note="", public=True, at=None
+):
     CaseEvent.objects.create(
         case=case,
+        at=at or timezone.now(),
         action=action,
         from_status=before,
         to_status=case.status,
@@ -155,9 +177,9 @@ def submit_case(
             _("Say which decision or act the complaint is about."), code="decision"
         )
     responsible, rule = route(category, commune)
-    if _person(actor) is not None:
-        # A clerk logs a call, a letter or a visit for the units they work for.
-        _require_scope(actor, responsible)
+    if _person(actor) is not None and not _works_in(actor, commune):
+        # A clerk logs a call, a letter or a visit for the commune they work in.
+        raise PermissionDenied(_("This case is outside your scope."))
     now = received_at or timezone.now()
     case = Case(
         code=new_tracking_code(),
@@ -204,6 +226,7 @@ def submit_case(
         case,
         action="submit",
         actor=actor,
+        at=now,
         public_note=_("Received and sent to %(unit)s.") % {"unit": responsible.name},
     )
     _audit(case, actor=actor, action="submit", after={"channel": channel, "kind": kind})
@@ -238,6 +261,7 @@ def accept_case(*, actor, case: Case, urgency: str | None = None, note: str = ""
         case.urgency = urgency
     now = timezone.now()
     case.accepted_at = now
+    case.accepted_late = bool(case.deadline and now > case.deadline) or case.overdue
     if case.handler_id is None and _person(actor):
         case.handler = actor
     _set_clock(case, Step.HANDLE, now)
@@ -273,7 +297,10 @@ def answer_case(*, actor, case: Case, answer: str) -> Case:
     now = timezone.now()
     case.answer = answer.strip()
     case.answered_at = now
-    case.answered_late = bool(case.deadline and now > case.deadline) or case.overdue
+    # Late if this clock ran out, or if an earlier step (acceptance) was already late.
+    case.answered_late = (
+        bool(case.deadline and now > case.deadline) or case.overdue or case.accepted_late
+    )
     case.handling_hours = round((now - case.received_at).total_seconds() / 3600, 2)
     case.deadline = None
     case.deadline_step = ""
@@ -362,8 +389,16 @@ def forward_case(
     case = _load_for_update(case)
     if not case.is_open:
         raise ValidationError(_("Only an open case can be forwarded."), code="closed")
-    if to_unit is None and not to_name.strip():
-        raise ValidationError(_("Say where the case is forwarded."), code="target")
+    if (to_unit is None) == (not to_name.strip()):
+        raise ValidationError(
+            _("Forward either to a unit of the system or to a named outside body."),
+            code="target",
+        )
+    if to_unit is not None and (not to_unit.is_current() or to_unit.kind not in RECEIVING_KINDS):
+        raise ValidationError(
+            _("Cases can be forwarded to committees, agencies and schools that exist today."),
+            code="target",
+        )
     rule = find_rule(case.kind, case.urgency, Step.FORWARD, timezone.localdate(case.received_at))
     now = timezone.now()
     late = bool(rule and now > deadline_for(rule, case.received_at))

@@ -40,7 +40,7 @@ RULES = [
     ("denunciation", "", "handle", 30, "days", 0, "Luật Tố cáo 2018, Điều 30"),
     ("denunciation", "", "forward", 5, "working_days", 0, "Luật Tố cáo 2018, Điều 24"),
     ("denunciation", "complex", "extend", 30, "days", 1, "Luật Tố cáo 2018, Điều 30"),
-    ("denunciation", "urgent", "extend", 30, "days", 2, "Luật Tố cáo 2018, Điều 30 (rất phức tạp)"),
+    ("denunciation", "very_complex", "extend", 30, "days", 2, "Luật Tố cáo 2018, Điều 30"),
     ("reception", "", "handle", 10, "working_days", 0, "Luật Tiếp công dân 2013, Điều 28"),
 ]
 

@@ -125,7 +125,7 @@ def test_denunciation_extensions_follow_the_law(tree, sent, clerk_a):
     with pytest.raises(ValidationError):
         services.extend_case(actor=clerk_a, case=complex_, reason="Lần hai")
     very = services.accept_case(
-        actor=clerk_a, case=sent(kind="denunciation", urgency="urgent", **named)
+        actor=clerk_a, case=sent(kind="denunciation", urgency="very_complex", **named)
     )
     very = services.extend_case(actor=clerk_a, case=very, reason="1")
     very = services.extend_case(actor=clerk_a, case=very, reason="2")

@@ -198,7 +198,9 @@ def test_forward_needs_one_target(tree, clerk_a, staff):
     response = act(staff(clerk_a), case, "forward", {"to_name": ""})
 
     assert response.status_code == 200
-    assert "Say where the case is forwarded." in " ".join(said(response))
+    assert "Forward either to a unit of the system or to a named outside body." in " ".join(
+        said(response)
+    )
     case.refresh_from_db()
     assert case.status == Status.RECEIVED
 
