@@ -212,6 +212,15 @@ else:
     }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "DanVan <no-reply@danvan.local>")
 
+# Cache (rate limits of public forms, throttles): shared between workers through Redis when
+# REDIS_URL is set; a per-process memory cache otherwise (one process, tests).
+REDIS_URL = env_str("REDIS_URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
 # Background work: the database queue served by `manage.py db_worker` (make run starts one).
 # TASKS_BACKEND=immediate runs jobs inside the request (tests, or a deployment without worker).
 TASKS = {
