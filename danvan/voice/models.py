@@ -18,7 +18,7 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the
 
 
 def new_tracking_code() -> str:
-    """Return an unguessable case code like "PA-7K3Q-M9XW-2HDT" (60 bits of randomness)."""
+    """Return an unguessable case code like "7K3Q-M9XW-2HDT" (60 bits of randomness)."""
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
