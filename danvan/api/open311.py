@@ -9,14 +9,12 @@ answers in the format of its extension: ".json" or ".xml".
 import datetime
 import hashlib
 import hmac
-import ipaddress
 import json
 import math
 import re
 import xml.etree.ElementTree as ET  # noqa: S405 - builds our own output, never parses input
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db.models import OuterRef, Subquery
@@ -24,13 +22,12 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.crypto import salted_hmac
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
-from danvan.lib.middleware import ip_from_request
+from danvan.lib import ratelimit
 from danvan.lib.vntext import words
 from danvan.organisations.models import Unit, UnitKind
 from danvan.voice.models import (
@@ -61,8 +58,6 @@ PUBLIC_KINDS = (Kind.FEEDBACK, Kind.RECOMMENDATION)
 WINDOW = datetime.timedelta(days=90)
 MAX_RESULTS = 1000
 # Posting is limited per client address: this many requests in this many seconds.
-POST_LIMIT = 30
-POST_PERIOD = 600
 # A point farther than this (in degrees) from every commune's centre is not ours.
 MAX_DISTANCE = 0.5
 PUBLIC_MAX_AGE = 60
@@ -347,30 +342,9 @@ def service_requests(request, fmt):
 # Posting a service request
 
 
-def _client(request) -> str:
-    """The client's address; for IPv6 its /64, which one device may rotate within."""
-    address = ip_from_request(request) or "unknown"
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return address
-    if ip.version == 6:
-        return str(ip.ipv4_mapped or ipaddress.ip_network(f"{ip}/64", strict=False))
-    return str(ip)
-
-
 def _over_limit(request) -> bool:
-    """Count this POST against the client address; True past the limit of the period."""
-    # Addresses are personal data: the cache keeps only a keyed hash of them.
-    digest = salted_hmac("danvan.api.open311", _client(request)).hexdigest()[:32]
-    key = f"open311-rl:{digest}"
-    cache.add(key, 0, timeout=POST_PERIOD)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=POST_PERIOD)
-        count = 1
-    return count > POST_LIMIT
+    """Count this POST against the client's network; True past the limit of the period."""
+    return ratelimit.hit(request, "open311") > 0
 
 
 def key_is_valid(raw: str) -> bool:

@@ -416,8 +416,8 @@ def test_invalid_posts_are_400_and_create_nothing(client, places, api_key, field
     assert not Case.objects.exists()
 
 
-def test_posts_are_limited_per_address(client, places, api_key, monkeypatch):
-    monkeypatch.setattr(open311, "POST_LIMIT", 2)
+def test_posts_are_limited_per_address(client, places, api_key, settings):
+    settings.RATE_LIMITS = {"open311": (2, 600)}
     assert post(client).status_code == 201
     assert post(client, api_key="wrong").status_code == 403  # failed tries count too
     assert_error(post(client), "json", 429)
@@ -426,8 +426,8 @@ def test_posts_are_limited_per_address(client, places, api_key, monkeypatch):
     assert post(other).status_code == 201
 
 
-def test_one_ipv6_network_shares_one_count(places, api_key, monkeypatch):
-    monkeypatch.setattr(open311, "POST_LIMIT", 1)
+def test_one_ipv6_network_shares_one_count(places, api_key, settings):
+    settings.RATE_LIMITS = {"open311": (1, 600)}
     assert post(Client(REMOTE_ADDR="2001:db8:1:2::a")).status_code == 201
     assert post(Client(REMOTE_ADDR="2001:db8:1:2::b")).status_code == 429
     assert post(Client(REMOTE_ADDR="2001:db8:1:3::a")).status_code == 201

@@ -9,6 +9,7 @@ import ipaddress
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils.crypto import salted_hmac
 
@@ -22,10 +23,17 @@ class Limit:
 
 
 LIMITS = {
-    "send": Limit(posts=5, window=600),  # new cases
+    "send": Limit(posts=5, window=600),  # new cases from the portal
     "case": Limit(posts=20, window=600),  # ratings and reopenings
     "language": Limit(posts=30, window=600),  # the language switch
+    "open311": Limit(posts=30, window=600),  # Open311 POST requests
 }
+
+
+def limit_for(bucket: str) -> Limit:
+    """The limit of a bucket; settings.RATE_LIMITS = {"send": (posts, seconds)} overrides it."""
+    override = getattr(settings, "RATE_LIMITS", {}).get(bucket)
+    return Limit(*override) if override else LIMITS[bucket]
 
 
 def client_network(request) -> str:
@@ -44,13 +52,13 @@ def client_network(request) -> str:
 
 def _key(bucket: str, network: str, slot: int) -> str:
     # Addresses are personal data: the cache keeps only a keyed hash of them.
-    digest = salted_hmac("danvan.portal.ratelimit", f"{bucket}|{network}|{slot}").hexdigest()
-    return f"portal-rl:{bucket}:{digest[:32]}"
+    digest = salted_hmac("danvan.ratelimit", f"{bucket}|{network}|{slot}").hexdigest()
+    return f"rl:{bucket}:{digest[:32]}"
 
 
 def hit(request, bucket: str, *, now: float | None = None) -> int:
     """Count one submission; return 0 when allowed, else the seconds until the window ends."""
-    limit = LIMITS[bucket]
+    limit = limit_for(bucket)
     now = time.time() if now is None else now
     slot = int(now // limit.window)
     key = _key(bucket, client_network(request), slot)
