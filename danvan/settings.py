@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "danvan.accounts",
     "danvan.registry",
     "danvan.voice",
+    "danvan.reports",
     "danvan.portal",
     "danvan.api",
 ]

@@ -1,0 +1,105 @@
+"""Figures the dashboards, targets and periodic reports compute from live data.
+
+A metric is a function (unit, start, end) → number over the unit's whole subtree. Apps
+register theirs here (a cadres app adds its own later, without changes to this module's
+users); dashboards list panels from the registry.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from danvan.organisations.models import Unit
+from danvan.registry.models import PracticeModel, Replication
+from danvan.voice.models import OPEN_STATES, Case
+from danvan.voice.scorecards import scorecard
+
+
+@dataclass(frozen=True)
+class Metric:
+    code: str
+    label: object
+    panel: str  # the dashboard panel it belongs to
+    unit: str  # "count" or "percent"
+    compute: Callable[[Unit, datetime.date, datetime.date], float | None]
+    higher_is_better: bool = True
+
+
+METRICS: dict[str, Metric] = {}
+
+
+def register(metric: Metric) -> Metric:
+    METRICS[metric.code] = metric
+    return metric
+
+
+def compute(code: str, unit: Unit, start: datetime.date, end: datetime.date) -> float | None:
+    return METRICS[code].compute(unit, start, end)
+
+
+def _models(unit, start, end):
+    return PracticeModel.objects.filter(
+        unit__path__startswith=unit.path, year__gte=start.year, year__lte=end.year
+    )
+
+
+def _registered(unit, start, end):
+    return _models(unit, start, end).count()
+
+
+def _recognised(unit, start, end):
+    return _models(unit, start, end).filter(recognised_level__isnull=False).count()
+
+
+def _recognition_rate(unit, start, end):
+    figures = _models(unit, start, end).aggregate(
+        n=Count("id"), r=Count("id", filter=Q(recognised_level__isnull=False))
+    )
+    return round(figures["r"] * 100 / figures["n"], 1) if figures["n"] else None
+
+
+def _replications(unit, start, end):
+    return Replication.objects.filter(
+        unit__path__startswith=unit.path, start_date__gte=start, start_date__lte=end
+    ).count()
+
+
+def _cases_received(unit, start, end):
+    return scorecard(unit, start, end).received
+
+
+def _on_time(unit, start, end):
+    return scorecard(unit, start, end).on_time_pct
+
+
+def _satisfaction(unit, start, end):
+    return scorecard(unit, start, end).satisfaction_pct
+
+
+def _overdue_now(unit, start, end):
+    return Case.objects.filter(
+        responsible_path__startswith=unit.path, status__in=OPEN_STATES, overdue=True
+    ).count()
+
+
+for _metric in [
+    Metric("models_registered", _("Models registered"), "registry", "count", _registered),
+    Metric("models_recognised", _("Models recognised"), "registry", "count", _recognised),
+    Metric("recognition_rate", _("Recognition rate"), "registry", "percent", _recognition_rate),
+    Metric("replications", _("Replications started"), "registry", "count", _replications),
+    Metric("cases_received", _("Citizen cases received"), "voice", "count", _cases_received),
+    Metric("cases_on_time", _("Cases answered on time"), "voice", "percent", _on_time),
+    Metric("cases_satisfaction", _("Citizens satisfied"), "voice", "percent", _satisfaction),
+    Metric(
+        "cases_overdue",
+        _("Cases overdue now"),
+        "voice",
+        "count",
+        _overdue_now,
+        higher_is_better=False,
+    ),
+]:
+    register(_metric)
