@@ -112,7 +112,7 @@ class CaseLogForm(forms.Form):
     """What a clerk writes down when a citizen calls, writes or comes in."""
 
     channel = forms.ChoiceField(
-        label=_("received by"),
+        label=_("received through"),
         choices=[(c.value, c.label) for c in (Channel.PHONE, Channel.LETTER, Channel.VISIT)],
     )
     kind = forms.ChoiceField(label=_("kind"), choices=Kind.choices, initial=Kind.FEEDBACK)

@@ -132,11 +132,6 @@ def test_person_moving_outside_the_table_is_refused_and_changes_nothing(
     assert audit_entries(model).count() == entries_before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The registry's messages and status labels are missing from the Vietnamese "
-    "catalogue (locale/vi/LC_MESSAGES/django.po), so users read them in English.",
-)
 @pytest.mark.parametrize(
     ("target", "code"),
     [(Status.UNDER_REVIEW, "transition"), (Status.RECOGNISED, "decided")],
