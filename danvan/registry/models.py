@@ -275,7 +275,10 @@ class Rubric(models.Model):
         _("for"), max_length=16, choices=ModelKind.choices, blank=True, help_text=_("Empty: both")
     )
     good_threshold = models.DecimalField(
-        _("threshold for “good”, in percent of the maximum"), max_digits=5, decimal_places=2, default=70
+        _("threshold for “good”, in percent of the maximum"),
+        max_digits=5,
+        decimal_places=2,
+        default=70,
     )
     effective_from = models.DateField(_("effective from"))
     effective_to = models.DateField(_("effective to"), null=True, blank=True)
