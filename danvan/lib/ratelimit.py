@@ -52,7 +52,9 @@ def client_network(request) -> str:
 
 def _key(bucket: str, network: str, slot: int) -> str:
     # Addresses are personal data: the cache keeps only a keyed hash of them.
-    digest = salted_hmac("danvan.ratelimit", f"{bucket}|{network}|{slot}").hexdigest()
+    digest = salted_hmac(
+        "danvan.ratelimit", f"{bucket}|{network}|{slot}", algorithm="sha256"
+    ).hexdigest()
     return f"rl:{bucket}:{digest[:32]}"
 
 
