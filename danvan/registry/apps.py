@@ -10,6 +10,9 @@ class RegistryConfig(AppConfig):
     verbose_name = _("“Dân vận khéo” registry")
 
     def ready(self) -> None:
+        # The worker process must know the registry's job handlers (imports, exports).
+        from danvan.registry import transfer  # noqa: F401
+
         register_action_labels(
             {
                 "registry.register": _("Model registered"),

@@ -6,3 +6,7 @@ class ReportsConfig(AppConfig):
     name = "danvan.reports"
     label = "reports"
     verbose_name = _("Reports and targets")
+
+    def ready(self) -> None:
+        # The worker process must know the export job handlers and the audit labels.
+        from danvan.reports import documents, services_reports  # noqa: F401

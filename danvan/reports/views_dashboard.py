@@ -1,0 +1,328 @@
+"""Staff dashboards: a unit's figures for a period against the one before, charts, and a
+ranking of its child units for each figure."""
+
+import datetime
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from danvan.organisations.models import Unit
+from danvan.organisations.queries import breadcrumb, get_unit_for_user, scope_roots
+from danvan.reports import charts
+from danvan.reports.charts import Point, Series
+from danvan.reports.dashboard import (
+    SNAPSHOTS,
+    Dashboard,
+    Period,
+    build_dashboard,
+    format_value,
+    list_url,
+    pct,
+    rank_children,
+)
+from danvan.reports.metrics import METRICS
+from danvan.voice.forms import DATE, period_dates
+
+PERIODS = [
+    ("year", gettext_lazy("This year")),
+    ("last_year", gettext_lazy("Last year")),
+    ("quarter", gettext_lazy("This quarter")),
+    ("custom", gettext_lazy("Dates below")),
+]
+MAX_YEARS = 20
+TOP_CHILDREN = 20  # bars in a ranking's chart; the table below lists every child
+
+
+class PeriodForm(forms.Form):
+    period = forms.ChoiceField(label=gettext_lazy("period"), choices=PERIODS, required=False)
+    start = forms.DateField(label=gettext_lazy("from"), required=False, widget=DATE)
+    end = forms.DateField(label=gettext_lazy("to"), required=False, widget=DATE)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("period") == "custom":
+            if not data.get("start") or not data.get("end"):
+                raise forms.ValidationError(_("Give both dates of the period."))
+            if data["end"] < data["start"]:
+                raise forms.ValidationError(_("The period ends before it starts."))
+            if data["end"].year - data["start"].year >= MAX_YEARS:
+                raise forms.ValidationError(
+                    _("Choose a period of at most %(n)s years.") % {"n": MAX_YEARS}
+                )
+        return data
+
+    def chosen(self) -> tuple[str, Period]:
+        """The period chosen (this year when nothing valid is chosen)."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        name = data.get("period") or "year"
+        if name == "custom":
+            return name, Period(data["start"], data["end"])
+        today = timezone.localdate()
+        start, end = period_dates(name, today)
+        # A period under way runs to today, and is compared with the same stretch before it.
+        span = 3 if name == "quarter" else 12
+        return name, Period(start, min(end, today), span=span)
+
+
+def _period(request) -> tuple[PeriodForm, Period, str]:
+    form = PeriodForm(request.GET or None)
+    name, period = form.chosen()
+    keep = {"period": name}
+    if name == "custom":
+        keep.update(start=period.start.isoformat(), end=period.end.isoformat())
+    return form, period, urlencode(keep)
+
+
+@login_required
+def dashboard(request, pk=None):
+    """A unit's dashboard; without a unit, the top of the user's scope."""
+    roots = scope_roots(request.user)
+    if pk is not None:
+        unit = get_unit_for_user(request.user, pk)
+    elif roots:
+        unit = roots[0]
+    else:
+        raise PermissionDenied
+    form, period, period_query = _period(request)
+    board = build_dashboard(unit, period)
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "form": form,
+            "unit": unit,
+            "crumbs": breadcrumb(unit, request.user),
+            "board": board,
+            "period_query": period_query,
+            "cards": _cards(board, period_query),
+            "roots": roots if len(roots) > 1 else [],
+            # Models count by year: say so when the period is not made of whole years.
+            "years_note": not board.current.whole_years,
+        },
+    )
+
+
+@login_required
+def drill(request, pk, code):
+    unit = get_unit_for_user(request.user, pk)
+    metric = METRICS.get(code)
+    if metric is None:
+        raise Http404
+    form, period, period_query = _period(request)
+    ranking = rank_children(unit, metric, period)
+    worst_first = request.GET.get("order") == "worst"
+    rows = ranking.rows
+    if worst_first:  # units without a figure stay last
+        rows = [r for r in reversed(rows) if r.value is not None] + [
+            r for r in rows if r.value is None
+        ]
+    points = [
+        Point(
+            row.unit.name,
+            row.value,
+            href=reverse("dashboard:drill", args=[row.unit.pk, code]) + "?" + period_query,
+        )
+        for row in rows[:TOP_CHILDREN]
+        if row.value is not None
+    ]
+    chart = charts.hbar_chart(
+        _("%(metric)s: the units below %(name)s") % {"metric": metric.label, "name": unit.name},
+        points,
+        unit=metric.unit,
+        name=str(metric.label),
+        category=_("Unit"),
+        wide=True,
+    )
+    return render(
+        request,
+        "reports/dashboard_drill.html",
+        {
+            "form": form,
+            "unit": unit,
+            "metric": metric,
+            "crumbs": breadcrumb(unit, request.user),
+            "ranking": ranking,
+            "rows": [(row, list_url(code, row.unit, period)) for row in rows],
+            "own_list": list_url(code, unit, period),
+            "chart": chart if points else None,
+            "chart_is_top": len(ranking.rows) > TOP_CHILDREN,
+            "top": TOP_CHILDREN,
+            "worst_first": worst_first,
+            "snapshot": code in SNAPSHOTS,
+            "period_query": period_query,
+        },
+    )
+
+
+def _cards(board: Dashboard, period_query: str) -> list[dict]:
+    """Each panel with its figures, their links down the tree and to the list behind them."""
+    unit, period = board.unit, board.current
+    panel_charts = _charts(board)
+    return [
+        {
+            "panel": panel,
+            "charts": panel_charts.get(panel.code, []),
+            "figures": [
+                {
+                    "figure": figure,
+                    "change": figure.change,
+                    "drill": reverse("dashboard:drill", args=[unit.pk, figure.metric.code])
+                    + "?"
+                    + period_query,
+                    "list": list_url(figure.metric.code, unit, period),
+                }
+                for figure in panel.figures
+            ],
+        }
+        for panel in board.panels
+    ]
+
+
+def _charts(board: Dashboard) -> dict[str, list]:
+    """The charts of each panel that has breakdowns."""
+    unit, period = board.unit, board.current
+    found: dict[str, list] = {}
+    if board.panel("registry") is not None and board.by_year:
+        found["registry"] = _registry_charts(board, unit, period)
+    if board.panel("voice") is not None and board.case_buckets:
+        found["voice"] = _voice_charts(board, unit, period)
+    return found
+
+
+def _registry_charts(board: Dashboard, unit: Unit, period: Period) -> list:
+    years = set(period.years)
+    by_year = charts.bar_chart(
+        _("Models registered by year, %(first)s–%(last)s")
+        % {"first": board.by_year[0][0], "last": board.by_year[-1][0]},
+        [
+            Series(
+                _("Models registered"),
+                [
+                    Point(
+                        str(year),
+                        n,
+                        href=list_url("models_registered", unit, period, year=year),
+                        highlight=year in years,
+                    )
+                    for year, n in board.by_year
+                ],
+            )
+        ],
+        wide=True,
+        category=_("Year"),
+    )
+    total = sum(n for _f, n in board.by_field) or 0
+    by_field = charts.hbar_chart(
+        _("Models by field"),
+        [
+            Point(
+                f.name,
+                n,
+                href=list_url("models_registered", unit, period, field=f.pk),
+                title=_share(f.name, n, total),
+            )
+            for f, n in board.by_field
+        ],
+        name=_("Models"),
+        category=_("Field"),
+    )
+    by_status = charts.hbar_chart(
+        _("Models by status"),
+        [
+            Point(
+                label,
+                n,
+                href=list_url("models_registered", unit, period, status=value),
+                title=_share(label, n, total),
+            )
+            for value, label, n in board.by_status
+        ],
+        name=_("Models"),
+        category=_("Status"),
+    )
+    by_kind = charts.hbar_chart(
+        _("Collective models and individual exemplars"),
+        [
+            Point(
+                label,
+                n,
+                href=list_url("models_registered", unit, period, kind=value),
+                title=_share(label, n, total),
+            )
+            for value, label, n in board.by_kind
+        ],
+        name=_("Models"),
+        category=_("Kind"),
+        wide=True,
+    )
+    return [by_year, by_field, by_status, by_kind]
+
+
+def _share(label: str, n: int, total: int) -> str:
+    share = format_value(pct(n, total), "percent")
+    return f"{label}: {format_value(n)} ({share})"
+
+
+def _month_href(unit: Unit, start: datetime.date, end: datetime.date) -> str:
+    return list_url("cases_received", unit, Period(start, end)) or ""
+
+
+def _voice_charts(board: Dashboard, unit: Unit, period: Period) -> list:
+    current, before = board.case_buckets, board.previous_buckets
+    series = [
+        Series(
+            _("This period"),
+            [
+                Point(b.label, f["received"], href=_month_href(unit, b.start, b.end), axis=b.axis)
+                for b, f in current
+            ],
+        )
+    ]
+    if len(before) == len(current):
+        series.append(
+            Series(
+                _("Previous period"),
+                [
+                    Point(
+                        now.label,
+                        f["received"],
+                        title=_("%(label)s (previous period): %(n)s")
+                        % {"label": b.label, "n": format_value(f["received"])},
+                    )
+                    for (now, _f), (b, f) in zip(current, before, strict=True)
+                ],
+                css="s2",
+            )
+        )
+    by_years = bool(current) and len(current[0][0].label) == 4
+    received = charts.bar_chart(
+        _("Cases received by year") if by_years else _("Cases received by month"),
+        series,
+        category=_("Year") if by_years else _("Month"),
+    )
+    rates = charts.line_chart(
+        _("Answered on time and citizens satisfied, by year")
+        if by_years
+        else _("Answered on time and citizens satisfied, by month"),
+        [
+            Series(
+                _("On time"),
+                [Point(b.label, pct(f["on_time"], f["answered"]), axis=b.axis) for b, f in current],
+            ),
+            Series(
+                _("Satisfied"),
+                [Point(b.label, pct(f["satisfied"], f["rated"])) for b, f in current],
+                css="s3",
+            ),
+        ],
+        category=_("Year") if by_years else _("Month"),
+    )
+    return [received, rates]
