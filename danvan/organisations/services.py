@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from danvan.lib.audit import log_action, snapshot
 from danvan.organisations.models import BRANCH_OF_KIND, SEGMENT_WIDTH, Cluster, Unit, segment
+from danvan.organisations.signals import unit_moved
 
 EDITABLE_FIELDS = [
     "name",
@@ -99,6 +100,8 @@ def move_unit(*, actor, unit: Unit, new_parent: Unit | None) -> Unit:
         )
     unit.parent = new_parent
     unit.save(update_fields=["parent"])
+    if new_path != old_path:
+        unit_moved.send(sender=Unit, old_path=old_path, new_path=new_path)
     unit.refresh_from_db()
     change = {
         "before": {"parent": old_parent_id, "path": old_path},

@@ -24,7 +24,8 @@ from django.utils.translation import gettext_lazy
 from danvan.organisations.models import SEGMENT_WIDTH, Unit
 from danvan.registry.models import Field, ModelKind, PracticeModel, Replication, Status
 from danvan.reports.metrics import METRICS, Metric
-from danvan.voice.models import OPEN_STATES, Case
+from danvan.voice.models import Case
+from danvan.voice.queries import overdue_q
 from danvan.voice.scorecards import FIGURES
 
 FIRST_YEAR = 2009  # the "Dân vận khéo" emulation movement starts
@@ -218,10 +219,8 @@ def _cases_of(unit: Unit):
 
 
 def _overdue_of(unit: Unit):
-    # As the metric counts it; the status index narrows this to open cases first.
-    return Case.objects.filter(
-        responsible_path__startswith=unit.path, status__in=OPEN_STATES, overdue=True
-    ).order_by()
+    # As the metric, the scorecards and the case list count it.
+    return Case.objects.filter(overdue_q(), responsible_path__startswith=unit.path).order_by()
 
 
 def _branch(column: str, unit: Unit):

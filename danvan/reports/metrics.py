@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from danvan.organisations.models import Unit
 from danvan.registry.models import PracticeModel, Replication
-from danvan.voice.models import OPEN_STATES, Case
+from danvan.voice.models import Case
+from danvan.voice.queries import overdue_q
 from danvan.voice.scorecards import scorecard
 
 
@@ -80,9 +81,8 @@ def _satisfaction(unit, start, end):
 
 
 def _overdue_now(unit, start, end):
-    return Case.objects.filter(
-        responsible_path__startswith=unit.path, status__in=OPEN_STATES, overdue=True
-    ).count()
+    """Open cases past their deadline now, as the scorecards and the case list count them."""
+    return Case.objects.filter(overdue_q(), responsible_path__startswith=unit.path).count()
 
 
 for _metric in [

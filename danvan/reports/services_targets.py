@@ -27,7 +27,8 @@ from danvan.organisations.models import Unit, UnitKind
 from danvan.registry.models import PracticeModel, Replication
 from danvan.reports.metrics import METRICS, compute
 from danvan.reports.models import Campaign, Target
-from danvan.voice.models import OPEN_STATES, Case
+from danvan.voice.models import Case
+from danvan.voice.queries import overdue_q
 from danvan.voice.scorecards import FIGURES
 
 DECIDERS = ("administrator", "board_officer")
@@ -471,9 +472,7 @@ def _grouped_cases_received(paths, start, end):
 
 def _grouped_overdue(paths, start, end):
     # Like the metric: the cases overdue now, whatever the period.
-    return _counts(
-        Case.objects.all(), "responsible_path", paths, status__in=OPEN_STATES, overdue=True
-    )
+    return _counts(Case.objects.filter(overdue_q()), "responsible_path", paths)
 
 
 GROUPED: dict[str, Callable[[list[str], datetime.date, datetime.date], dict]] = {

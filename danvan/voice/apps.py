@@ -10,6 +10,8 @@ class VoiceConfig(AppConfig):
     verbose_name = _("Citizen's voice")
 
     def ready(self) -> None:
+        from danvan.voice import signals  # noqa: F401  (keeps case paths in step with the tree)
+
         register_action_labels(
             {
                 "voice.submit": _("Case received"),

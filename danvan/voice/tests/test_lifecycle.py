@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from conftest import make_user
 from danvan.lib.models import AuditEntry
+from danvan.organisations.services import move_unit
 from danvan.voice import services
 from danvan.voice.models import Case, CaseEvent, RejectionReason, Status
 
@@ -196,3 +197,12 @@ def test_public_events_carry_no_internal_note(tree, sent, clerk_a):
     )
     event = CaseEvent.objects.filter(case=case, action="forward").get()
     assert event.internal_note == "Ghi chú nội bộ" and "nội bộ" not in event.public_note
+
+
+def test_cases_follow_their_unit_when_it_moves(tree, sent):
+    case = sent()
+    move_unit(actor=None, unit=tree.a.state, new_parent=tree.b.commune)
+    case.refresh_from_db()
+    tree.a.state.refresh_from_db()
+    assert case.responsible_path == tree.a.state.path
+    assert case.responsible_path.startswith(tree.b.commune.path)
