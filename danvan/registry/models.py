@@ -116,8 +116,23 @@ RECOGNISED_STATES = {Status.RECOGNISED, Status.COMMENDED, Status.REPLICATING}
 
 
 class PracticeModelQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(unit__in=Unit.objects.visible_to(user))
+    def visible_to(self, user, roles=None):
+        """Models of units the user's roles reach.
+
+        Filtered through the unit's path (a join) rather than a list of unit ids: with the
+        list SQLite fetches every model of the scope and sorts them all before a page of 50.
+        """
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        paths = user.scope_paths(roles)
+        if paths is None:
+            return self
+        if not paths:
+            return self.none()
+        condition = models.Q()
+        for path in paths:
+            condition |= models.Q(unit__path__startswith=path)
+        return self.filter(condition)
 
     def in_subtree(self, unit: Unit):
         return self.filter(unit__path__startswith=unit.path)

@@ -5,7 +5,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from danvan.lib.vntext import terms
-from danvan.organisations.models import Unit
 from danvan.registry.models import PracticeModel, Replication
 
 
@@ -16,7 +15,7 @@ def get_model_for_user(user, pk, *, edit: bool = False) -> PracticeModel:
     except (TypeError, ValueError) as exc:
         raise Http404 from exc
     roles = ("administrator", "board_officer", "clerk") if edit else None
-    qs = PracticeModel.objects.filter(unit__in=Unit.objects.visible_to(user, roles))
+    qs = PracticeModel.objects.visible_to(user, roles)
     return get_object_or_404(qs.select_related("unit", "field", "recognised_level"), pk=pk)
 
 

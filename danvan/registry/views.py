@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -41,6 +42,21 @@ from danvan.registry.queries import (
 from danvan.registry.transfer import template_bytes
 
 PAGE_SIZE = 50
+SEARCH_COUNT_CAP = 1000
+
+
+class CappedPaginator(Paginator):
+    """Counts search results up to a cap: the exact count of a common word costs a scan."""
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: SEARCH_COUNT_CAP + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > SEARCH_COUNT_CAP
+
+
 # Moves a clerk makes by hand; classification and recognition have their own screens.
 MANUAL_MOVES = {Status.LAUNCHED, Status.UNDER_REVIEW, Status.STRENGTHENED, Status.WITHDRAWN}
 
@@ -55,7 +71,8 @@ def model_list(request):
         raise PermissionDenied
     form, params, unit = _filters(request)
     qs = filtered_models(request.user, params).for_list()
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = (CappedPaginator if params.get("q") else Paginator)(qs, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

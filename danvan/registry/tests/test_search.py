@@ -5,7 +5,7 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 
-from danvan.registry import services
+from danvan.registry import services, views
 from danvan.registry.models import ModelKind, Status
 from danvan.registry.tests.factories import PracticeModelFactory, field, level
 
@@ -179,3 +179,12 @@ def test_search_text_holds_the_words_between_spaces(tree, clerk_a):
     assert key.startswith(" ") and key.endswith(" ")
     assert " dan van kheo " in key
     assert not any(mark in key for mark in "“”-.!")
+
+
+def test_a_common_search_is_counted_only_up_to_the_cap(tree, clerk_a, client_for, monkeypatch):
+    for n in range(3):
+        PracticeModelFactory(actor=clerk_a, unit=tree.a.hamlet, name=f"Tổ an ninh số {n}")
+    monkeypatch.setattr(views, "SEARCH_COUNT_CAP", 2)
+    page = client_for(clerk_a).get(reverse("registry:list"), {"q": "an ninh"}).content.decode()
+    assert "hơn 1.000 mô hình" in page
+    assert page.count("Tổ an ninh số") == 3

@@ -9,10 +9,10 @@ median to that of a bare page rendering 50 rows in the same run.
 
 Then the Excel jobs, run through their registered handlers in this process: the preview
 and the import of an 80,000-row sheet, and the export of the whole list (~158,000 models
-after the import). Each job is timed in a plain run, with the process's peak RSS over that
-run; then run again under tracemalloc for the peak of Python allocations (tracemalloc slows
-the code, so its run is not the one timed). The traced import reads a second sheet of new
-rows and is rolled back.
+after the import). Each job runs in a fresh Python process, as the worker would run it:
+timed in a plain run, with that process's peak RSS; then run again under tracemalloc for
+the peak of Python allocations (tracemalloc slows the code, so its run is not the one
+timed). The traced import reads a second sheet of new rows and is rolled back.
 
     DATABASE_URL=sqlite:///bench-results/bench-registry.sqlite3 manage.py migrate
     DATABASE_URL=sqlite:///bench-results/bench-registry.sqlite3 manage.py bench_registry
@@ -21,6 +21,7 @@ rows and is rolled back.
 the tree benchmark. Results are printed and written as JSON into bench-results/.
 """
 
+import contextlib
 import datetime
 import gc
 import json
@@ -30,6 +31,8 @@ import random
 import re
 import resource
 import secrets
+import subprocess
+import sys
 import tempfile
 import time
 import tracemalloc
@@ -106,6 +109,53 @@ def reset_peak_rss() -> bool:
     except OSError:
         return False
     return True
+
+
+# The child process of _run_job: set Django up, then run_job_child() reads its argv.
+JOB_RUNNER = (
+    "import django; django.setup(); "
+    "from danvan.registry.management.commands.bench_registry import run_job_child; "
+    "run_job_child()"
+)
+
+
+def run_job_child() -> None:
+    """Run one Job's handler (argv: job id, trace 0/1, rollback 0/1); print JSON on stdout."""
+    job_pk, trace, rollback = int(sys.argv[1]), sys.argv[2] == "1", sys.argv[3] == "1"
+    with override_settings(DEBUG=False):  # no query log
+        job = Job.objects.select_related("owner").get(pk=job_pk)
+        gc.collect()
+        rss_reset = reset_peak_rss()
+        rss_before = current_rss_mb()
+        maxrss_before = max_rss_mb()
+        if trace:
+            tracemalloc.start()
+        started = time.perf_counter()
+        with transaction.atomic() if rollback else contextlib.nullcontext():
+            result = HANDLERS[job.kind](JobContext(job))
+            if rollback:
+                transaction.set_rollback(True)
+        seconds = time.perf_counter() - started
+        peak = None
+        if trace:
+            peak = _mb(tracemalloc.get_traced_memory()[1])
+            tracemalloc.stop()
+        maxrss_after = max_rss_mb()
+        if not rollback:
+            Job.objects.filter(pk=job.pk).update(
+                status=Job.Status.DONE, result=result, finished_at=timezone.now()
+            )
+    measured = {
+        "seconds": round(seconds, 2),
+        "rss_before_mb": rss_before,  # Django set up, the job row read
+        "maxrss_before_mb": maxrss_before,
+        "maxrss_after_mb": maxrss_after,
+        # The process's high-water mark over the job (reset before it when Linux allows).
+        "peak_rss_mb": maxrss_after if rss_reset else None,
+        "peak_rss_reset": rss_reset,
+        "tracemalloc_peak_mb": peak,
+    }
+    print(json.dumps({"result": result, "measured": measured}, ensure_ascii=False, default=str))
 
 
 class Command(BaseCommand):
@@ -240,7 +290,10 @@ class Command(BaseCommand):
     def _analyze(self) -> None:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")  # fresh statistics after a bulk load
+                # Fresh statistics and visibility map after a bulk load: what autovacuum
+                # does soon after (it runs on inserts too), done now so that the timings do
+                # not depend on when it gets there (or on a server that runs without it).
+                cursor.execute("VACUUM ANALYZE")
 
     def _check_totals(self, officer, city) -> dict:
         """The city's counts page must show the seed's totals (plus earlier benchmark imports)."""
@@ -372,11 +425,9 @@ class Command(BaseCommand):
             _r, preview_t = self._run_job(
                 "registry.import_preview", officer, sheets["B"], trace=True
             )
-            with transaction.atomic():
-                traced, import_t = self._run_job(
-                    "registry.import", officer, sheets["B"], trace=True
-                )
-                transaction.set_rollback(True)
+            traced, import_t = self._run_job(
+                "registry.import", officer, sheets["B"], trace=True, rollback=True
+            )
             if traced["created"] != rows:
                 raise CommandError(f"The traced import did not create every row: {traced}")
             _r, export_t = self._run_job("registry.export", officer, trace=True)
@@ -401,44 +452,49 @@ class Command(BaseCommand):
             "import_total_seconds": round(preview_m["seconds"] + import_m["seconds"], 2),
         }
 
-    def _run_job(self, kind: str, owner, sheet: Path | None = None, *, trace: bool = False):
-        """Run a job's registered handler on a fresh Job row; return (result, measurements)."""
+    def _run_job(
+        self,
+        kind: str,
+        owner,
+        sheet: Path | None = None,
+        *,
+        trace: bool = False,
+        rollback: bool = False,
+    ) -> tuple[dict, dict]:
+        """Run a job's registered handler in a fresh process, as a worker would run it.
+
+        The Job row (with the sheet as its input file) is made here; the child process sets
+        Django up, runs the handler and prints its result and measurements as JSON. A fresh
+        process makes its peak RSS that of one worker doing one job, not this benchmark's.
+        """
         job = Job(kind=kind, owner=owner, token=secrets.token_hex(16), status=Job.Status.RUNNING)
         if sheet is not None:
             with sheet.open("rb") as handle:
                 job.input_file.save(sheet.name, File(handle), save=False)
         job.save()
-        gc.collect()
-        rss_reset = reset_peak_rss()
-        rss_before = current_rss_mb()
-        maxrss_before = max_rss_mb()
-        if trace:
-            tracemalloc.start()
-        started = time.perf_counter()
-        result = HANDLERS[kind](JobContext(job))
-        seconds = time.perf_counter() - started
-        peak = None
-        if trace:
-            peak = _mb(tracemalloc.get_traced_memory()[1])
-            tracemalloc.stop()
-        maxrss_after = max_rss_mb()
-        Job.objects.filter(pk=job.pk).update(
-            status=Job.Status.DONE, result=result, finished_at=timezone.now()
-        )
-        job.refresh_from_db()
-        measured = {
-            "seconds": round(seconds, 2),
-            "rss_before_mb": rss_before,
-            "maxrss_before_mb": maxrss_before,
-            "maxrss_after_mb": maxrss_after,
-            # The peak over this run alone when the high-water mark could be reset.
-            "peak_rss_mb": maxrss_after if rss_reset else None,
-            "peak_rss_reset": rss_reset,
-            "tracemalloc_peak_mb": peak,
+        env = {
+            **os.environ,
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "PYTHONPATH": os.pathsep.join(
+                filter(None, [str(settings.BASE_DIR), os.environ.get("PYTHONPATH")])
+            ),
         }
+        flags = [str(job.pk), "1" if trace else "0", "1" if rollback else "0"]
+        done = subprocess.run(  # noqa: S603 (this interpreter, fixed code and numbers)
+            [sys.executable, "-c", JOB_RUNNER, *flags],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0 or not done.stdout.strip():
+            raise CommandError(f"The {kind} job failed:\n{done.stderr[-3000:]}")
+        answer = json.loads(done.stdout.strip().splitlines()[-1])
+        measured = answer["measured"]
+        job.refresh_from_db()
         if job.output_file:
             measured["output_mb"] = _mb(job.output_file.size)
-        return result, measured
+        return answer["result"], measured
 
     def _write_sheet(self, sheet: Path, officer, city, rows: int, tag: str) -> int:
         """An import sheet of new models spread over the city's communes, fields and years."""
@@ -589,8 +645,8 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             f"Preview + import: {jobs['import_total_seconds']:.1f} s for {jobs['rows']:,} rows "
-            f"({jobs['sheet_mb']} MiB sheet). RSS in MiB: the process's resident memory before "
-            "the job, and its high-water mark over the job (reset before each job)."
+            f"({jobs['sheet_mb']} MiB sheet). Each job runs in a fresh process; RSS in MiB: its "
+            "resident memory with Django set up, and its high-water mark over the job."
         )
 
     def _db_version(self) -> str:
