@@ -51,19 +51,51 @@ messages: install
 	$(PY) manage.py makemessages -l vi --ignore=.venv --ignore=staticfiles --no-obsolete --add-location=file
 	$(PY) manage.py compilemessages --ignore=.venv
 
-# Tree and search timings on fresh SQLite and PostgreSQL databases (docs/benchmarks.md).
+# Tree and search timings, then the registry's pages and Excel jobs, then the citizen's voice
+# with a million cases (pages in-process, throughput with wrk), each on fresh SQLite and
+# PostgreSQL databases (docs/benchmarks.md). BENCH_ARGS goes to every command,
+# BENCH_REGISTRY_ARGS (e.g. --skip-import) to bench_registry only, BENCH_VOICE_ARGS
+# (e.g. --count 100000 --seconds 5) to bench_voice only. Last, the reports' dashboards and
+# annual export at a million cases; BENCH_REPORTS_ARGS (e.g. --cases 100000) to bench_reports.
 BENCH_SQLITE ?= bench-results/bench.sqlite3
 BENCH_PGDB ?= danvan_bench
+BENCH_REGISTRY_SQLITE ?= bench-results/bench-registry.sqlite3
+BENCH_REGISTRY_PGDB ?= danvan_bench_registry
+BENCH_VOICE_SQLITE ?= bench-results/bench-voice.sqlite3
+BENCH_VOICE_PGDB ?= danvan_bench_voice
+BENCH_REPORTS_SQLITE ?= bench-results/bench-reports.sqlite3
+BENCH_REPORTS_PGDB ?= danvan_bench_reports
 BENCH_PG := -h 127.0.0.1 -U postgres
 bench: install
 	mkdir -p bench-results && rm -f $(BENCH_SQLITE) $(BENCH_SQLITE)-wal $(BENCH_SQLITE)-shm
 	DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(PY) manage.py migrate --noinput -v 0
 	DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(PY) manage.py bench_tree $(BENCH_ARGS)
+	rm -f $(BENCH_REGISTRY_SQLITE) $(BENCH_REGISTRY_SQLITE)-wal $(BENCH_REGISTRY_SQLITE)-shm
+	DATABASE_URL=sqlite:///$(BENCH_REGISTRY_SQLITE) $(PY) manage.py migrate --noinput -v 0
+	DATABASE_URL=sqlite:///$(BENCH_REGISTRY_SQLITE) $(PY) manage.py bench_registry $(BENCH_ARGS) $(BENCH_REGISTRY_ARGS)
+	rm -f $(BENCH_VOICE_SQLITE) $(BENCH_VOICE_SQLITE)-wal $(BENCH_VOICE_SQLITE)-shm
+	DATABASE_URL=sqlite:///$(BENCH_VOICE_SQLITE) $(PY) manage.py migrate --noinput -v 0
+	DATABASE_URL=sqlite:///$(BENCH_VOICE_SQLITE) $(PY) manage.py bench_voice $(BENCH_ARGS) $(BENCH_VOICE_ARGS)
+	rm -f $(BENCH_REPORTS_SQLITE) $(BENCH_REPORTS_SQLITE)-wal $(BENCH_REPORTS_SQLITE)-shm
+	DATABASE_URL=sqlite:///$(BENCH_REPORTS_SQLITE) $(PY) manage.py migrate --noinput -v 0
+	DATABASE_URL=sqlite:///$(BENCH_REPORTS_SQLITE) $(PY) manage.py bench_reports $(BENCH_ARGS) $(BENCH_REPORTS_ARGS)
 	@if pg_isready -q -h 127.0.0.1 -p 5432; then \
 	PGOPTIONS="-c client_min_messages=warning" dropdb $(BENCH_PG) --if-exists $(BENCH_PGDB) && \
 	createdb $(BENCH_PG) -T template0 --lc-ctype=C.UTF-8 --lc-collate=C.UTF-8 -E UTF8 $(BENCH_PGDB) && \
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_PGDB) $(PY) manage.py migrate --noinput -v 0 && \
-	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_PGDB) $(PY) manage.py bench_tree $(BENCH_ARGS); \
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_PGDB) $(PY) manage.py bench_tree $(BENCH_ARGS) && \
+	PGOPTIONS="-c client_min_messages=warning" dropdb $(BENCH_PG) --if-exists $(BENCH_REGISTRY_PGDB) && \
+	createdb $(BENCH_PG) -T template0 --lc-ctype=C.UTF-8 --lc-collate=C.UTF-8 -E UTF8 $(BENCH_REGISTRY_PGDB) && \
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_REGISTRY_PGDB) $(PY) manage.py migrate --noinput -v 0 && \
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_REGISTRY_PGDB) $(PY) manage.py bench_registry $(BENCH_ARGS) $(BENCH_REGISTRY_ARGS) && \
+	PGOPTIONS="-c client_min_messages=warning" dropdb $(BENCH_PG) --if-exists $(BENCH_VOICE_PGDB) && \
+	createdb $(BENCH_PG) -T template0 --lc-ctype=C.UTF-8 --lc-collate=C.UTF-8 -E UTF8 $(BENCH_VOICE_PGDB) && \
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_VOICE_PGDB) $(PY) manage.py migrate --noinput -v 0 && \
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_VOICE_PGDB) $(PY) manage.py bench_voice $(BENCH_ARGS) $(BENCH_VOICE_ARGS) && \
+	PGOPTIONS="-c client_min_messages=warning" dropdb $(BENCH_PG) --if-exists $(BENCH_REPORTS_PGDB) && \
+	createdb $(BENCH_PG) -T template0 --lc-ctype=C.UTF-8 --lc-collate=C.UTF-8 -E UTF8 $(BENCH_REPORTS_PGDB) && \
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_REPORTS_PGDB) $(PY) manage.py migrate --noinput -v 0 && \
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_REPORTS_PGDB) $(PY) manage.py bench_reports $(BENCH_ARGS) $(BENCH_REPORTS_ARGS); \
 	else echo "PostgreSQL does not answer at 127.0.0.1:5432: its half of the benchmark is skipped."; fi
 
 # What CI runs: system packages, lint, the suite on SQLite and on PostgreSQL (.ci/run).

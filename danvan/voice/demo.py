@@ -1,0 +1,628 @@
+"""Demo cases for the citizen's voice: a million cases over five years in Hà Nội's communes.
+
+Each case lies in one of the city's current communes and is handled by that commune's
+people's committee ("<commune key>-state"). Kinds, topics, channels, the growth of the
+volume over the years and the handling times are drawn with a seeded generator; a case's
+state follows from its age: old cases are answered and closed (a few rejected or forwarded
+to another body), recent ones are still open with a running clock, and some of those are
+overdue. About 65 % of the rated answers are rated satisfied, as iHanoi reports.
+
+Tracking codes come from `new_tracking_code` (random, not seeded): everything else is the
+same for the same seed and the same day.
+
+The rows are written with bulk_create in chunks of 10,000, each chunk in its own
+transaction, so memory stays flat whatever the count. Nothing is generated when any case
+exists already (an interrupted run leaves its committed chunks: empty the cases to start
+again).
+"""
+
+import datetime
+import math
+import random
+import time
+from bisect import bisect
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db import reset_queries, transaction
+from django.utils import timezone
+
+from danvan.lib.workdays import WorkCalendar
+from danvan.organisations.models import Unit, UnitKind
+from danvan.voice.deadlines import deadline_for
+from danvan.voice.models import (
+    Case,
+    CaseEvent,
+    Category,
+    Channel,
+    DeadlineRule,
+    Kind,
+    RejectionReason,
+    Status,
+    Urgency,
+    new_tracking_code,
+)
+from danvan.voice.places import HANOI_CODE
+
+CASES = 1_000_000
+YEARS = 5
+CHUNK = 10_000
+BATCH = 1000  # rows per INSERT statement
+SEED = 2021
+# The daily volume grows linearly: the last day receives GROWTH + 1 times the first.
+GROWTH = 1.5
+SATISFIED_SHARE = 0.65  # of the rated answers (iHanoi)
+RATED_SHARE = 0.45  # of the answered cases
+REOPEN_WINDOW_DAYS = 15  # VoiceSettings' default: answered cases close after it
+
+KIND_SHARES = [
+    (Kind.FEEDBACK, 68),
+    (Kind.RECOMMENDATION, 22),
+    (Kind.COMPLAINT, 4.5),
+    (Kind.DENUNCIATION, 1.5),
+    (Kind.RECEPTION, 4),
+]
+CHANNEL_SHARES = {
+    Kind.FEEDBACK: [
+        (Channel.PORTAL, 45),
+        (Channel.OPEN311, 35),
+        (Channel.PHONE, 15),
+        (Channel.LETTER, 5),
+    ],
+    Kind.RECOMMENDATION: [
+        (Channel.PORTAL, 45),
+        (Channel.OPEN311, 25),
+        (Channel.PHONE, 10),
+        (Channel.LETTER, 20),
+    ],
+    Kind.COMPLAINT: [(Channel.LETTER, 55), (Channel.VISIT, 25), (Channel.PORTAL, 20)],
+    Kind.DENUNCIATION: [(Channel.LETTER, 60), (Channel.VISIT, 20), (Channel.PORTAL, 20)],
+    Kind.RECEPTION: [(Channel.VISIT, 1)],
+}
+CATEGORY_SHARES = [
+    ("moi-truong", 22),
+    ("trat-tu-do-thi", 18),
+    ("giao-thong", 14),
+    ("dien-nuoc", 10),
+    ("an-ninh-trat-tu", 7),
+    ("dat-dai-xay-dung", 11),
+    ("y-te-giao-duc", 5),
+    ("an-sinh-xa-hoi", 6),
+    ("thu-tuc-hanh-chinh", 5),
+    ("khac", 2),
+]
+# Short titles per topic; {place} is a street, an alley or a hamlet of the commune.
+TITLES = {
+    "moi-truong": [
+        "Rác thải tồn đọng tại {place}",
+        "Đốt rác gây khói tại {place}",
+        "Cống thoát nước bốc mùi tại {place}",
+        "Xả nước thải ra mương tại {place}",
+        "Tiếng ồn từ xưởng sản xuất tại {place}",
+        "Cây xanh gãy đổ tại {place}",
+    ],
+    "trat-tu-do-thi": [
+        "Lấn chiếm vỉa hè tại {place}",
+        "Họp chợ tạm lấn đường tại {place}",
+        "Quảng cáo rao vặt trái phép tại {place}",
+        "Trông giữ xe trái phép tại {place}",
+        "Đổ phế thải xây dựng tại {place}",
+    ],
+    "giao-thong": [
+        "Mặt đường hư hỏng, ổ gà tại {place}",
+        "Đèn tín hiệu giao thông hỏng tại {place}",
+        "Nắp hố ga bị vỡ tại {place}",
+        "Ùn tắc giao thông giờ cao điểm tại {place}",
+        "Xe tải chạy vào giờ cấm tại {place}",
+    ],
+    "dien-nuoc": [
+        "Đèn chiếu sáng công cộng không sáng tại {place}",
+        "Mất nước sinh hoạt kéo dài tại {place}",
+        "Nước sinh hoạt đục, có mùi tại {place}",
+        "Dây điện, cáp viễn thông chằng chịt tại {place}",
+        "Mất điện nhiều lần trong tuần tại {place}",
+    ],
+    "an-ninh-trat-tu": [
+        "Tụ tập gây mất trật tự ban đêm tại {place}",
+        "Đua xe trái phép tại {place}",
+        "Kinh doanh karaoke quá giờ tại {place}",
+        "Nghi vấn tụ điểm cờ bạc tại {place}",
+    ],
+    "dat-dai-xay-dung": [
+        "Xây dựng không phép tại {place}",
+        "Công trình gây lún nứt nhà liền kề tại {place}",
+        "Lấn chiếm đất công tại {place}",
+        "Chậm cấp giấy chứng nhận quyền sử dụng đất tại {place}",
+        "Bồi thường giải phóng mặt bằng chưa thỏa đáng tại {place}",
+    ],
+    "y-te-giao-duc": [
+        "Thu các khoản ngoài quy định tại trường học gần {place}",
+        "Cơ sở thực phẩm không bảo đảm vệ sinh tại {place}",
+        "Phun thuốc phòng sốt xuất huyết tại {place}",
+        "Thiếu chỗ học mầm non cho trẻ tại {place}",
+    ],
+    "an-sinh-xa-hoi": [
+        "Chậm chi trả trợ cấp người cao tuổi tại {place}",
+        "Xét hộ nghèo chưa đúng đối tượng tại {place}",
+        "Đề nghị hỗ trợ người có hoàn cảnh khó khăn tại {place}",
+        "Chậm giải quyết chế độ người có công tại {place}",
+    ],
+    "thu-tuc-hanh-chinh": [
+        "Thái độ cán bộ một cửa chưa đúng mực",
+        "Hồ sơ chứng thực bị trả lại nhiều lần",
+        "Chậm giải quyết hồ sơ đăng ký hộ tịch",
+        "Dịch vụ công trực tuyến báo lỗi khi nộp hồ sơ",
+    ],
+    "khac": [
+        "Đề nghị lắp đặt thiết bị tập thể dục tại {place}",
+        "Góp ý về hoạt động của tổ dân phố tại {place}",
+        "Đề nghị đặt tên ngõ tại {place}",
+    ],
+}
+COMPLAINT_TITLES = [
+    "Khiếu nại quyết định xử phạt vi phạm hành chính",
+    "Khiếu nại việc thu hồi đất tại {place}",
+    "Khiếu nại quyết định cưỡng chế công trình tại {place}",
+    "Khiếu nại việc không cấp giấy phép xây dựng",
+]
+DENUNCIATION_TITLES = [
+    "Tố cáo cán bộ có dấu hiệu nhũng nhiễu khi giải quyết hồ sơ",
+    "Tố cáo việc sử dụng đất công sai mục đích tại {place}",
+    "Tố cáo sai phạm trong quản lý quỹ tại {place}",
+]
+RECEPTION_TITLES = [
+    "Công dân đến trình bày về {topic}",
+    "Tiếp công dân định kỳ: ý kiến về {topic}",
+]
+CATEGORY_SHARES_NAMES = [
+    ("moi-truong", "vệ sinh môi trường"),
+    ("trat-tu-do-thi", "trật tự đô thị"),
+    ("giao-thong", "hạ tầng giao thông"),
+    ("dien-nuoc", "điện, nước sinh hoạt"),
+    ("an-ninh-trat-tu", "an ninh trật tự"),
+    ("dat-dai-xay-dung", "đất đai, xây dựng"),
+    ("y-te-giao-duc", "y tế, giáo dục"),
+    ("an-sinh-xa-hoi", "chế độ chính sách"),
+    ("thu-tuc-hanh-chinh", "thủ tục hành chính"),
+    ("khac", "đời sống dân sinh"),
+]
+STREETS = [
+    "Ngõ {n} phố Trần Phú",
+    "Ngõ {n} đường Nguyễn Trãi",
+    "Số {n} phố Lê Lợi",
+    "Ngõ {n} đường Láng",
+    "Số {n} phố Quang Trung",
+    "Ngách {n} ngõ Văn Chương",
+    "Số {n} đường Phạm Văn Đồng",
+    "Ngõ {n} phố Minh Khai",
+    "Số {n} đường Giải Phóng",
+    "Ngõ {n} đường Hoàng Quốc Việt",
+]
+OUTSIDE_BODIES = [
+    "Tòa án nhân dân khu vực",
+    "Công an thành phố Hà Nội",
+    "Sở Xây dựng Hà Nội",
+    "Sở Nông nghiệp và Môi trường Hà Nội",
+    "Công ty Điện lực Hà Nội",
+    "Công ty Nước sạch Hà Nội",
+]
+ANSWERS = [
+    "Ủy ban đã kiểm tra thực tế và chỉ đạo khắc phục; sự việc đã được xử lý xong.",
+    "Đã phối hợp với đơn vị chức năng xử lý dứt điểm theo quy định.",
+    "Đã lập biên bản, xử phạt vi phạm hành chính và yêu cầu khôi phục hiện trạng.",
+    "Nội dung phản ánh đã được tiếp thu, đưa vào kế hoạch thực hiện trong quý tới.",
+    "Đã trả lời, hướng dẫn công dân thực hiện thủ tục theo quy định.",
+]
+SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô"]
+GIVEN = ["Văn An", "Thị Bình", "Văn Cường", "Thị Dung", "Minh Đức", "Thu Hà", "Quốc Hùng"]
+# Hours of the day when cases arrive (portal and apps day and night, most in office hours).
+HOUR_WEIGHTS = [0.3] * 6 + [1, 3, 8, 10, 10, 8, 4, 5, 8, 9, 8, 6, 4, 4, 4, 3, 2, 1]
+OFFICE_HOURS = [8, 9, 10, 11, 14, 15, 16]
+WEEKDAY_WEIGHTS = [1.0, 1.0, 1.0, 1.0, 0.95, 0.55, 0.4]
+# Median hours from receipt to the answer, by kind; lognormal spread.
+MEDIAN_HOURS = {
+    Kind.FEEDBACK: 70,
+    Kind.RECOMMENDATION: 120,
+    Kind.COMPLAINT: 500,
+    Kind.DENUNCIATION: 700,
+    Kind.RECEPTION: 150,
+}
+HOURS_SIGMA = 1.0
+# Roughly the legal limits in calendar hours (acceptance plus handling), for lateness.
+LIMIT_HOURS = {
+    Kind.FEEDBACK: 15 * 24,
+    Kind.RECOMMENDATION: 15 * 24,
+    Kind.COMPLAINT: 40 * 24,
+    Kind.DENUNCIATION: 40 * 24,
+    Kind.RECEPTION: 15 * 24,
+}
+CITIZEN_KINDS = (Kind.FEEDBACK, Kind.RECOMMENDATION)
+PUBLIC_CHANNELS = (Channel.PORTAL, Channel.OPEN311)
+
+
+def _weighted(pairs):
+    """Split (value, weight) pairs into values and cumulative weights."""
+    values, cumulative, total = [], [], 0.0
+    for value, weight in pairs:
+        total += weight
+        values.append(value)
+        cumulative.append(total)
+    return values, cumulative
+
+
+def _allocate(total: int, weights: list[float]) -> list[int]:
+    """Split total over the weights exactly (largest remainder)."""
+    weight_sum = sum(weights)
+    shares = [total * w / weight_sum for w in weights]
+    result = [int(s) for s in shares]
+    by_remainder = sorted(range(len(weights)), key=lambda i: shares[i] - result[i], reverse=True)
+    for i in by_remainder[: total - sum(result)]:
+        result[i] += 1
+    return result
+
+
+@dataclass
+class Commune:
+    unit: Unit
+    committee: Unit  # its people's committee: the responsible unit
+    phrase: str  # "phường Ba Đình"
+    hamlet_label: str  # "tổ dân phố" or "thôn"
+
+
+def hanoi_communes() -> list[Commune]:
+    """Hà Nội's current communes that have a people's committee, in order of code."""
+    city = Unit.objects.filter(key=f"vn-{HANOI_CODE}").first()
+    if city is None:
+        raise ValueError("Load Hà Nội's units first (manage.py load_units).")
+    units = list(
+        Unit.objects.filter(parent=city, kind=UnitKind.COMMUNE).current().order_by("code", "id")
+    )
+    committees = {
+        u.key: u
+        for u in Unit.objects.filter(
+            key__in=[f"{u.key}-state" for u in units], kind=UnitKind.PEOPLES_COMMITTEE
+        )
+    }
+    communes = []
+    for unit in units:
+        committee = committees.get(f"{unit.key}-state")
+        if committee is None:
+            continue
+        phrase = unit.name[:1].lower() + unit.name[1:]
+        label = "tổ dân phố" if unit.name.startswith("Phường") else "thôn"
+        communes.append(Commune(unit, committee, phrase, label))
+    if not communes:
+        raise ValueError("Hà Nội has no current communes with a people's committee.")
+    return communes
+
+
+class CaseMaker:
+    """Draw the parts of one case with a seeded generator."""
+
+    def __init__(self, rng: random.Random, communes: list[Commune], now: datetime.datetime):
+        self.rng = rng
+        self.now = now
+        self.communes = communes
+        # Urban wards receive far more than rural communes.
+        self.commune_cum = _weighted((c, rng.lognormvariate(0, 0.6)) for c in communes)[1]
+        self.kinds = _weighted(KIND_SHARES)
+        self.channels = {kind: _weighted(pairs) for kind, pairs in CHANNEL_SHARES.items()}
+        categories = dict(Category.objects.values_list("code", "pk"))
+        self.categories = _weighted(
+            (code, weight) for code, weight in CATEGORY_SHARES if code in categories
+        )
+        self.category_ids = categories
+        if not self.categories[0]:
+            raise ValueError("No voice categories: run the migrations first.")
+        self.reasons = list(RejectionReason.objects.values_list("pk", flat=True))
+        self.hours = _weighted(enumerate(HOUR_WEIGHTS))
+        self.rules = _rules_in_force()
+        self.calendar = WorkCalendar.from_db()
+
+    def pick(self, weighted):
+        values, cumulative = weighted
+        return values[bisect(cumulative, self.rng.random() * cumulative[-1])]
+
+    def commune(self) -> Commune:
+        index = bisect(self.commune_cum, self.rng.random() * self.commune_cum[-1])
+        return self.communes[index]
+
+    def moment(self, day: datetime.date, channel: str) -> datetime.datetime:
+        rng = self.rng
+        if channel in (Channel.VISIT, Channel.LETTER):
+            hour = rng.choice(OFFICE_HOURS)
+        else:
+            hour = self.pick(self.hours)
+        tz = timezone.get_current_timezone()
+        moment = datetime.datetime.combine(
+            day, datetime.time(hour, rng.randrange(60), rng.randrange(60)), tz
+        )
+        if moment >= self.now:  # today: only what has arrived so far
+            moment = self.now - datetime.timedelta(seconds=rng.randrange(1, 4 * 3600))
+        return moment
+
+    def place(self, commune: Commune) -> str:
+        rng = self.rng
+        if rng.random() < 0.35:
+            return f"{commune.hamlet_label} số {rng.randint(1, 12)}, {commune.phrase}"
+        return f"{rng.choice(STREETS).format(n=rng.randint(2, 250))}, {commune.phrase}"
+
+    def title(self, kind: str, category: str, place: str) -> str:
+        rng = self.rng
+        if kind == Kind.COMPLAINT:
+            template = rng.choice(COMPLAINT_TITLES)
+        elif kind == Kind.DENUNCIATION:
+            template = rng.choice(DENUNCIATION_TITLES)
+        elif kind == Kind.RECEPTION:
+            topic = dict(CATEGORY_SHARES_NAMES).get(category, "đời sống dân sinh")
+            template = rng.choice(RECEPTION_TITLES).replace("{topic}", topic)
+        else:
+            template = rng.choice(TITLES[category])
+        # The title names the street or hamlet; the commune is a column of its own.
+        return template.format(place=place.split(",")[0])[:200]
+
+    def person(self) -> str:
+        return f"{self.rng.choice(SURNAMES)} {self.rng.choice(GIVEN)}"
+
+    def case(self, day: datetime.date) -> tuple[Case, str]:
+        """One case received on a day, in the state its age gives it; and its first note."""
+        rng = self.rng
+        kind = self.pick(self.kinds)
+        channel = self.pick(self.channels[kind])
+        category = self.pick(self.categories)
+        commune = self.commune()
+        received = self.moment(day, channel)
+        address = self.place(commune)
+        title = self.title(kind, category, address)
+        urgency = Urgency.NORMAL
+        roll = rng.random()
+        if kind in CITIZEN_KINDS and roll < 0.04:
+            urgency = Urgency.URGENT
+        elif roll < 0.14:
+            urgency = Urgency.COMPLEX
+        elif kind == Kind.DENUNCIATION and roll < 0.18:
+            urgency = Urgency.VERY_COMPLEX
+        case = Case(
+            code=new_tracking_code(),
+            kind=kind,
+            urgency=urgency,
+            channel=channel,
+            category_id=self.category_ids[category],
+            title=title,
+            description=(
+                f"{title}. Đề nghị {commune.committee.name} kiểm tra, xử lý."
+                if kind != Kind.RECEPTION
+                else f"{title}. Nội dung đã ghi vào sổ tiếp công dân."
+            ),
+            commune_id=commune.unit.pk,
+            address=address if kind != Kind.RECEPTION else "",
+            responsible_id=commune.committee.pk,
+            responsible_path=commune.committee.path,
+            received_at=received,
+        )
+        if channel in PUBLIC_CHANNELS and commune.unit.latitude is not None:
+            case.latitude = round(commune.unit.latitude + rng.uniform(-0.01, 0.01), 6)
+            case.longitude = round(commune.unit.longitude + rng.uniform(-0.01, 0.01), 6)
+        if kind in (Kind.COMPLAINT, Kind.DENUNCIATION):
+            # A complaint names its complainant (fake names, with consent); a quarter of
+            # denunciations are anonymous and kept as information only.
+            if kind == Kind.COMPLAINT or rng.random() < 0.75:
+                case.reporter_name = self.person()
+                case.reporter_address = address
+                case.consent = True
+            else:
+                case.processable = False
+            if kind == Kind.COMPLAINT:
+                case.decision_complained = "Quyết định của Ủy ban nhân dân " + commune.phrase
+                case.decision_known_on = timezone.localdate(received) - datetime.timedelta(
+                    days=rng.randint(3, 80)
+                )
+            else:
+                case.person_denounced = "Cán bộ " + commune.committee.name
+        self._life(case)
+        case.refresh_search_text()
+        note = f"Đã tiếp nhận và chuyển {commune.committee.name}."
+        return case, note
+
+    def _life(self, case: Case) -> None:
+        """Set the case's state from its age: what happened to it so far."""
+        rng = self.rng
+        now = self.now
+        received = case.received_at
+        # Acceptance: a few working hours, now and then days.
+        accept_hours = rng.lognormvariate(math.log(5), 0.9)
+        accepted = received + datetime.timedelta(hours=accept_hours)
+        fate = rng.random()
+        if fate < 0.035 and accepted <= now:
+            case.status = Status.REJECTED
+            case.rejection_reason_id = rng.choice(self.reasons) if self.reasons else None
+            case.closed_at = accepted
+            return
+        if fate < 0.06 and accepted <= now:
+            case.status = Status.FORWARDED
+            case.forwarded_to_name = rng.choice(OUTSIDE_BODIES)
+            case.forwarded_late = accept_hours > 5 * 24
+            case.closed_at = accepted
+            return
+        hours = rng.lognormvariate(math.log(MEDIAN_HOURS[case.kind]), HOURS_SIGMA)
+        hours = max(hours, accept_hours + rng.uniform(0.5, 8))
+        if case.urgency == Urgency.URGENT:
+            hours = min(hours, accept_hours + rng.lognormvariate(math.log(6), 0.8))
+        limit = LIMIT_HOURS[case.kind] * (2 if case.urgency != Urgency.NORMAL else 1)
+        answered = received + datetime.timedelta(hours=hours)
+        accepted_late = accept_hours > 30
+        if accepted <= now:
+            case.accepted_at = accepted
+            case.accepted_late = accepted_late
+        if answered > now:
+            self._open(case)
+            return
+        case.answered_at = answered
+        case.answered_late = hours > limit or accepted_late
+        case.answer = rng.choice(ANSWERS)
+        if rng.random() < RATED_SHARE:
+            case.rated_at = answered + datetime.timedelta(hours=rng.uniform(2, 240))
+            if case.rated_at > now:
+                case.rated_at = None
+            else:
+                case.satisfied = rng.random() < SATISFIED_SHARE
+                if not case.satisfied and rng.random() < 0.25:
+                    # Reopened once, answered again: the handling time counts to the last answer.
+                    case.reopened_count = 1
+                    extra = rng.lognormvariate(math.log(72), 0.8)
+                    case.answered_at = case.rated_at + datetime.timedelta(hours=extra)
+                    if case.answered_at > now:
+                        case.answered_at = None
+                        case.answer = ""
+                        self._open(case, restarted=case.rated_at)
+                        return
+                    hours = (case.answered_at - received).total_seconds() / 3600
+        case.handling_hours = round(hours, 2)
+        closes = case.answered_at + datetime.timedelta(days=REOPEN_WINDOW_DAYS)
+        if case.satisfied and case.rated_at and case.rated_at >= case.answered_at:
+            closes = case.rated_at
+        if closes <= now:
+            case.status = Status.CLOSED
+            case.closed_at = closes
+        else:
+            case.status = Status.ANSWERED
+
+    def _open(self, case: Case, restarted: datetime.datetime | None = None) -> None:
+        """A case not answered yet: its current step, deadline and whether it is overdue."""
+        if case.accepted_at is None:
+            case.status = Status.RECEIVED
+            step, start = DeadlineRule.Step.ACCEPT, case.received_at
+        else:
+            in_progress = restarted is not None or self.rng.random() < 0.6
+            case.status = Status.IN_PROGRESS if in_progress else Status.ACCEPTED
+            step, start = DeadlineRule.Step.HANDLE, restarted or case.accepted_at
+        rule = self.rules.get((case.kind, case.urgency, step)) or self.rules.get(
+            (case.kind, "", step)
+        )
+        if rule is None:
+            return
+        case.deadline_step = step
+        case.deadline_rule = rule
+        case.deadline = deadline_for(rule, start, self.calendar)
+        case.overdue = case.deadline < self.now
+
+
+def _rules_in_force() -> dict[tuple[str, str, str], DeadlineRule]:
+    """The deadline rules in force today by (kind, urgency, step)."""
+    rules = {}
+    for rule in DeadlineRule.objects.in_force().order_by("effective_from"):
+        rules[(rule.kind, rule.urgency, rule.step)] = rule  # the latest wins
+    return rules
+
+
+def day_counts(count: int, years: int, today: datetime.date, rng: random.Random):
+    """How many cases each day of the period receives: growth, weekdays, some noise."""
+    start = today.replace(year=today.year - years) + datetime.timedelta(days=1)
+    days = [start + datetime.timedelta(days=i) for i in range((today - start).days + 1)]
+    last = max(len(days) - 1, 1)
+    weights = [
+        (1 + GROWTH * i / last) * WEEKDAY_WEIGHTS[day.weekday()] * rng.uniform(0.85, 1.15)
+        for i, day in enumerate(days)
+    ]
+    if days:
+        weights[-1] *= 0.5  # today is not over
+    return list(zip(days, _allocate(count, weights), strict=True))
+
+
+def _chunks(maker: CaseMaker, counts, size: int) -> Iterator[list[tuple[Case, str]]]:
+    chunk: list[tuple[Case, str]] = []
+    for day, n in counts:
+        made = sorted((maker.case(day) for _ in range(n)), key=lambda pair: pair[0].received_at)
+        for pair in made:
+            chunk.append(pair)
+            if len(chunk) >= size:
+                yield chunk
+                chunk = []
+    if chunk:
+        yield chunk
+
+
+def _unique_codes(cases: list[Case]) -> int:
+    """Give a new code to any case whose code repeats in the chunk or is taken; return how many."""
+    redrawn = 0
+    seen: set[str] = set()
+    for case in cases:
+        while case.code in seen:
+            case.code = new_tracking_code()
+            redrawn += 1
+        seen.add(case.code)
+    codes = [case.code for case in cases]
+    taken: set[str] = set()
+    for i in range(0, len(codes), 900):
+        taken.update(
+            Case.objects.filter(code__in=codes[i : i + 900]).values_list("code", flat=True)
+        )
+    for case in cases:
+        if case.code in taken:
+            while case.code in seen or case.code in taken:
+                case.code = new_tracking_code()
+            seen.add(case.code)
+            redrawn += 1
+    return redrawn
+
+
+@dataclass
+class Generated:
+    cases: int = 0
+    events: int = 0
+    seconds: float = 0.0
+    redrawn_codes: int = 0
+
+
+def generate_cases(
+    count: int = CASES,
+    years: int = YEARS,
+    seed: int = SEED,
+    *,
+    events: bool = True,
+    chunk: int = CHUNK,
+    progress=None,
+) -> Generated:
+    """Generate `count` cases over the last `years` years, once (nothing if any case exists).
+
+    events: one public "submit" event per case (the first line of its tracking page's
+    history); without it the cases have no history at all. progress(done, total) is called
+    after each chunk.
+    """
+    if count < 0 or years < 1 or chunk < 1:
+        raise ValueError("Need count ≥ 0, years ≥ 1 and chunk ≥ 1.")
+    result = Generated()
+    if Case.objects.exists() or count == 0:
+        return result
+    started = time.monotonic()
+    rng = random.Random(seed)
+    now = timezone.now()
+    maker = CaseMaker(rng, hanoi_communes(), now)
+    counts = day_counts(count, years, timezone.localdate(now), rng)
+    for part in _chunks(maker, counts, chunk):
+        cases = [case for case, _note in part]
+        result.redrawn_codes += _unique_codes(cases)
+        with transaction.atomic():
+            Case.objects.bulk_create(cases, batch_size=BATCH)
+            if events:
+                CaseEvent.objects.bulk_create(
+                    [
+                        CaseEvent(
+                            case_id=case.pk,
+                            at=case.received_at,
+                            action="submit",
+                            to_status=Status.RECEIVED,
+                            public_note=note,
+                            unit_id=case.responsible_id,
+                        )
+                        for case, note in part
+                    ],
+                    batch_size=BATCH,
+                )
+                result.events += len(part)
+        result.cases += len(cases)
+        reset_queries()  # with DEBUG on, Django would keep every statement
+        if progress is not None:
+            progress(result.cases, count)
+    result.seconds = round(time.monotonic() - started, 1)
+    return result
