@@ -8,13 +8,13 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from danvan.lib.documents import render_docx, render_pdf
 from danvan.lib.jobs import start_job
 from danvan.lib.models import Job
+from danvan.lib.paginators import CappedPaginator
 from danvan.organisations.models import Unit
 from danvan.organisations.queries import breadcrumb
 from danvan.registry import services
@@ -45,18 +45,6 @@ PAGE_SIZE = 50
 SEARCH_COUNT_CAP = 1000
 
 
-class CappedPaginator(Paginator):
-    """Counts search results up to a cap: the exact count of a common word costs a scan."""
-
-    @cached_property
-    def count(self) -> int:
-        return self.object_list[: SEARCH_COUNT_CAP + 1].count()
-
-    @property
-    def capped(self) -> bool:
-        return self.count > SEARCH_COUNT_CAP
-
-
 # Moves a clerk makes by hand; classification and recognition have their own screens.
 MANUAL_MOVES = {Status.LAUNCHED, Status.UNDER_REVIEW, Status.STRENGTHENED, Status.WITHDRAWN}
 
@@ -71,7 +59,10 @@ def model_list(request):
         raise PermissionDenied
     form, params, unit = _filters(request)
     qs = filtered_models(request.user, params).for_list()
-    paginator = (CappedPaginator if params.get("q") else Paginator)(qs, PAGE_SIZE)
+    if params.get("q"):  # the exact count of a common word costs a scan of every text
+        paginator = CappedPaginator(qs, PAGE_SIZE, cap=SEARCH_COUNT_CAP)
+    else:
+        paginator = Paginator(qs, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -206,8 +206,19 @@ class VoiceSettings(models.Model):
 
 
 class CaseQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(responsible__in=Unit.objects.visible_to(user))
+    def visible_to(self, user, roles=None):
+        """Cases of units the user's roles reach, through the copied path (no join)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        paths = user.scope_paths(roles)
+        if paths is None:
+            return self
+        if not paths:
+            return self.none()
+        condition = models.Q()
+        for path in paths:
+            condition |= models.Q(responsible_path__startswith=path)
+        return self.filter(condition)
 
     def in_subtree(self, unit: Unit):
         return self.filter(responsible_path__startswith=unit.path)

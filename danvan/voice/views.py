@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from danvan.lib.actions import ACTION_LABELS
 from danvan.lib.audit import log_action
+from danvan.lib.paginators import CappedPaginator
 from danvan.organisations.models import Unit, UnitKind
 from danvan.organisations.queries import breadcrumb, get_unit_for_user, scope_roots
 from danvan.voice import services
@@ -50,6 +50,7 @@ from danvan.voice.queries import (
 from danvan.voice.scorecards import league_table, scorecard
 
 PAGE_SIZE = 50
+LIST_COUNT_CAP = 10_000
 
 # action → (form, the one service it calls, what to say when it worked)
 ACTIONS = {
@@ -115,7 +116,8 @@ def case_list(request):
         raise PermissionDenied
     form, params, unit = resolve_filters(request.user, request.GET)
     qs = filtered_cases(request.user, params).for_list()
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # A city holds a million cases: count them only up to a cap.
+    page = CappedPaginator(qs, PAGE_SIZE, cap=LIST_COUNT_CAP).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
