@@ -61,8 +61,10 @@ from danvan.registry.transfer import COLUMNS, EDITOR_ROLES
 
 CITY_KEY = "vn-01"
 COMMUNE_KEY = "vn-01-00004"  # Phường Ba Đình
+HAMLET_KEY = "vn-01-00004-h01"  # Tổ dân phố số 1, phường Ba Đình (~50 models)
 OFFICER_USERNAME = "bench.registry.thanhpho"
 CLERK_USERNAME = "bench.registry.badinh"
+HAMLET_USERNAME = "bench.registry.todanpho"
 IMPORT_PREFIX = "BENCH-"  # external ids of the rows this benchmark imports
 FIRST_YEAR, LAST_YEAR = 2009, 2025
 
@@ -215,6 +217,8 @@ class Command(BaseCommand):
 
         officer = self._user(OFFICER_USERNAME, "Cán bộ đo hiệu năng", "board_officer", city)
         clerk = self._user(CLERK_USERNAME, "Văn thư đo hiệu năng", "clerk", commune)
+        hamlet = Unit.objects.filter(key=HAMLET_KEY).first() or commune
+        hamlet_clerk = self._user(HAMLET_USERNAME, "Tổ trưởng đo hiệu năng", "clerk", hamlet)
         counts_check = self._check_totals(officer, city)
 
         pages = [
@@ -224,6 +228,7 @@ class Command(BaseCommand):
             ("counts (city)", "/registry/counts/", officer),
             (f"counts ({commune.name})", f"/registry/counts/?unit={commune.pk}", officer),
             (f"list, clerk of {commune.name}", "/registry/", clerk),
+            (f"list, clerk of {hamlet.name}", "/registry/", hamlet_clerk),
             ("library (public)", "/library/", None),
         ]
         with override_settings(DEBUG=False, ROOT_URLCONF=__name__):
@@ -636,13 +641,13 @@ class Command(BaseCommand):
         return verdicts
 
     def _print_pages(self, results: list[dict]) -> None:
-        header = f"{'page':<34} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'× base':>7} {'KiB':>6}"
+        header = f"{'page':<46} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'× base':>7} {'KiB':>6}"
         self.stdout.write(header)
         self.stdout.write("-" * len(header))
         for row in results:
             queries = f"{row['queries']}" + ("" if row["queries_constant"] else "*")
             self.stdout.write(
-                f"{row['page'][:34]:<34} {row['p50_ms']:>8.2f} {row['p95_ms']:>8.2f} "
+                f"{row['page'][:46]:<46} {row['p50_ms']:>8.2f} {row['p95_ms']:>8.2f} "
                 f"{queries:>8} {row['ratio_p50']:>7.2f} {row['bytes'] / 1024:>6.0f}"
             )
         if not all(row["queries_constant"] for row in results):
