@@ -76,9 +76,10 @@ urlpatterns = [
 class SpreadClients:
     """WSGI wrapper: a request carrying the bench header gets a REMOTE_ADDR of its own.
 
-    The POST rate limits count per address and read their limits from module constants
-    (not settings); giving each benchmark request its own address keeps the limiter in
-    the path (its cache work is measured) without it refusing the run after a few posts.
+    The POST rate limits count per address (danvan.lib.ratelimit). Raising them through
+    settings.RATE_LIMITS would serve the limited run unlimited too; an address per request
+    keeps the real limits and the limiter's cache work in the measured path, without the
+    limiter refusing the accepted runs after a few posts.
     """
 
     def __init__(self, app):
