@@ -3,13 +3,13 @@
 Loads Hà Nội's units and the demo registry (78,494 models of 2009–2025, 17,114 of them
 recognised) when absent, checks that the city's counts page shows exactly those totals,
 then requests the list, a search, the counts of the city and of one commune, the list as a
-commune clerk and the public library through Django's test client (the whole middleware
-stack), and reports p50/p95 wall time and the query count, with the ratio of each page's
-median to that of a bare page rendering 50 rows in the same run.
+commune clerk and as a hamlet clerk, and the public library through Django's test client
+(the whole middleware stack), and reports p50/p95 wall time and the query count, with the
+ratio of each page's median to that of a bare page rendering 50 rows in the same run.
 
-Then the Excel jobs, run through their registered handlers in this process: the preview
-and the import of an 80,000-row sheet, and the export of the whole list (~158,000 models
-after the import). Each job runs in a fresh Python process, as the worker would run it:
+Then the Excel jobs, run through their registered handlers: the preview and the import of
+an 80,000-row sheet, and the export of the whole list (~158,000 models after the import).
+Each job runs in a fresh Python process, as the worker would run it:
 timed in a plain run, with that process's peak RSS; then run again under tracemalloc for
 the peak of Python allocations (tracemalloc slows the code, so its run is not the one
 timed). The traced import reads a second sheet of new rows and is rolled back.
