@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from danvan.lib.actions import ACTION_LABELS
+from danvan.lib.scope import under_paths
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -15,14 +16,8 @@ class AuditEntryQuerySet(models.QuerySet):
 
         Entries tied to no unit (logins, lockouts) are included when include_global is set.
         """
-        if paths is None:
-            return self
-        if not paths:
-            return self.none()
-        condition = models.Q(scope_path="") if include_global else models.Q()
-        for path in paths:
-            condition |= models.Q(scope_path__startswith=path)
-        return self.filter(condition)
+        extra = models.Q(scope_path="") if include_global else None
+        return under_paths(self, "scope_path", paths, extra=extra)
 
     def for_list(self):
         return self.select_related("actor", "content_type")

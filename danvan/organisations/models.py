@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from danvan.lib import scope
 from danvan.lib.vntext import filter_search, search_key
 
 SEGMENT_WIDTH = 8
@@ -65,20 +66,11 @@ class UnitQuerySet(models.QuerySet):
 
     def under_paths(self, paths: list[str] | None):
         """Units in the subtrees rooted at the given paths (None means every unit)."""
-        if paths is None:
-            return self
-        if not paths:
-            return self.none()
-        condition = models.Q()
-        for path in paths:
-            condition |= models.Q(path__startswith=path)
-        return self.filter(condition)
+        return scope.under_paths(self, "path", paths)
 
     def visible_to(self, user, roles: list[str] | tuple[str, ...] | None = None):
         """Units that the user's roles (of the given kinds) reach."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        return self.under_paths(user.scope_paths(roles))
+        return scope.visible_to(self, "path", user, roles)
 
     def descendants_of(self, unit: "Unit", *, include_self: bool = False):
         qs = self.filter(path__startswith=unit.path)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from danvan.lib import scope
 from danvan.lib.vntext import filter_search, search_key
 from danvan.organisations.models import Unit
 
@@ -122,17 +123,7 @@ class PracticeModelQuerySet(models.QuerySet):
         Filtered through the unit's path (a join) rather than a list of unit ids: with the
         list SQLite fetches every model of the scope and sorts them all before a page of 50.
         """
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        paths = user.scope_paths(roles)
-        if paths is None:
-            return self
-        if not paths:
-            return self.none()
-        condition = models.Q()
-        for path in paths:
-            condition |= models.Q(unit__path__startswith=path)
-        return self.filter(condition)
+        return scope.visible_to(self, "unit__path", user, roles)
 
     def in_subtree(self, unit: Unit):
         return self.filter(unit__path__startswith=unit.path)

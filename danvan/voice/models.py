@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from danvan.lib import scope
 from danvan.lib.vntext import filter_search, search_key
 from danvan.organisations.models import Unit
 
@@ -208,17 +209,7 @@ class VoiceSettings(models.Model):
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user, roles=None):
         """Cases of units the user's roles reach, through the copied path (no join)."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        paths = user.scope_paths(roles)
-        if paths is None:
-            return self
-        if not paths:
-            return self.none()
-        condition = models.Q()
-        for path in paths:
-            condition |= models.Q(responsible_path__startswith=path)
-        return self.filter(condition)
+        return scope.visible_to(self, "responsible_path", user, roles)
 
     def in_subtree(self, unit: Unit):
         return self.filter(responsible_path__startswith=unit.path)

@@ -1,0 +1,25 @@
+"""Scope filters: rows whose tree path lies under any of a user's scope paths."""
+
+from django.db import models
+
+
+def under_paths(queryset, field: str, paths: list[str] | None, *, extra: models.Q | None = None):
+    """Rows whose `field` starts with one of the paths (None means every row, [] none).
+
+    `extra` is OR-ed in (e.g. audit entries tied to no unit).
+    """
+    if paths is None:
+        return queryset
+    if not paths:
+        return queryset.none()
+    condition = extra if extra is not None else models.Q()
+    for path in paths:
+        condition |= models.Q(**{f"{field}__startswith": path})
+    return queryset.filter(condition)
+
+
+def visible_to(queryset, field: str, user, roles=None):
+    """Rows within the paths the user's roles (of these kinds) reach; none for a visitor."""
+    if not getattr(user, "is_authenticated", False):
+        return queryset.none()
+    return under_paths(queryset, field, user.scope_paths(roles))
