@@ -8,29 +8,41 @@ MANAGERS = (Role.ADMINISTRATOR,)
 SUPERVISORS = (Role.ADMINISTRATOR, Role.BOARD_OFFICER)
 
 
-def _reaches(user, obj, roles) -> bool:
+def unit_of(obj):
+    """The unit an object belongs to: a unit itself, a case's responsible unit, or `unit`."""
+    if obj is None or hasattr(obj, "path"):
+        return obj
+    if hasattr(obj, "responsible"):
+        return obj.responsible
+    return getattr(obj, "unit", None)
+
+
+def reaches(user, obj, roles) -> bool:
+    """Whether the user's roles (of these kinds) reach obj's unit; without obj, any unit.
+
+    Every app's permission predicates are built on this one check.
+    """
     if not user.is_authenticated:
         return False
     if obj is None:
         paths = user.scope_paths(roles)
         return paths is None or bool(paths)
-    unit = obj if hasattr(obj, "path") else getattr(obj, "unit", None)
-    return user.reaches(unit, roles)
+    return user.reaches(unit_of(obj), roles)
 
 
 @rules.predicate
 def reaches_unit(user, obj=None) -> bool:
-    return _reaches(user, obj, None)
+    return reaches(user, obj, None)
 
 
 @rules.predicate
 def manages_unit(user, obj=None) -> bool:
-    return _reaches(user, obj, MANAGERS)
+    return reaches(user, obj, MANAGERS)
 
 
 @rules.predicate
 def supervises_unit(user, obj=None) -> bool:
-    return _reaches(user, obj, SUPERVISORS)
+    return reaches(user, obj, SUPERVISORS)
 
 
 rules.add_perm("organisations.browse", reaches_unit)

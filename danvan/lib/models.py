@@ -4,10 +4,22 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from danvan.lib.actions import ACTION_LABELS
 from danvan.lib.scope import under_paths
+
+
+class DatedQuerySet(models.QuerySet):
+    """Rule rows with effective_from / effective_to: the ones in force on a date."""
+
+    def in_force(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(
+            models.Q(effective_from__lte=on),
+            models.Q(effective_to__isnull=True) | models.Q(effective_to__gte=on),
+        )
 
 
 class AuditEntryQuerySet(models.QuerySet):

@@ -98,6 +98,25 @@ class UnitAdminForm(forms.ModelForm):
         return parent
 
 
+class CityRulesAdmin(admin.ModelAdmin):
+    """City-wide rule tables: editable by administrators of a root unit only."""
+
+    def _city_admin(self, request) -> bool:
+        paths = request.user.scope_paths(("administrator",))
+        return paths is None or any(p.count("/") == 1 for p in paths)
+
+    def has_module_permission(self, request):
+        return self._city_admin(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._city_admin(request)
+
+    has_change_permission = has_add_permission = has_view_permission
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # rules are closed with a date, never deleted
+
+
 @admin.register(Unit)
 class UnitAdmin(ScopedUnitAdminMixin, SimpleHistoryAdmin):
     form = UnitAdminForm

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from danvan.organisations.admin import ScopedUnitAdminMixin
+from danvan.organisations.admin import CityRulesAdmin, ScopedUnitAdminMixin
 from danvan.registry.models import (
     Council,
     Criterion,
@@ -13,25 +13,6 @@ from danvan.registry.models import (
     Rubric,
     Tag,
 )
-
-
-class CityRulesAdmin(admin.ModelAdmin):
-    """City-wide rule tables: editable by administrators of a root unit only."""
-
-    def _city_admin(self, request) -> bool:
-        paths = request.user.scope_paths(("administrator",))
-        return paths is None or any(p.count("/") == 1 for p in paths)
-
-    def has_module_permission(self, request):
-        return self._city_admin(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._city_admin(request)
-
-    has_change_permission = has_add_permission = has_view_permission
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # rules are closed with a date, never deleted
 
 
 @admin.register(Field)

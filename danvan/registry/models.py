@@ -4,8 +4,6 @@ Rules that change over time (fields, recognition levels, rubrics) are rows with 
 edited by administrators; a classification or recognition stores the rule row it used.
 """
 
-import datetime
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -13,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from danvan.lib import scope
+from danvan.lib.models import DatedQuerySet
 from danvan.lib.vntext import filter_search, search_key
 from danvan.organisations.models import Unit
 
@@ -46,15 +45,6 @@ class Tag(models.Model):
         return self.name
 
 
-class DatedRuleQuerySet(models.QuerySet):
-    def in_force(self, on: datetime.date | None = None):
-        on = on or timezone.localdate()
-        return self.filter(
-            models.Q(effective_from__lte=on),
-            models.Q(effective_to__isnull=True) | models.Q(effective_to__gte=on),
-        )
-
-
 class RecognitionLevel(models.Model):
     """A level at which a model is recognised (cơ sở, huyện until 2025, thành phố)."""
 
@@ -64,7 +54,7 @@ class RecognitionLevel(models.Model):
     effective_from = models.DateField(_("effective from"))
     effective_to = models.DateField(_("effective to"), null=True, blank=True)
 
-    objects = DatedRuleQuerySet.as_manager()
+    objects = DatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["rank"]
@@ -289,7 +279,7 @@ class Rubric(models.Model):
     effective_from = models.DateField(_("effective from"))
     effective_to = models.DateField(_("effective to"), null=True, blank=True)
 
-    objects = DatedRuleQuerySet.as_manager()
+    objects = DatedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from danvan.lib.audit import log_action
-from danvan.organisations.admin import ScopedUnitAdminMixin
+from danvan.organisations.admin import CityRulesAdmin, ScopedUnitAdminMixin
 from danvan.voice.forms import ApiKeyForm
 from danvan.voice.models import (
     ApiKey,
@@ -17,28 +17,6 @@ from danvan.voice.models import (
     RoutingRule,
     VoiceSettings,
 )
-
-
-class CityRulesAdmin(admin.ModelAdmin):
-    """City-wide rule tables: editable by administrators of a root unit only.
-
-    The same policy as the registry's rule tables (danvan.registry.admin.CityRulesAdmin).
-    """
-
-    def _city_admin(self, request) -> bool:
-        paths = request.user.scope_paths(("administrator",))
-        return paths is None or any(p.count("/") == 1 for p in paths)
-
-    def has_module_permission(self, request):
-        return self._city_admin(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._city_admin(request)
-
-    has_change_permission = has_add_permission = has_view_permission
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # rules are closed with a date or switched off, never deleted
 
 
 @admin.register(Category)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from danvan.lib import scope
+from danvan.lib.models import DatedQuerySet
 from danvan.lib.vntext import filter_search, search_key
 from danvan.organisations.models import Unit
 
@@ -83,15 +84,6 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class DatedQuerySet(models.QuerySet):
-    def in_force(self, on=None):
-        on = on or timezone.localdate()
-        return self.filter(
-            models.Q(effective_from__lte=on),
-            models.Q(effective_to__isnull=True) | models.Q(effective_to__gte=on),
-        )
 
 
 class DeadlineRule(models.Model):

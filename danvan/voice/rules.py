@@ -3,39 +3,20 @@
 import rules
 
 from danvan.accounts.models import Role
+from danvan.accounts.rules import reaches
 
 # The roles that receive and handle cases; viewers and judges may only read them.
 HANDLERS = (Role.ADMINISTRATOR, Role.BOARD_OFFICER, Role.CLERK)
 
 
-def _unit_of(obj):
-    """The unit an object belongs to: a unit itself, a case's responsible unit, a session's unit."""
-    if obj is None:
-        return None
-    if hasattr(obj, "path"):
-        return obj
-    if hasattr(obj, "responsible"):
-        return obj.responsible
-    return getattr(obj, "unit", None)
-
-
-def _reaches(user, obj, roles) -> bool:
-    if not user.is_authenticated:
-        return False
-    if obj is None:
-        paths = user.scope_paths(roles)
-        return paths is None or bool(paths)
-    return user.reaches(_unit_of(obj), roles)
-
-
 @rules.predicate
 def can_view(user, obj=None) -> bool:
-    return _reaches(user, obj, None)
+    return reaches(user, obj, None)
 
 
 @rules.predicate
 def can_handle(user, obj=None) -> bool:
-    return _reaches(user, obj, HANDLERS)
+    return reaches(user, obj, HANDLERS)
 
 
 rules.add_perm("voice.view", can_view)
