@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from danvan.organisations.models import Unit
 from danvan.registry.models import PracticeModel, Replication
+from danvan.voice import rollup
 from danvan.voice.models import Case
 from danvan.voice.queries import overdue_q
-from danvan.voice.scorecards import scorecard
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def _recognition_rate(unit, start, end):
     figures = _models(unit, start, end).aggregate(
         n=Count("id"), r=Count("id", filter=Q(recognised_level__isnull=False))
     )
-    return round(figures["r"] * 100 / figures["n"], 1) if figures["n"] else None
+    return _pct(figures["r"], figures["n"])
 
 
 def _replications(unit, start, end):
@@ -68,16 +68,26 @@ def _replications(unit, start, end):
     ).count()
 
 
+def _case_totals(unit, start, end) -> dict[str, int]:
+    return rollup.totals(rollup.scope_of(unit), start, end)
+
+
+def _pct(part: int, whole: int) -> float | None:
+    return round(part * 100 / whole, 1) if whole else None
+
+
 def _cases_received(unit, start, end):
-    return scorecard(unit, start, end).received
+    return _case_totals(unit, start, end)["received"]
 
 
 def _on_time(unit, start, end):
-    return scorecard(unit, start, end).on_time_pct
+    figures = _case_totals(unit, start, end)
+    return _pct(figures["on_time"], figures["answered"])
 
 
 def _satisfaction(unit, start, end):
-    return scorecard(unit, start, end).satisfaction_pct
+    figures = _case_totals(unit, start, end)
+    return _pct(figures["satisfied"], figures["rated"])
 
 
 def _overdue_now(unit, start, end):

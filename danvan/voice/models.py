@@ -358,6 +358,44 @@ class Case(models.Model):
         return (self.answered_at - self.received_at).total_seconds()
 
 
+class CaseStat(models.Model):
+    """Counts of the cases a responsible unit received on a day (or in a month), as the
+    scorecards count them. Kept by triggers on the case table (`voice.rollup`), so that no
+    write, whether a service, a bulk load or an UPDATE, can leave them behind; dashboards
+    and scorecards sum these rows instead of reading every case of a period."""
+
+    responsible_path = models.CharField(max_length=255)
+    day = models.DateField()  # local date; for a month row, its first day
+    received = models.IntegerField(default=0)
+    answered = models.IntegerField(default=0)
+    on_time = models.IntegerField(default=0)
+    rated = models.IntegerField(default=0)
+    satisfied = models.IntegerField(default=0)
+    reopened = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.responsible_path} {self.day}: {self.received}"
+
+
+class CaseDayStat(CaseStat):  # noqa: DJ008  (CaseStat.__str__)
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["responsible_path", "day"], name="voice_daystat_key")
+        ]
+        indexes = [models.Index(fields=["day", "responsible_path"], name="voice_daystat_day")]
+
+
+class CaseMonthStat(CaseStat):  # noqa: DJ008  (CaseStat.__str__)
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["responsible_path", "day"], name="voice_monthstat_key")
+        ]
+        indexes = [models.Index(fields=["day", "responsible_path"], name="voice_monthstat_day")]
+
+
 class CaseEvent(models.Model):
     """One step in a case's life; public steps show on the tracking page."""
 

@@ -1,7 +1,9 @@
 """Scorecards: how a unit (and everything below it) handles the people's cases in a period.
 
 Figures are over the cases received in the period (a cohort): received, answered, answered
-on time, satisfied, reopened; plus the cases overdue now, whatever their period.
+on time, satisfied, reopened, summed from the roll-up (`voice.rollup`; FIGURES says how it
+counts); plus the cases overdue now, whatever their period, and the median handling time,
+read from the cases.
 """
 
 import datetime
@@ -12,6 +14,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from danvan.organisations.models import SEGMENT_WIDTH, Unit
+from danvan.voice import rollup
 from danvan.voice.models import OPEN_STATES, Case
 
 
@@ -91,7 +94,7 @@ def median_hours(cohort) -> float | None:
 def scorecard(unit: Unit, start: datetime.date, end: datetime.date, *, now=None) -> Scorecard:
     """The figures of a unit's subtree for cases received between start and end (inclusive)."""
     cohort = Case.objects.filter(_period(start, end), responsible_path__startswith=unit.path)
-    figures = cohort.aggregate(**FIGURES)
+    figures = rollup.totals(rollup.scope_of(unit), start, end)
     return Scorecard(
         unit=unit,
         overdue_now=overdue_now(unit.path, now),
@@ -113,13 +116,17 @@ def league_table(
         child.path: child for child in Unit.objects.filter(parent=parent).order_by("search_text")
     }
     width = len(parent.path) + SEGMENT_WIDTH + 1
-    rows = (
-        Case.objects.filter(_period(start, end), responsible_path__startswith=parent.path)
-        .annotate(branch=Substr("responsible_path", 1, width))
-        .values("branch")
-        .annotate(**FIGURES)
-    )
-    by_branch = {row.pop("branch"): row for row in rows}
+    by_branch: dict[str, dict] = {}
+    for row in rollup.stat_rows(
+        rollup.scope_of(parent),
+        start,
+        end,
+        group=("branch",),
+        annotate={"branch": Substr("responsible_path", 1, width)},
+    ):
+        figures = by_branch.setdefault(row.pop("branch"), dict.fromkeys(FIGURES, 0))
+        for name in FIGURES:
+            figures[name] += row[name]
     overdue = dict(
         Case.objects.filter(
             Q(overdue=True) | Q(deadline__lt=now),

@@ -169,4 +169,4 @@ def test_queries_do_not_grow_with_cases(client, tree, clerk_a, params):
     add(27)
     many = count_queries()
 
-    assert few == many <= 10
+    assert few == many <= 12  # the roll-up reads a period in two parts: months, days
