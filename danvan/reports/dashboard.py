@@ -17,6 +17,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -171,6 +172,13 @@ class Change:
     direction: str  # "up", "down" or "same"
     text: str  # "▲ 12,5%" or, for rates, "▲ 3,2 points"
     good: bool | None  # None: neither (no change, or nothing to compare)
+
+    @property
+    def html(self) -> str:
+        """The arrow as the dashboards show it (written here once rather than included per
+        row of a ranking)."""
+        verdict = {True: " good", False: " bad", None: ""}[self.good]
+        return format_html('<span class="delta {}{}">{}</span>', self.direction, verdict, self.text)
 
 
 def change(value, previous, metric: Metric) -> Change | None:

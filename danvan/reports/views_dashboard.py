@@ -110,6 +110,16 @@ def dashboard(request, pk=None):
     )
 
 
+PK_MARK = 987654321987
+
+
+def _href_of(name: str, query: str, *more):
+    """A function giving the URL `name` takes for a unit's id (its first argument), with the
+    query string: reversed once."""
+    head, tail = reverse(name, args=[PK_MARK, *more]).split(str(PK_MARK))
+    return lambda pk: f"{head}{pk}{tail}?{query}"
+
+
 @login_required
 def drill(request, pk, code):
     unit = get_unit_for_user(request.user, pk)
@@ -124,12 +134,11 @@ def drill(request, pk, code):
         rows = [r for r in reversed(rows) if r.value is not None] + [
             r for r in rows if r.value is None
         ]
+    # One reverse per page, not per row: the rows' links differ only by the unit's id.
+    unit_href = _href_of("dashboard:unit", period_query)
+    drill_href = _href_of("dashboard:drill", period_query, code)
     points = [
-        Point(
-            row.unit.name,
-            row.value,
-            href=reverse("dashboard:drill", args=[row.unit.pk, code]) + "?" + period_query,
-        )
+        Point(row.unit.name, row.value, href=drill_href(row.unit.pk))
         for row in rows[:TOP_CHILDREN]
         if row.value is not None
     ]
@@ -150,7 +159,9 @@ def drill(request, pk, code):
             "metric": metric,
             "crumbs": breadcrumb(unit, request.user),
             "ranking": ranking,
-            "rows": [(row, list_url(code, row.unit, period)) for row in rows],
+            "rows": [
+                (row, list_url(code, row.unit, period), unit_href(row.unit.pk)) for row in rows
+            ],
             "own_list": list_url(code, unit, period),
             "chart": chart if points else None,
             "chart_is_top": len(ranking.rows) > TOP_CHILDREN,
