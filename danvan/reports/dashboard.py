@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -23,7 +23,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from danvan.organisations.models import SEGMENT_WIDTH, Unit
-from danvan.registry.models import Field, ModelKind, PracticeModel, Replication, Status
+from danvan.registry.models import (
+    Field,
+    ModelKind,
+    ModelYearStat,
+    PracticeModel,
+    Replication,
+    Status,
+)
 from danvan.reports.metrics import METRICS, Metric
 from danvan.voice import rollup
 from danvan.voice.models import Case
@@ -289,10 +296,13 @@ def _models_between(unit: Unit, current: Period, previous: Period):
 
 def _grouped_models(unit, current, previous, tally):
     rows = (
-        _models_between(unit, current, previous)
+        ModelYearStat.objects.filter(
+            unit__in=_subtree_ids(unit), year__gte=previous.start.year, year__lte=current.end.year
+        )
         .annotate(branch=_branch("unit__path", unit))
         .values("branch", "year")
-        .annotate(**MODEL_COUNTS)
+        .annotate(n=Sum("registered"), recognised=Sum("recognised"))
+        .order_by()
     )
     _model_tally(rows, current, previous, tally)
 
@@ -436,7 +446,13 @@ def _model_breakdown(unit, current, previous, tally, board: Dashboard) -> None:
 
 
 def _models_by_year(unit: Unit, until: int) -> list[tuple[int, int]]:
-    counts = dict(_models_of(unit).values("year").annotate(n=Count("id")).values_list("year", "n"))
+    counts = dict(
+        ModelYearStat.objects.filter(unit__in=_subtree_ids(unit))
+        .values("year")
+        .annotate(n=Sum("registered"))
+        .order_by()
+        .values_list("year", "n")
+    )
     first = min([FIRST_YEAR, *counts])
     return [(year, counts.get(year, 0)) for year in range(first, max(until, *counts, first) + 1)]
 

@@ -9,11 +9,11 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from danvan.organisations.models import Unit
-from danvan.registry.models import PracticeModel, Replication
+from danvan.registry.models import ModelYearStat, Replication
 from danvan.voice import rollup
 from danvan.voice.models import Case
 from danvan.voice.queries import overdue_q
@@ -41,25 +41,29 @@ def compute(code: str, unit: Unit, start: datetime.date, end: datetime.date) -> 
     return METRICS[code].compute(unit, start, end)
 
 
-def _models(unit, start, end):
-    return PracticeModel.objects.filter(
+def _pct(part: int, whole: int) -> float | None:
+    return round(part * 100 / whole, 1) if whole else None
+
+
+def _model_counts(unit, start, end) -> dict[str, int]:
+    """Registered and recognised models of the unit's subtree in the years of the period."""
+    figures = ModelYearStat.objects.filter(
         unit__path__startswith=unit.path, year__gte=start.year, year__lte=end.year
-    )
+    ).aggregate(registered=Sum("registered"), recognised=Sum("recognised"))
+    return {name: value or 0 for name, value in figures.items()}
 
 
 def _registered(unit, start, end):
-    return _models(unit, start, end).count()
+    return _model_counts(unit, start, end)["registered"]
 
 
 def _recognised(unit, start, end):
-    return _models(unit, start, end).filter(recognised_level__isnull=False).count()
+    return _model_counts(unit, start, end)["recognised"]
 
 
 def _recognition_rate(unit, start, end):
-    figures = _models(unit, start, end).aggregate(
-        n=Count("id"), r=Count("id", filter=Q(recognised_level__isnull=False))
-    )
-    return _pct(figures["r"], figures["n"])
+    figures = _model_counts(unit, start, end)
+    return _pct(figures["recognised"], figures["registered"])
 
 
 def _replications(unit, start, end):
@@ -70,10 +74,6 @@ def _replications(unit, start, end):
 
 def _case_totals(unit, start, end) -> dict[str, int]:
     return rollup.totals(rollup.scope_of(unit), start, end)
-
-
-def _pct(part: int, whole: int) -> float | None:
-    return round(part * 100 / whole, 1) if whole else None
 
 
 def _cases_received(unit, start, end):

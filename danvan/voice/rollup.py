@@ -14,154 +14,72 @@ end from the day table.
 
 import datetime
 import zoneinfo
-from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q, Sum
 
+from danvan.lib import rollups
 from danvan.organisations.models import Unit
-from danvan.voice.models import CaseDayStat, CaseMonthStat
+from danvan.voice.models import Case, CaseDayStat, CaseMonthStat
 
 STATS = ("received", "answered", "on_time", "rated", "satisfied", "reopened")
 SUMS = {name: Sum(name) for name in STATS}
-# The columns of a case the counts depend on: an update of any other column changes nothing.
-WATCHED = (
-    "responsible_path",
-    "received_at",
-    "answered_at",
-    "answered_late",
-    "satisfied",
-    "reopened_count",
+COUNTS = {
+    "received": lambda vendor, row: "1",
+    "answered": rollups.flag("{row}.answered_at IS NOT NULL"),
+    "on_time": rollups.flag("{row}.answered_at IS NOT NULL AND NOT {row}.answered_late"),
+    "rated": rollups.flag("{row}.satisfied IS NOT NULL"),
+    "satisfied": rollups.flag("{row}.satisfied"),
+    "reopened": rollups.flag("{row}.answered_at IS NOT NULL AND {row}.reopened_count > 0"),
+}
+
+
+def _local_day(level: str):
+    """The local day (or first day of the month) a case was received on, in SQL."""
+
+    def sql(vendor: str, row: str) -> str:
+        column, zone = f"{row}.received_at", settings.TIME_ZONE
+        if vendor == "postgresql":
+            local = f"({column} AT TIME ZONE '{zone}')"
+            return f"{local}::date" if level == "day" else f"date_trunc('month', {local})::date"
+        # SQLite keeps UTC text and knows no time zones: the zone's offset, which for Vietnam
+        # has not changed since 1975 (no summer time).
+        offset = datetime.datetime.now(zoneinfo.ZoneInfo(zone)).utcoffset()
+        minutes = int(offset.total_seconds() // 60)
+        month = ", 'start of month'" if level == "month" else ""
+        return f"date({column}, '{minutes:+d} minutes'{month})"
+
+    return sql
+
+
+CASES = rollups.Rollup(
+    name="voice_case_stats",
+    source=Case._meta.db_table,
+    # The columns of a case the counts depend on: an update of any other column changes nothing.
+    watched=(
+        "responsible_path",
+        "received_at",
+        "answered_at",
+        "answered_late",
+        "satisfied",
+        "reopened_count",
+    ),
+    targets=tuple(
+        rollups.Target(
+            model._meta.db_table,
+            {"responsible_path": rollups.column("responsible_path"), "day": _local_day(level)},
+            COUNTS,
+        )
+        for level, model in (("day", CaseDayStat), ("month", CaseMonthStat))
+    ),
 )
-TABLES = {"day": CaseDayStat._meta.db_table, "month": CaseMonthStat._meta.db_table}
-
-
-def _counts(row: str) -> list[str]:
-    """SQL for the six 0/1 counts of one case (`row` is NEW or OLD), in STATS order."""
-    answered = f"{row}.answered_at IS NOT NULL"
-    return [
-        "1",
-        f"CASE WHEN {answered} THEN 1 ELSE 0 END",
-        f"CASE WHEN {answered} AND NOT {row}.answered_late THEN 1 ELSE 0 END",
-        f"CASE WHEN {row}.satisfied IS NOT NULL THEN 1 ELSE 0 END",
-        f"CASE WHEN {row}.satisfied THEN 1 ELSE 0 END",
-        f"CASE WHEN {answered} AND {row}.reopened_count > 0 THEN 1 ELSE 0 END",
-    ]
-
-
-def _day_sql(vendor: str, column: str, level: str) -> str:
-    """The local day (or first day of the month) of a timestamp column, in SQL."""
-    zone = settings.TIME_ZONE
-    if vendor == "postgresql":
-        local = f"({column} AT TIME ZONE '{zone}')"
-        return f"{local}::date" if level == "day" else f"date_trunc('month', {local})::date"
-    # SQLite keeps UTC text and knows no time zones: the zone's offset, which for Vietnam
-    # has not changed since 1975 (no summer time).
-    offset = datetime.datetime.now(zoneinfo.ZoneInfo(zone)).utcoffset()
-    minutes = int(offset.total_seconds() // 60)
-    modifiers = f"'{minutes:+d} minutes'" + (", 'start of month'" if level == "month" else "")
-    return f"date({column}, {modifiers})"
-
-
-def _upsert(vendor: str, level: str, row: str, sign: str) -> str:
-    """Add (sign '+') or take away ('-') one case's counts from its row of a table."""
-    table = TABLES[level]
-    counts = ", ".join(f"{sign}({c})" for c in _counts(row))
-    names = ", ".join(STATS)
-    update = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in STATS)
-    day = _day_sql(vendor, f"{row}.received_at", level)
-    # Only constants and settings go into these statements; no user input.
-    return (
-        f"INSERT INTO {table} (responsible_path, day, {names}) "  # noqa: S608
-        f"VALUES ({row}.responsible_path, {day}, {counts}) "
-        f"ON CONFLICT (responsible_path, day) DO UPDATE SET {update};"
-    )
-
-
-def _changed(old: str = "OLD", new: str = "NEW") -> str:
-    return " OR ".join(f"{old}.{c} IS DISTINCT FROM {new}.{c}" for c in WATCHED)
-
-
-def install_sql(vendor: str) -> list[str]:
-    """The statements creating the triggers on this database."""
-    sides = {
-        "add": [_upsert(vendor, level, "NEW", "+") for level in TABLES],
-        "remove": [_upsert(vendor, level, "OLD", "-") for level in TABLES],
-    }
-    if vendor == "postgresql":
-        body = f"""
-            BEGIN
-                IF TG_OP = 'UPDATE' AND NOT ({_changed()}) THEN
-                    RETURN NULL;
-                END IF;
-                IF TG_OP IN ('UPDATE', 'DELETE') THEN
-                    {" ".join(sides["remove"])}
-                END IF;
-                IF TG_OP IN ('INSERT', 'UPDATE') THEN
-                    {" ".join(sides["add"])}
-                END IF;
-                RETURN NULL;
-            END;"""
-        return [
-            "CREATE OR REPLACE FUNCTION voice_case_stats() RETURNS trigger "
-            f"LANGUAGE plpgsql AS $body${body}$body$;",
-            "CREATE TRIGGER voice_case_stats AFTER INSERT OR DELETE OR UPDATE OF "
-            f"{', '.join(WATCHED)} ON voice_case FOR EACH ROW EXECUTE FUNCTION voice_case_stats();",
-        ]
-    if vendor == "sqlite":
-        changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in WATCHED)
-        return [
-            "CREATE TRIGGER voice_case_stats_insert AFTER INSERT ON voice_case "
-            f"BEGIN {' '.join(sides['add'])} END;",
-            "CREATE TRIGGER voice_case_stats_delete AFTER DELETE ON voice_case "
-            f"BEGIN {' '.join(sides['remove'])} END;",
-            f"CREATE TRIGGER voice_case_stats_update AFTER UPDATE OF {', '.join(WATCHED)} "
-            f"ON voice_case WHEN {changed} "
-            f"BEGIN {' '.join(sides['remove'] + sides['add'])} END;",
-        ]
-    raise NotImplementedError(f"No case roll-up triggers for {vendor}.")
-
-
-def uninstall_sql(vendor: str) -> list[str]:
-    if vendor == "postgresql":
-        return [
-            "DROP TRIGGER IF EXISTS voice_case_stats ON voice_case;",
-            "DROP FUNCTION IF EXISTS voice_case_stats();",
-        ]
-    return [
-        f"DROP TRIGGER IF EXISTS voice_case_stats_{event};"
-        for event in ("insert", "delete", "update")
-    ]
-
-
-def rebuild_sql(vendor: str) -> list[str]:
-    """Recount both tables from the cases."""
-    statements = []
-    for level, table in TABLES.items():
-        counts = ", ".join(f"SUM({c})" for c in _counts("c")[1:])
-        day = _day_sql(vendor, "c.received_at", level)
-        statements += [
-            f"DELETE FROM {table};",  # noqa: S608  (constants only)
-            f"INSERT INTO {table} (responsible_path, day, {', '.join(STATS)}) "  # noqa: S608
-            f"SELECT c.responsible_path, {day}, COUNT(*), {counts} "
-            f"FROM voice_case c GROUP BY c.responsible_path, {day};",
-        ]
-    return statements
-
-
-def run(statements: Iterable[str], conn=connection) -> None:
-    with conn.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
 
 
 def rebuild() -> None:
     """Recount the roll-up from the cases (one grouped query per table)."""
-    from django.db import transaction
-
     with transaction.atomic():
-        run(rebuild_sql(connection.vendor))
+        rollups.run(CASES.rebuild_sql(connection.vendor), connection)
 
 
 # Reading

@@ -2,17 +2,11 @@
 
 from django.db import migrations, models
 
-from danvan.voice import rollup
+from danvan.lib.rollups import installer
+from danvan.voice.rollup import CASES
 
-
-def install(apps, schema_editor):
-    """The triggers that keep the roll-up, then a count of the cases already there."""
-    vendor = schema_editor.connection.vendor
-    rollup.run(rollup.install_sql(vendor) + rollup.rebuild_sql(vendor), schema_editor.connection)
-
-
-def uninstall(apps, schema_editor):
-    rollup.run(rollup.uninstall_sql(schema_editor.connection.vendor), schema_editor.connection)
+# The triggers that keep the roll-up, then a count of the cases already there.
+install, uninstall = installer(CASES)
 
 
 class Migration(migrations.Migration):
