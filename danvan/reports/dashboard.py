@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -163,15 +163,34 @@ def pct(part: int, whole: int) -> float | None:
     return round(part * 100 / whole, 1) if whole else None
 
 
+def _separators() -> dict[int, str]:
+    """The active language's decimal and thousand separators, as a str.translate table."""
+    language = translation.get_language()
+    if language not in _SEPARATORS:
+        _SEPARATORS[language] = str.maketrans(
+            {
+                ".": str(formats.get_format("DECIMAL_SEPARATOR")),
+                ",": str(formats.get_format("THOUSAND_SEPARATOR")),
+            }
+        )
+    return _SEPARATORS[language]
+
+
+_SEPARATORS: dict[str | None, dict[int, str]] = {}
+
+
 def format_value(value: float | None, unit: str = "count") -> str:
-    """A figure as Vietnamese (or English) readers write it: 1.234.567 and 85,3%."""
+    """A figure as Vietnamese (or English) readers write it: 1.234.567 and 85,3%.
+
+    What `formats.number_format(value, decimals, force_grouping=True)` gives, a tenth of its
+    cost: a ranking formats some 700 figures."""
     if value is None:
         return "—"
     if unit == "percent":
-        return formats.number_format(value, 1, force_grouping=True) + "%"
+        return f"{value:,.1f}".translate(_separators()) + "%"
     if float(value).is_integer():
-        return formats.number_format(int(value), force_grouping=True)
-    return formats.number_format(value, 1, force_grouping=True)
+        return f"{int(value):,}".translate(_separators())
+    return f"{value:,.1f}".translate(_separators())
 
 
 @dataclass(frozen=True)
@@ -197,14 +216,12 @@ def change(value, previous, metric: Metric) -> Change | None:
     direction = "up" if delta > 0 else "down" if delta < 0 else "same"
     arrow = {"up": "▲", "down": "▼", "same": "="}[direction]
     if metric.unit == "percent":
-        amount = formats.number_format(abs(round(delta, 1)), 1, force_grouping=True)
+        amount = format_value(abs(round(delta, 1)), "percent")[:-1]
         text = _("%(arrow)s %(amount)s points") % {"arrow": arrow, "amount": amount}
     elif previous == 0:
         text = _("%(arrow)s new") % {"arrow": arrow} if delta else arrow
     else:
-        amount = formats.number_format(
-            abs(round(delta * 100 / previous, 1)), 1, force_grouping=True
-        )
+        amount = format_value(abs(round(delta * 100 / previous, 1)), "percent")[:-1]
         text = f"{arrow} {amount}%"
     good = None if direction == "same" else (direction == "up") == metric.higher_is_better
     return Change(direction, text, good)
@@ -625,17 +642,26 @@ def rank_children(unit: Unit, metric: Metric, current: Period) -> Ranking:
 # The lists behind the figures
 
 
-def list_url(code: str, unit: Unit, period: Period, **extra) -> str | None:
-    """The staff list that holds the rows a figure counts, filtered to the unit (and period)."""
+def list_link(code: str, period: Period, **extra) -> Callable[[Unit], str | None]:
+    """A function giving, for a unit, the staff list that holds the rows a figure counts,
+    filtered to the unit (and period): the URL reversed once for a ranking's rows."""
     source = BUILT_IN.get(code, (None,))[0]
     if source == "models":
-        query = {"unit": unit.pk, **extra}
+        query = dict(extra)
         if period.start.year == period.end.year and "year" not in extra:
             query["year"] = period.start.year
-        return reverse("registry:list") + "?" + urlencode(query)
-    if source == "cases":
-        query = {"unit": unit.pk, "received_from": period.start, "received_to": period.end}
-        return reverse("voice:list") + "?" + urlencode({**query, **extra})
-    if source == "overdue":
-        return reverse("voice:list") + "?" + urlencode({"unit": unit.pk, "overdue": "on"})
-    return None
+        base = reverse("registry:list")
+    elif source == "cases":
+        query = {"received_from": period.start, "received_to": period.end, **extra}
+        base = reverse("voice:list")
+    elif source == "overdue":
+        query, base = {"overdue": "on"}, reverse("voice:list")
+    else:
+        return lambda unit: None
+    rest = "&" + urlencode(query) if query else ""
+    return lambda unit: f"{base}?unit={unit.pk}{rest}"
+
+
+def list_url(code: str, unit: Unit, period: Period, **extra) -> str | None:
+    """The staff list that holds the rows a figure counts, filtered to the unit (and period)."""
+    return list_link(code, period, **extra)(unit)

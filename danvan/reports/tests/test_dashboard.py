@@ -9,7 +9,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -307,6 +307,26 @@ def test_vietnamese_numbers_group_thousands_with_dots():
             format_value(85.25, "percent") == "85,2%" or format_value(85.25, "percent") == "85,3%"
         )
         assert format_value(None) == "—"
+
+
+@settings(max_examples=200)
+@given(
+    value=st.one_of(
+        st.integers(-(10**9), 10**9),
+        st.integers(-(10**7), 10**7).map(lambda tenths: round(tenths / 10, 1)),
+    ),
+    language=st.sampled_from(["vi", "en"]),
+)
+def test_figures_read_as_django_formats_them(value, language):
+    """The dashboards' own formatter writes what Django's number_format writes."""
+    with translation.override(language):
+        whole = float(value).is_integer()
+        count = formats.number_format(int(value) if whole else value, 1, force_grouping=True)
+        percent = formats.number_format(value, 1, force_grouping=True) + "%"
+        assert format_value(value) == (
+            formats.number_format(int(value), force_grouping=True) if whole else count
+        )
+        assert format_value(value, "percent") == percent
 
 
 # The sum over the tree, on random trees
