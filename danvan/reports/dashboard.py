@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.db import models
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 from django.urls import reverse
@@ -345,13 +346,26 @@ def _grouped_replications(unit, current, previous, tally, *, grouped=True):
         tally[row["branch"]]["previous"]["replications"] += row["previous"]
 
 
+def _is_current(current: Period):
+    """1 for a roll-up row of the current period, 0 for one of the period before (which
+    ends before the current one starts)."""
+    return models.Case(
+        models.When(day__gte=current.start, then=models.Value(1)),
+        default=models.Value(0),
+        output_field=models.IntegerField(),
+    )
+
+
 def _grouped_cases(unit, current, previous, tally):
-    branch = {"branch": _branch("responsible_path", unit)}
-    for name, period in (("current", current), ("previous", previous)):
-        for row in rollup.stat_rows(
-            rollup.scope_of(unit), period.start, period.end, group=("branch",), annotate=branch
-        ):
-            _add(tally[row["branch"]][name], _case_figures(row))
+    annotate = {"branch": _branch("responsible_path", unit), "current": _is_current(current)}
+    for row in rollup.stat_rows(
+        rollup.scope_of(unit),
+        (previous.start, previous.end),
+        (current.start, current.end),
+        group=("branch", "current"),
+        annotate=annotate,
+    ):
+        _add(tally[row["branch"]]["current" if row["current"] else "previous"], _case_figures(row))
 
 
 def _overdue(unit, current, previous, tally, *, grouped=True):
@@ -475,23 +489,26 @@ def _models_by_year(unit: Unit, until: int) -> list[tuple[int, int]]:
 
 
 def _case_buckets(unit, current, previous, tally, board: Dashboard) -> None:
-    """Case figures of both periods, month by month, summed from the roll-up by day (whole
-    months come as their first day)."""
-    scope = rollup.scope_of(unit)
+    """Case figures of both periods, month by month: the roll-up summed by day (whole
+    months come as their first day), two queries for both periods."""
     empty = dict.fromkeys(FIGURES, 0)
+    charts = {}
     for name, period in (("current", current), ("previous", previous)):
         buckets = period.buckets()
-        starts = [b.start for b in buckets]
-        found = [dict(empty) for _ in buckets]
-        for row in rollup.stat_rows(scope, period.start, period.end, group=("day",)):
-            figures = _case_figures(row)
-            _add(found[bisect.bisect_right(starts, max(row["day"], period.start)) - 1], figures)
-            _add(tally[None][name], figures)
-        pairs = list(zip(buckets, found, strict=True))
-        if name == "current":
-            board.case_buckets = pairs
-        else:
-            board.previous_buckets = pairs
+        charts[name] = (period, [b.start for b in buckets], [dict(empty) for _ in buckets])
+    for row in rollup.stat_rows(
+        rollup.scope_of(unit),
+        (previous.start, previous.end),
+        (current.start, current.end),
+        group=("day",),
+    ):
+        name = "current" if row["day"] >= current.start else "previous"
+        period, starts, found = charts[name]
+        figures = _case_figures(row)
+        _add(found[bisect.bisect_right(starts, max(row["day"], period.start)) - 1], figures)
+        _add(tally[None][name], figures)
+    board.case_buckets = list(zip(current.buckets(), charts["current"][2], strict=True))
+    board.previous_buckets = list(zip(previous.buckets(), charts["previous"][2], strict=True))
 
 
 def build_dashboard(

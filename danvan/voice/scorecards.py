@@ -119,8 +119,7 @@ def league_table(
     by_branch: dict[str, dict] = {}
     for row in rollup.stat_rows(
         rollup.scope_of(parent),
-        start,
-        end,
+        (start, end),
         group=("branch",),
         annotate={"branch": Substr("responsible_path", 1, width)},
     ):

@@ -1,11 +1,13 @@
 """The dashboard: scope, figures that add up the tree, constant queries, charts that parse."""
 
 import datetime
+import io
 import re
 import xml.etree.ElementTree as ET
 from types import SimpleNamespace
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -17,7 +19,14 @@ from danvan.accounts.models import Role
 from danvan.accounts.services import assign_role
 from danvan.organisations.models import UnitKind
 from danvan.organisations.services import create_unit
-from danvan.registry.models import Field, PracticeModel, RecognitionLevel, Replication, Status
+from danvan.registry.models import (
+    Field,
+    ModelYearStat,
+    PracticeModel,
+    RecognitionLevel,
+    Replication,
+    Status,
+)
 from danvan.reports import charts
 from danvan.reports.dashboard import (
     BUILT_IN,
@@ -27,7 +36,7 @@ from danvan.reports.dashboard import (
     rank_children,
 )
 from danvan.reports.metrics import METRICS, Metric
-from danvan.voice.models import Case, Category, new_tracking_code
+from danvan.voice.models import Case, CaseDayStat, CaseMonthStat, Category, new_tracking_code
 from danvan.voice.models import Status as CaseStatus
 
 YEAR = Period(datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
@@ -538,3 +547,19 @@ def test_every_chart_of_the_dashboard_parses_and_its_table_holds_its_numbers(
             for value in cells[1:]:
                 if value != "—":
                     assert value in titles, (cells, titles)
+
+
+def test_rebuild_rollups_repairs_counts_written_around_the_triggers(figures):
+    def values():
+        board = build_dashboard(figures.city, YEAR)
+        return {f.metric.code: (f.value, f.previous) for p in board.panels for f in p.figures}
+
+    expected = values()
+    CaseDayStat.objects.update(received=0)
+    CaseMonthStat.objects.all().delete()
+    ModelYearStat.objects.update(registered=999)
+    assert values() != expected
+    out = io.StringIO()
+    call_command("rebuild_rollups", stdout=out)
+    assert values() == expected
+    assert "Recounted the cases" in out.getvalue()
