@@ -3,6 +3,7 @@
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from danvan.accounts.models import Role
@@ -39,6 +40,15 @@ def _commune(city, name, code):
 def _media_in_tmp(settings, tmp_path):
     """Uploads and job files of a test go to a temporary folder, never into media/."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: rate limits and kept medians of an earlier test
+    (whose rows were rolled back, and whose ids a later test may reuse) do not leak."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -372,6 +372,9 @@ class CaseStat(models.Model):
     rated = models.IntegerField(default=0)
     satisfied = models.IntegerField(default=0)
     reopened = models.IntegerField(default=0)
+    # The sum of the answered cases' handling hours: an average, and a fingerprint of them
+    # (the scorecards keep a median until it changes).
+    hours = models.FloatField(default=0)
 
     class Meta:
         abstract = True

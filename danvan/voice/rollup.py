@@ -23,7 +23,7 @@ from danvan.lib import rollups
 from danvan.organisations.models import Unit
 from danvan.voice.models import Case, CaseDayStat, CaseMonthStat
 
-STATS = ("received", "answered", "on_time", "rated", "satisfied", "reopened")
+STATS = ("received", "answered", "on_time", "rated", "satisfied", "reopened", "hours")
 SUMS = {name: Sum(name) for name in STATS}
 COUNTS = {
     "received": lambda vendor, row: "1",
@@ -32,6 +32,7 @@ COUNTS = {
     "rated": rollups.flag("{row}.satisfied IS NOT NULL"),
     "satisfied": rollups.flag("{row}.satisfied"),
     "reopened": rollups.flag("{row}.answered_at IS NOT NULL AND {row}.reopened_count > 0"),
+    "hours": lambda vendor, row: f"COALESCE({row}.handling_hours, 0)",
 }
 
 
@@ -64,6 +65,7 @@ CASES = rollups.Rollup(
         "answered_late",
         "satisfied",
         "reopened_count",
+        "handling_hours",
     ),
     targets=tuple(
         rollups.Target(

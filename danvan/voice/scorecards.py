@@ -9,6 +9,7 @@ read from the cases.
 import datetime
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.utils import timezone
@@ -91,15 +92,37 @@ def median_hours(cohort) -> float | None:
     return round(sum(values) / len(values), 1)
 
 
+MEDIAN_KEPT_SECONDS = 24 * 3600
+MISSING = object()
+
+
+def kept_median(unit: Unit, start, end, figures: dict, cohort) -> float | None:
+    """The median handling time of a cohort, computed again only when the cohort's answers
+    change. A median cannot be summed from the roll-up and sorts the period's answered
+    cases (0.3–0.4 s for the city's year at a million cases); the roll-up's counts and sum
+    of hours for the same cases change with any answer, re-answer or case moved, so they
+    name the value in the cache."""
+    fingerprint = (figures["received"], figures["answered"], round(figures["hours"], 4))
+    key = f"voice:median:{unit.path}:{start}:{end}:{fingerprint}"
+    value = cache.get(key, MISSING)
+    if value is MISSING:
+        value = median_hours(cohort)
+        cache.set(key, value, MEDIAN_KEPT_SECONDS)
+    return value
+
+
 def scorecard(unit: Unit, start: datetime.date, end: datetime.date, *, now=None) -> Scorecard:
     """The figures of a unit's subtree for cases received between start and end (inclusive)."""
-    cohort = Case.objects.filter(_period(start, end), responsible_path__startswith=unit.path)
-    figures = rollup.totals(rollup.scope_of(unit), start, end)
+    # The subtree's paths by name below the top: the (responsible_path, handling_hours)
+    # index then serves a commune's median (SQLite serves no LIKE from an index).
+    scope = rollup.scope_of(unit)
+    cohort = Case.objects.filter(_period(start, end), scope)
+    figures = rollup.totals(scope, start, end)
     return Scorecard(
         unit=unit,
         overdue_now=overdue_now(unit.path, now),
-        median_hours=median_hours(cohort),
-        **figures,
+        median_hours=kept_median(unit, start, end, figures, cohort),
+        **{name: figures[name] for name in FIGURES},
     )
 
 

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -85,7 +86,22 @@ def test_scorecard_queries_do_not_grow_with_cases(tree, sent, clerk_a, clerk_b):
         league_table(tree.city, YEAR_START, TODAY)
     for _ in range(15):
         answered(sent, clerk_b, commune=tree.b.commune)
+    cache.clear()  # both counts with the median computed (the new answers change it anyway)
     with CaptureQueriesContext(connection) as many:
         scorecard(tree.city, YEAR_START, TODAY)
         league_table(tree.city, YEAR_START, TODAY)
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_median_is_kept_until_an_answer_changes(tree, sent, clerk_a):
+    first = answered(sent, clerk_a, hours=10)
+    answered(sent, clerk_a, hours=30)
+    assert scorecard(tree.a.commune, YEAR_START, TODAY).median_hours == 20.0
+    with CaptureQueriesContext(connection) as again:
+        assert scorecard(tree.a.commune, YEAR_START, TODAY).median_hours == 20.0
+    assert not any('"handling_hours"' in q["sql"] for q in again.captured_queries)
+    # A new answer to the same case (after a reopening) changes its hours, not the counts.
+    Case.objects.filter(pk=first.pk).update(handling_hours=50)
+    assert scorecard(tree.a.commune, YEAR_START, TODAY).median_hours == 40.0
+    answered(sent, clerk_a, hours=60)
+    assert scorecard(tree.a.commune, YEAR_START, TODAY).median_hours == 50.0
