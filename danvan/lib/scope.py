@@ -3,10 +3,18 @@
 from django.db import models
 
 
-def under_paths(queryset, field: str, paths: list[str] | None, *, extra: models.Q | None = None):
+def under_paths(
+    queryset,
+    field: str,
+    paths: list[str] | None,
+    *,
+    extra: models.Q | None = None,
+    subtree=None,
+):
     """Rows whose `field` starts with one of the paths (None means every row, [] none).
 
-    `extra` is OR-ed in (e.g. audit entries tied to no unit).
+    `extra` is OR-ed in (e.g. audit entries tied to no unit). `subtree(path)`, when given,
+    makes the condition for one path instead of the prefix (see voice's cases).
     """
     if paths is None:
         return queryset
@@ -14,12 +22,12 @@ def under_paths(queryset, field: str, paths: list[str] | None, *, extra: models.
         return queryset.none()
     condition = extra if extra is not None else models.Q()
     for path in paths:
-        condition |= models.Q(**{f"{field}__startswith": path})
+        condition |= subtree(path) if subtree else models.Q(**{f"{field}__startswith": path})
     return queryset.filter(condition)
 
 
-def visible_to(queryset, field: str, user, roles=None):
+def visible_to(queryset, field: str, user, roles=None, *, subtree=None):
     """Rows within the paths the user's roles (of these kinds) reach; none for a visitor."""
     if not getattr(user, "is_authenticated", False):
         return queryset.none()
-    return under_paths(queryset, field, user.scope_paths(roles))
+    return under_paths(queryset, field, user.scope_paths(roles), subtree=subtree)

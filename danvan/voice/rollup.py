@@ -21,7 +21,7 @@ from django.db.models import Q, Sum
 
 from danvan.lib import rollups
 from danvan.organisations.models import Unit
-from danvan.voice.models import Case, CaseDayStat, CaseMonthStat
+from danvan.voice.models import Case, CaseDayStat, CaseMonthStat, subtree_q
 
 STATS = ("received", "answered", "on_time", "rated", "satisfied", "reopened", "hours")
 SUMS = {name: Sum(name) for name in STATS}
@@ -109,12 +109,8 @@ def spans(start: datetime.date, end: datetime.date):
 
 
 def scope_of(unit: Unit) -> Q:
-    """The roll-up rows of a unit's subtree. Below the top of the tree, naming the subtree's
-    paths lets the database seek the (responsible_path, day) index path by path (SQLite
-    serves no LIKE from an index); the city holds nearly every row, read by day."""
-    if unit.depth == 0:
-        return Q(responsible_path__startswith=unit.path)
-    return Q(responsible_path__in=Unit.objects.filter(path__startswith=unit.path).values("path"))
+    """The roll-up rows of a unit's subtree (as its cases: `models.subtree_q`)."""
+    return subtree_q(unit.path)
 
 
 def stat_rows(scope: Q, *periods: tuple[datetime.date, datetime.date], group=(), annotate=None):
