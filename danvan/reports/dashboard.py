@@ -60,11 +60,6 @@ def _add_months(day: datetime.date, months: int) -> datetime.date:
     return day.replace(year=index // 12, month=index % 12 + 1)
 
 
-def _moment(day: datetime.date) -> datetime.datetime:
-    """Midnight at the start of a day, local time (as the scorecards count)."""
-    return datetime.datetime.combine(day, datetime.time.min, timezone.get_current_timezone())
-
-
 @dataclass(frozen=True)
 class Bucket:
     """One bar of a time chart: a month or a year (clipped to its period)."""
@@ -102,15 +97,6 @@ class Period:
     @property
     def years(self) -> range:
         return range(self.start.year, self.end.year + 1)
-
-    @property
-    def begin(self) -> datetime.datetime:
-        return _moment(self.start)
-
-    @property
-    def finish(self) -> datetime.datetime:
-        """The first moment after the period."""
-        return _moment(self.end + datetime.timedelta(days=1))
 
     def previous(self) -> "Period":
         """The period of equal length just before. A period that starts on the first of a

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -24,12 +24,12 @@ from django.utils.translation import gettext as _
 
 from danvan.lib.audit import log_action, snapshot
 from danvan.organisations.models import Unit, UnitKind
-from danvan.registry.models import PracticeModel, Replication
+from danvan.registry.models import ModelYearStat, Replication
 from danvan.reports.metrics import METRICS, compute
 from danvan.reports.models import Campaign, Target
+from danvan.voice import rollup
 from danvan.voice.models import Case
 from danvan.voice.queries import overdue_q
-from danvan.voice.scorecards import FIGURES
 
 DECIDERS = ("administrator", "board_officer")
 # A clerk reports the progress of their own unit; the boards above may correct it.
@@ -421,24 +421,26 @@ def _pct(part: int, whole: int) -> float | None:
     return round(part * 100 / whole, 1) if whole else None
 
 
-def _models_between(start, end):
-    return PracticeModel.objects.filter(year__gte=start.year, year__lte=end.year)
+def _model_sums(paths, start, end) -> dict[str, tuple[int, int]]:
+    """Models registered and recognised under each path in the years of the period (from
+    the roll-up per unit and year)."""
+    rows = _branches(
+        ModelYearStat.objects.filter(year__gte=start.year, year__lte=end.year), "unit__path", paths
+    ).annotate(n=Sum("registered"), r=Sum("recognised"))
+    found = {row["branch"]: (row["n"] or 0, row["r"] or 0) for row in rows}
+    return {path: found.get(path, (0, 0)) for path in paths}
 
 
 def _grouped_registered(paths, start, end):
-    return _counts(_models_between(start, end), "unit__path", paths)
+    return {path: n for path, (n, _r) in _model_sums(paths, start, end).items()}
 
 
 def _grouped_recognised(paths, start, end):
-    return _counts(_models_between(start, end), "unit__path", paths, recognised_level__isnull=False)
+    return {path: r for path, (_n, r) in _model_sums(paths, start, end).items()}
 
 
 def _grouped_recognition_rate(paths, start, end):
-    rows = _branches(_models_between(start, end), "unit__path", paths).annotate(
-        n=Count("id"), r=Count("id", filter=Q(recognised_level__isnull=False))
-    )
-    found = {row["branch"]: _pct(row["r"], row["n"]) for row in rows}
-    return {path: found.get(path) for path in paths}
+    return {path: _pct(r, n) for path, (n, r) in _model_sums(paths, start, end).items()}
 
 
 def _grouped_replications(paths, start, end):
@@ -447,27 +449,33 @@ def _grouped_replications(paths, start, end):
     )
 
 
-def _received_between(start: datetime.date, end: datetime.date) -> Q:
-    """Cases received from start to end inclusive, in local time (as the scorecards count)."""
-    tz = timezone.get_current_timezone()
-    begin = datetime.datetime.combine(start, datetime.time.min, tz)
-    finish = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tz)
-    return Q(received_at__gte=begin, received_at__lt=finish)
+def _case_sums(paths, start, end) -> dict[str, dict[str, int]]:
+    """The roll-up's counts of the cases received in the period under each path."""
+    sums = {path: dict.fromkeys(rollup.STATS, 0) for path in paths}
+    for row in rollup.stat_rows(
+        Q(responsible_path__startswith=_common_root(paths)),
+        (start, end),
+        group=("branch",),
+        annotate={"branch": Substr("responsible_path", 1, len(paths[0]))},
+    ):
+        if row["branch"] in sums:
+            for name in rollup.STATS:
+                sums[row["branch"]][name] += row[name]
+    return sums
 
 
 def _case_rates(part: str, whole: str):
     def grouped(paths, start, end):
-        rows = _branches(
-            Case.objects.filter(_received_between(start, end)), "responsible_path", paths
-        ).annotate(part=FIGURES[part], whole=FIGURES[whole])  # "satisfied" is a field too
-        found = {row["branch"]: _pct(row["part"], row["whole"]) for row in rows}
-        return {path: found.get(path) for path in paths}
+        return {
+            path: _pct(figures[part], figures[whole])
+            for path, figures in _case_sums(paths, start, end).items()
+        }
 
     return grouped
 
 
 def _grouped_cases_received(paths, start, end):
-    return _counts(Case.objects.filter(_received_between(start, end)), "responsible_path", paths)
+    return {path: f["received"] for path, f in _case_sums(paths, start, end).items()}
 
 
 def _grouped_overdue(paths, start, end):
