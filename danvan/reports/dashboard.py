@@ -420,6 +420,8 @@ class Dashboard:
     by_status: list[tuple[str, str, int]] = field(default_factory=list)  # value, label, n
     by_kind: list[tuple[str, str, int]] = field(default_factory=list)
     by_year: list[tuple[int, int]] = field(default_factory=list)
+    # Every year together: (first year, models registered, models recognised).
+    since_first: tuple[int, int, int] | None = None
     # Cases by month (or year) of the current period, and of the previous one.
     case_buckets: list[tuple[Bucket, dict]] = field(default_factory=list)
     previous_buckets: list[tuple[Bucket, dict]] = field(default_factory=list)
@@ -462,16 +464,23 @@ def _model_breakdown(unit, current, previous, tally, board: Dashboard) -> None:
     board.by_kind = [(k.value, k.label, kinds.get(k.value, 0)) for k in ModelKind]
 
 
-def _models_by_year(unit: Unit, until: int) -> list[tuple[int, int]]:
-    counts = dict(
+def _models_by_year(unit: Unit, until: int, board: Dashboard) -> None:
+    """Models registered in every year since the movement began, and the totals since."""
+    rows = (
         ModelYearStat.objects.filter(unit__in=_subtree_ids(unit))
         .values("year")
-        .annotate(n=Sum("registered"))
+        .annotate(n=Sum("registered"), r=Sum("recognised"))
         .order_by()
-        .values_list("year", "n")
     )
+    counts = {row["year"]: (row["n"] or 0, row["r"] or 0) for row in rows}
     first = min([FIRST_YEAR, *counts])
-    return [(year, counts.get(year, 0)) for year in range(first, max(until, *counts, first) + 1)]
+    last = max(until, *counts, first)
+    board.by_year = [(year, counts.get(year, (0, 0))[0]) for year in range(first, last + 1)]
+    board.since_first = (
+        first,
+        sum(n for n, _r in counts.values()),
+        sum(r for _n, r in counts.values()),
+    )
 
 
 def _case_buckets(unit, current, previous, tally, board: Dashboard) -> None:
@@ -512,7 +521,7 @@ def build_dashboard(
     tally = _tally()
     if "models" in sources:
         _model_breakdown(unit, current, previous, tally, board)
-        board.by_year = _models_by_year(unit, max(current.end.year, timezone.localdate().year))
+        _models_by_year(unit, max(current.end.year, timezone.localdate().year), board)
     if "replications" in sources:
         _grouped_replications(unit, current, previous, tally, grouped=False)
     if "cases" in sources:

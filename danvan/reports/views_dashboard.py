@@ -109,8 +109,22 @@ def dashboard(request, pk=None):
             "roots": roots if len(roots) > 1 else [],
             # Models count by year: say so when the period is not made of whole years.
             "years_note": not board.current.whole_years,
+            "since_first": _since_first(board),
         },
     )
+
+
+def _since_first(board: Dashboard) -> dict | None:
+    """The registry's totals over every year, whatever the period (the figures the city
+    reports: models registered and recognised since the movement began)."""
+    if board.since_first is None:
+        return None
+    first, registered, recognised = board.since_first
+    return {
+        "first": first,
+        "registered": format_value(registered),
+        "recognised": format_value(recognised),
+    }
 
 
 PK_MARK = 987654321987

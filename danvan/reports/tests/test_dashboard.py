@@ -563,3 +563,16 @@ def test_rebuild_rollups_repairs_counts_written_around_the_triggers(figures):
     call_command("rebuild_rollups", stdout=out)
     assert values() == expected
     assert "Recounted the cases" in out.getvalue()
+
+
+def test_the_registry_panel_shows_every_year_since_the_movement_began(
+    client_for, city_officer, clerk_a, figures
+):
+    """Whatever the period, the panel says what the city reports: the models registered and
+    recognised since 2009 (the fixture's are of 2024–2026: 9 registered, 4 recognised)."""
+    with translation.override("vi"):
+        page = client_for(city_officer).get(reverse("dashboard:home"), {"period": "quarter"})
+        ward = client_for(clerk_a).get(reverse("dashboard:home"))
+    assert "Từ năm 2009 đến nay: 9 mô hình đăng ký, 4 mô hình được công nhận." in page.text
+    # Ward A's subtree: 2 of 2026 (1 recognised) and 3 of 2025 (2 recognised).
+    assert "Từ năm 2009 đến nay: 5 mô hình đăng ký, 3 mô hình được công nhận." in ward.text
