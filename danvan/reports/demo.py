@@ -1,0 +1,105 @@
+"""The Hà Nội demo's reporting: citizen cases to count, the city's annual report (last year
+opened for every commune, Ba Đình's sent in), and this year's work programme with targets
+cascaded to the communes. Idempotent: what exists already is left as it is."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from danvan.accounts.models import User
+from danvan.organisations.models import Unit
+from danvan.reports import services_reports, services_targets
+from danvan.reports.metrics import METRICS
+from danvan.reports.models import Campaign, Report, ReportTemplate
+from danvan.voice import demo as voice_demo
+from danvan.voice.models import Case
+
+CITY_KEY = "vn-01"
+COMMUNE_KEY = "vn-01-00004"  # Phường Ba Đình, whose clerk is the demo's "badinh"
+DEMO_CASES = 20_000
+TEMPLATE_NAME = "Báo cáo kết quả công tác dân vận năm"
+ASSESSMENT = "assessment"
+TEMPLATE_FIELDS = [
+    *(
+        {"code": code, "label": str(metric.label), "type": "number", "metric": code}
+        for code, metric in METRICS.items()
+    ),
+    {"code": "hoi_nghi_doi_thoai", "label": "Số hội nghị đối thoại với Nhân dân", "type": "number"},
+    {"code": ASSESSMENT, "label": "Đánh giá chung, kiến nghị", "type": "text"},
+]
+BA_DINH_ASSESSMENT = (
+    "Cấp ủy, chính quyền và Mặt trận phường phối hợp chặt chẽ; phong trào “Dân vận khéo” "
+    "được triển khai ở tất cả các tổ dân phố. Phản ánh của người dân cơ bản được trả lời "
+    "đúng hạn. Kiến nghị Thành phố tiếp tục bồi dưỡng nghiệp vụ cho cán bộ cơ sở."
+)
+# (title, metric or "" for a target reported by hand, value)
+TARGETS = [
+    ("Đăng ký mô hình “Dân vận khéo” mới trong năm", "models_registered", 5),
+    ("Tỷ lệ phản ánh, kiến nghị được trả lời đúng hạn (%)", "cases_on_time", 95),
+    ("Tổ chức hội nghị đối thoại giữa người đứng đầu cấp ủy, chính quyền với Nhân dân", "", 2),
+]
+
+
+@dataclass
+class Loaded:
+    cases: int = 0
+    reports: int = 0
+    targets: int = 0
+
+
+def load_reports_demo(year: int) -> Loaded:
+    loaded = Loaded()
+    if not Case.objects.exists():
+        loaded.cases = voice_demo.generate_cases(DEMO_CASES).cases
+    city = Unit.objects.get(key=CITY_KEY)
+    officer = User.objects.get(username="thanhpho")
+    clerk = User.objects.get(username="badinh")
+    with transaction.atomic():
+        loaded.reports = _annual_report(city, officer, clerk, year - 1)
+        loaded.targets = _work_programme(city, officer, year)
+    return loaded
+
+
+def _annual_report(city: Unit, officer: User, clerk: User, year: int) -> int:
+    template, _created = ReportTemplate.objects.get_or_create(
+        name=TEMPLATE_NAME,
+        owner=city,
+        defaults={
+            "frequency": ReportTemplate.Frequency.ANNUAL,
+            "due_days": 15,
+            "fields": TEMPLATE_FIELDS,
+        },
+    )
+    start = datetime.date(year, 1, 1)
+    if Report.objects.filter(template=template, period_start=start).exists():
+        return 0
+    opened = services_reports.open_period(actor=officer, template=template, period_start=start)
+    report = next((r for r in opened if r.unit.key == COMMUNE_KEY), None)
+    if report is not None:
+        values = {ASSESSMENT: BA_DINH_ASSESSMENT, "hoi_nghi_doi_thoai": "4"}
+        # A rate of nothing (no case answered) cannot be computed: the ward writes 0.
+        values.update({code: "0" for code in METRICS if report.values.get(code) in (None, "")})
+        services_reports.submit_report(actor=clerk, report=report, values=values)
+    return len(opened)
+
+
+def _work_programme(city: Unit, officer: User, year: int) -> int:
+    name = f"Chương trình công tác dân vận năm {year}"
+    if Campaign.objects.filter(owner=city, name=name).exists():
+        return 0
+    campaign = services_targets.open_campaign(
+        actor=officer,
+        owner=city,
+        name=name,
+        start=datetime.date(year, 1, 1),
+        end=datetime.date(year, 12, 31),
+        description="Các chỉ tiêu Ban Thường vụ Thành ủy giao cho các xã, phường.",
+    )
+    created = 0
+    for title, metric, value in TARGETS:
+        target = services_targets.set_target(
+            actor=officer, campaign=campaign, unit=city, title=title, metric=metric, value=value
+        )
+        created += 1 + len(services_targets.cascade_target(actor=officer, target=target))
+    return created

@@ -1,0 +1,23 @@
+"""Load the demo's citizen cases, annual report and work programme (idempotent)."""
+
+import time
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from danvan.reports.demo import load_reports_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Give the Hà Nội demo citizen cases (once), the city's annual report of last year "
+        "opened for every commune, and this year's work programme with targets."
+    )
+
+    def handle(self, *args, **options):
+        started = time.monotonic()
+        loaded = load_reports_demo(timezone.localdate().year)
+        self.stdout.write(
+            f"{loaded.cases} cases generated, {loaded.reports} reports opened, "
+            f"{loaded.targets} targets set ({time.monotonic() - started:.1f} s)."
+        )

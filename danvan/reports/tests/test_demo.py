@@ -1,0 +1,54 @@
+"""The demo's reporting: cases to count, last year's annual report, this year's programme."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from danvan.accounts.demo import create_demo_accounts
+from danvan.accounts.models import User
+from danvan.organisations.loader import load_units
+from danvan.organisations.models import Unit, UnitKind
+from danvan.organisations.national import national_rows
+from danvan.reports import demo
+from danvan.reports.models import Campaign, Report, Target
+from danvan.voice.models import Case
+
+
+@pytest.fixture
+def demo_city(db, settings, monkeypatch):
+    settings.DEMO_MODE = True
+    load_units(national_rows(province_codes=["01"], hamlets=1, legacy_for=("01",)))
+    create_demo_accounts()
+    monkeypatch.setattr(demo, "DEMO_CASES", 300)
+
+
+def test_the_demo_opens_last_years_report_and_this_years_targets(demo_city, client):
+    out = StringIO()
+    call_command("load_reports_demo", stdout=out)
+    communes = Unit.objects.filter(kind=UnitKind.COMMUNE, parent__key="vn-01").current().count()
+    assert communes == 126
+    assert Case.objects.count() == 300
+    reports = Report.objects.filter(template__name=demo.TEMPLATE_NAME)
+    assert reports.count() == communes
+    sent = reports.get(unit__key=demo.COMMUNE_KEY)
+    assert sent.status == Report.Status.SUBMITTED
+    assert sent.values[demo.ASSESSMENT].startswith("Cấp ủy, chính quyền")
+    assert reports.exclude(pk=sent.pk).filter(status=Report.Status.SUBMITTED).count() == 0
+    campaign = Campaign.objects.get(owner__key="vn-01")
+    assert Target.objects.filter(campaign=campaign, parent__isnull=True).count() == 3
+    assert Target.objects.filter(campaign=campaign).count() == 3 * (1 + communes)
+    assert "300 cases generated, 126 reports opened, 381 targets set" in out.getvalue()
+
+    call_command("load_reports_demo", stdout=out)  # idempotent
+    assert Report.objects.count() == communes and Target.objects.count() == 3 * (1 + communes)
+    assert Case.objects.count() == 300
+
+    client.force_login(User.objects.get(username="thanhpho"))
+    period = client.get(
+        reverse("reports:period", args=[sent.template.pk, sent.period_start.isoformat()])
+    )
+    assert period.status_code == 200
+    assert "Phường Ba Đình" in period.text
+    assert client.get(reverse("campaigns:detail", args=[campaign.pk])).status_code == 200
