@@ -3,10 +3,11 @@
 import re
 
 from django import forms
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from danvan.reports.documents import FORMATS, Signing
-from danvan.reports.services_reports import FieldSpec
+from danvan.reports.services_reports import FieldSpec, parse_number
 
 EMPTY_ROWS = 3  # blank table rows offered below the filled ones: "add row" without JS
 MAX_EMPTY_ROWS = 50
@@ -103,6 +104,12 @@ def display_values(specs: list[FieldSpec], values: dict) -> list[dict]:
     for spec in specs:
         value = values.get(spec.code)
         item = {"spec": spec, "type": spec.type, "value": value}
+        if spec.type == "number" and value not in (None, ""):
+            # Written as its reader writes numbers: 8,6 and 1.234 in Vietnamese.
+            try:
+                item["value"] = formats.number_format(parse_number(value), force_grouping=True)
+            except ValueError:
+                pass
         if spec.type == "table":
             item["rows"] = [
                 [row.get(code, "") for code in spec.column_codes]

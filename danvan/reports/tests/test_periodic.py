@@ -21,6 +21,7 @@ from danvan.organisations.services import create_unit
 from danvan.registry.tests.factories import PracticeModelFactory
 from danvan.reports import services_reports as services
 from danvan.reports.admin import ReportTemplateForm
+from danvan.reports.forms_reports import display_values
 from danvan.reports.metrics import compute
 from danvan.reports.models import Report, ReportTemplate
 
@@ -581,3 +582,13 @@ def test_board_defines_templates_in_the_admin(tree, client_for):
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert ReportTemplate.objects.get(name="Báo cáo năm").fields == FIELDS
+
+
+def test_a_read_only_report_writes_its_numbers_as_vietnamese_readers_do(template):
+    specs = services.template_fields(template)
+    values = {"models": "1234", "meetings": "8.5", "summary": "1.5 không phải số"}
+    with translation.override("vi"):
+        shown = {item["spec"].code: item["value"] for item in display_values(specs, values)}
+    assert shown["models"] == "1.234"
+    assert shown["meetings"] == "8,5"
+    assert shown["summary"] == "1.5 không phải số"  # text stays as written
