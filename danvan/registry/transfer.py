@@ -7,6 +7,8 @@ in one transaction: it all lands, or nothing does.
 """
 
 import datetime
+import gzip
+import json
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from danvan.lib.audit import log_action
 from danvan.lib.jobs import JobContext, JobFailed, register
+from danvan.lib.models import Job
 from danvan.lib.vntext import fold
 from danvan.lib.xlsx import (
     SpreadsheetError,
@@ -270,22 +273,86 @@ def _job_path(context: JobContext) -> str:
     return context.job.input_file.path
 
 
+def _rows_path(context: JobContext) -> Path:
+    """Where the preview keeps the rows it parsed, beside the sheet (never downloadable):
+    the import reads them instead of parsing the sheet again."""
+    return Path(_job_path(context) + ".rows.jsonl.gz")
+
+
+def _portable(number: int, row: dict) -> str:
+    """A parsed row as one line of JSON, objects by their ids."""
+    return json.dumps(
+        {
+            **row,
+            "number": number,
+            "unit": row["unit"].pk,
+            "field": row["field"].pk,
+            "level": row["level"].pk if row["level"] else None,
+            "start_date": row["start_date"].isoformat() if row["start_date"] else None,
+            "recognised_on": row["recognised_on"].isoformat() if row["recognised_on"] else None,
+        },
+        ensure_ascii=False,
+    )
+
+
+def _previewed_rows(path: Path, lookups: Lookups) -> Iterator[tuple[int, dict | None, str]]:
+    """The rows the preview found valid, checked again against the registry as it is now:
+    a row imported since (by another sheet) is skipped, a unit out of the user's scope
+    since then is an error."""
+    units = {u.pk: u for found in lookups.units_by_key.values() for u in found}
+    fields = {f.pk: f for f in lookups.fields.values()}
+    levels = {level.pk: level for level in lookups.levels.values()}
+    seen_ids, seen_keys = set(lookups.existing_ids), set(lookups.existing_keys)
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            data = json.loads(line)
+            number = data.pop("number")
+            unit = units.get(data["unit"])
+            if unit is None:
+                yield number, None, _("The unit is outside your scope.")
+                continue
+            row = {
+                **data,
+                "unit": unit,
+                "field": fields[data["field"]],
+                "level": levels.get(data["level"]),
+                "start_date": _iso_date(data["start_date"]),
+                "recognised_on": _iso_date(data["recognised_on"]),
+            }
+            key = (fold(row["name"]), unit.pk, row["year"])
+            if (row["external_id"] and row["external_id"] in seen_ids) or key in seen_keys:
+                yield number, row, "skip"
+                continue
+            if row["external_id"]:
+                seen_ids.add(row["external_id"])
+            seen_keys.add(key)
+            yield number, row, ""
+
+
+def _iso_date(text: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(text) if text else None
+
+
 @register("registry.import_preview")
 def preview_import(context: JobContext) -> dict:
-    """Check every row and report: how many valid, how many already there, which are bad."""
+    """Check every row and report: how many valid, how many already there, which are bad.
+    The valid rows are kept, parsed, for the import."""
     user = context.job.owner
     valid = skipped = 0
     errors: list[tuple[int, str]] = []
     error_count = 0
-    for number, _row, reason in checked_rows(_job_path(context), user, context.progress):
-        if reason == "skip":
-            skipped += 1
-        elif reason:
-            error_count += 1
-            if len(errors) < MAX_REPORTED_ERRORS:
-                errors.append((number, reason))
-        else:
-            valid += 1
+    kept = _rows_path(context)
+    with gzip.open(kept, "wt", encoding="utf-8", compresslevel=1) as out:
+        for number, row, reason in checked_rows(_job_path(context), user, context.progress):
+            if reason == "skip":
+                skipped += 1
+            elif reason:
+                error_count += 1
+                if len(errors) < MAX_REPORTED_ERRORS:
+                    errors.append((number, reason))
+            else:
+                valid += 1
+                out.write(_portable(number, row) + "\n")
     return {
         "valid": valid,
         "skipped": skipped,
@@ -324,6 +391,35 @@ def _to_model(row: dict, user, now) -> PracticeModel:
     return model
 
 
+def _rows_to_import(context: JobContext, user) -> Iterator[tuple[int, dict | None, str]]:
+    """The preview's parsed rows when it kept them (its rows with errors counted as such),
+    else the sheet checked again row by row."""
+    kept = _rows_path(context)
+    preview = Job.objects.filter(
+        token=context.job.params.get("preview", ""),
+        kind="registry.import_preview",
+        owner=user,
+        status=Job.Status.DONE,
+    ).first()
+    if (
+        preview is None
+        or preview.input_file.name != context.job.input_file.name
+        or not kept.exists()
+    ):
+        yield from checked_rows(_job_path(context), user, context.progress)
+        return
+    # What the preview found already there, or wrong, counts as such without its rows.
+    for _number in range(preview.result.get("skipped", 0)):
+        yield 0, None, "skip"
+    for _number in range(preview.result.get("error_count", 0)):
+        yield 0, None, "error"
+    context.progress(0, preview.result.get("valid"))
+    for count, found in enumerate(_previewed_rows(kept, Lookups.for_user(user)), start=1):
+        if count % 1000 == 0:
+            context.progress(count)
+        yield found
+
+
 @register("registry.import")
 def run_import(context: JobContext) -> dict:
     """Import the valid rows in one transaction; bad rows are left out (the user chose so)."""
@@ -348,7 +444,7 @@ def run_import(context: JobContext) -> dict:
             created += len(batch)
             batch.clear()
 
-        for _number, row, reason in checked_rows(_job_path(context), user, context.progress):
+        for _number, row, reason in _rows_to_import(context, user):
             if reason == "skip":
                 skipped += 1
             elif reason:

@@ -1,9 +1,10 @@
 """Folding Vietnamese text for search: marks, đ, case and spaces do not matter."""
 
+import re
 import unicodedata
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from danvan.lib.vntext import fold, terms
@@ -110,3 +111,19 @@ def test_case_and_normal_form_do_not_change_the_fold(text):
     expected = fold(text)
     assert fold(text.upper()) == expected
     assert fold(unicodedata.normalize("NFD", text)) == expected
+
+
+def _reference_fold(text):
+    """fold() as first written: each character tested for a combining mark."""
+    if not text:
+        return ""
+    text = text.translate(str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "Ð": "d"}))
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"\s+", " ", stripped.lower()).strip()
+
+
+@settings(max_examples=500)
+@given(st.one_of(texts, st.text(), st.text(alphabet=VIETNAMESE_ALPHABET)))
+def test_fold_removes_exactly_the_combining_marks(text):
+    assert fold(text) == _reference_fold(text)

@@ -3,6 +3,7 @@
 import datetime
 import io
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -11,6 +12,7 @@ from django.urls import reverse
 
 from danvan.lib.legacy_encodings import encode
 from danvan.lib.models import Job
+from danvan.registry import transfer
 from danvan.registry.models import PracticeModel, Status
 
 HEADERS = [
@@ -81,6 +83,45 @@ def test_reimporting_the_same_sheet_does_not_duplicate(tree, clerk_a, client_for
     again = preview(client, content)
     assert again.result["valid"] == 0 and again.result["skipped"] == 3
     confirm(client, again)
+    assert PracticeModel.objects.count() == 3
+
+
+def test_the_import_uses_the_rows_the_preview_parsed(tree, clerk_a, client_for, monkeypatch):
+    client = client_for(clerk_a)
+    rows = good_rows(tree, 4) + [["BD-X", "Dòng lỗi", "Phường Không Có", 2021, "Kinh tế", "", None]]
+    job = preview(client, sheet(rows))
+    assert job.result["valid"] == 4 and job.result["error_count"] == 1
+
+    def not_again(*args, **kwargs):
+        raise AssertionError("the sheet was parsed a second time")
+
+    monkeypatch.setattr(transfer, "checked_rows", not_again)
+    run = Job.objects.get(token=confirm(client, job)["Location"].rstrip("/").rsplit("/", 1)[-1])
+    assert run.status == Job.Status.DONE, run.message
+    assert (run.result["created"], run.result["left_out"]) == (4, 1)
+    assert set(PracticeModel.objects.values_list("external_id", flat=True)) == {
+        "BD-0",
+        "BD-1",
+        "BD-2",
+        "BD-3",
+    }
+
+
+def test_rows_imported_since_the_preview_are_skipped(tree, clerk_a, client_for):
+    client = client_for(clerk_a)
+    content = sheet(good_rows(tree))
+    first, second = preview(client, content), preview(client, content)
+    confirm(client, first)
+    run = Job.objects.get(token=confirm(client, second)["Location"].rstrip("/").rsplit("/", 1)[-1])
+    assert (run.result["created"], run.result["skipped"]) == (0, 3)
+    assert PracticeModel.objects.count() == 3
+
+
+def test_without_the_previews_rows_the_sheet_is_read_again(tree, clerk_a, client_for):
+    client = client_for(clerk_a)
+    job = preview(client, sheet(good_rows(tree)))
+    Path(job.input_file.path + ".rows.jsonl.gz").unlink()
+    confirm(client, job)
     assert PracticeModel.objects.count() == 3
 
 
