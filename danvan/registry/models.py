@@ -106,17 +106,24 @@ TRANSITIONS: dict[str, set[str]] = {
 RECOGNISED_STATES = {Status.RECOGNISED, Status.COMMENDED, Status.REPLICATING}
 
 
+def subtree_q(path: str) -> models.Q:
+    """Models of the units of the subtree at `path`. The top of the tree (the city, nearly
+    every model) through the unit's path, a join: with a list of unit ids SQLite fetches
+    every model of the city and sorts them all before a page of 50. Below it, the subtree's
+    unit ids, which the (unit, …) indexes serve, where SQLite serves no LIKE from an index
+    (a hamlet clerk's list: 120 ms through the path)."""
+    if path.count("/") <= 1:
+        return models.Q(unit__path__startswith=path)
+    return models.Q(unit__in=Unit.objects.filter(path__startswith=path).values("id"))
+
+
 class PracticeModelQuerySet(models.QuerySet):
     def visible_to(self, user, roles=None):
-        """Models of units the user's roles reach.
-
-        Filtered through the unit's path (a join) rather than a list of unit ids: with the
-        list SQLite fetches every model of the scope and sorts them all before a page of 50.
-        """
-        return scope.visible_to(self, "unit__path", user, roles)
+        """Models of units the user's roles reach."""
+        return scope.visible_to(self, "unit__path", user, roles, subtree=subtree_q)
 
     def in_subtree(self, unit: Unit):
-        return self.filter(unit__path__startswith=unit.path)
+        return self.filter(subtree_q(unit.path))
 
     def search(self, query: str):
         return filter_search(self, query)

@@ -491,36 +491,56 @@ EXPORT_HEADERS = [
 
 
 def export_rows(queryset) -> Iterator[list]:
-    qs = queryset.select_related("unit", "field", "recognised_level").only(
+    """The rows of the export, as plain values: the few units, fields and levels are named
+    from dictionaries read once, and the labels translated once, not per model."""
+    units = dict(Unit.objects.values_list("id", "name"))
+    fields = dict(Field.objects.values_list("id", "name"))
+    levels = dict(RecognitionLevel.objects.values_list("id", "name"))
+    kinds = {value: str(label) for value, label in ModelKind.choices}
+    statuses = {value: str(label) for value, label in Status.choices}
+    rows = queryset.order_by("id").values_list(
+        "id",
         "external_id",
         "name",
+        "unit_id",
         "year",
+        "field_id",
         "kind",
         "status",
+        "recognised_level_id",
         "recognised_on",
         "legacy_district_name",
         "start_date",
         "results",
-        "unit__name",
-        "field__name",
-        "recognised_level__name",
     )
-    kinds = dict(ModelKind.choices)
-    statuses = dict(Status.choices)
-    for m in qs.order_by("id").iterator(chunk_size=BATCH):
+    for (
+        pk,
+        external_id,
+        name,
+        unit_id,
+        year,
+        field_id,
+        kind,
+        status,
+        level_id,
+        recognised_on,
+        district,
+        start_date,
+        results,
+    ) in rows.iterator(chunk_size=BATCH):
         yield [
-            m.external_id or f"DV-{m.pk}",
-            m.name,
-            m.unit.name,
-            m.year,
-            m.field.name,
-            str(kinds[m.kind]),
-            str(statuses[m.status]),
-            m.recognised_level.name if m.recognised_level_id else "",
-            m.recognised_on,
-            m.legacy_district_name,
-            m.start_date,
-            m.results,
+            external_id or f"DV-{pk}",
+            name,
+            units[unit_id],
+            year,
+            fields[field_id],
+            kinds[kind],
+            statuses[status],
+            levels[level_id] if level_id else "",
+            recognised_on,
+            district,
+            start_date,
+            results,
         ]
 
 
