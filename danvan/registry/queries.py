@@ -23,7 +23,7 @@ def filtered_models(user, params: dict, *, base=None):
     """The list behind the registry's filters (field, kind, status, level, year, unit, q)."""
     qs = base if base is not None else PracticeModel.objects.visible_to(user)
     if params.get("unit"):
-        qs = qs.filter(unit__path__startswith=params["unit"].path)
+        qs = qs.in_subtree(params["unit"])
     if params.get("field"):
         qs = qs.filter(field=params["field"])
     if params.get("kind"):
