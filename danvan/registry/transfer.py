@@ -462,6 +462,8 @@ def run_import(context: JobContext) -> dict:
             action="registry.import",
             after={"created": created, "skipped": skipped, "left_out": bad},
         )
+    # Imported: the preview's parsed rows are spent (importing again reads the sheet).
+    _rows_path(context).unlink(missing_ok=True)
     return {
         "created": created,
         "skipped": skipped,

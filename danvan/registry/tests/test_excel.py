@@ -99,6 +99,7 @@ def test_the_import_uses_the_rows_the_preview_parsed(tree, clerk_a, client_for, 
     run = Job.objects.get(token=confirm(client, job)["Location"].rstrip("/").rsplit("/", 1)[-1])
     assert run.status == Job.Status.DONE, run.message
     assert (run.result["created"], run.result["left_out"]) == (4, 1)
+    assert not Path(job.input_file.path + ".rows.jsonl.gz").exists()  # spent
     assert set(PracticeModel.objects.values_list("external_id", flat=True)) == {
         "BD-0",
         "BD-1",
