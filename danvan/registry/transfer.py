@@ -143,6 +143,23 @@ class Lookups:
         return cls(units, fields, levels, existing_ids, existing_keys)
 
 
+class Seen:
+    """The models already in the registry and the rows met so far: a row with the same
+    external id, or the same name, unit and year, is there already."""
+
+    def __init__(self, lookups: Lookups):
+        self.ids, self.keys = set(lookups.existing_ids), set(lookups.existing_keys)
+
+    def first_time(self, row: dict) -> bool:
+        key = (fold(row["name"]), row["unit"].pk, row["year"])
+        if (row["external_id"] and row["external_id"] in self.ids) or key in self.keys:
+            return False
+        if row["external_id"]:
+            self.ids.add(row["external_id"])
+        self.keys.add(key)
+        return True
+
+
 def _loose(text: str) -> str:
     """Fold and drop punctuation: "Văn hóa - xã hội" ≈ "van hoa – xa hoi"."""
     return " ".join("".join(ch if ch.isalnum() else " " for ch in fold(text)).split())
@@ -248,7 +265,7 @@ def checked_rows(path, user, progress=None) -> Iterator[tuple[int, dict | None, 
             raise JobFailed(_("The sheet is empty."))
         columns = match_headers(header_row[1], _aliases(), required=REQUIRED_COLUMNS)
         lookups = Lookups.for_user(user)
-        seen_ids, seen_keys = set(lookups.existing_ids), set(lookups.existing_keys)
+        seen = Seen(lookups)
         for count, (number, values) in enumerate(rows, start=1):
             if progress and count % 1000 == 0:
                 progress(count)
@@ -257,14 +274,7 @@ def checked_rows(path, user, progress=None) -> Iterator[tuple[int, dict | None, 
             except RowError as exc:
                 yield number, None, str(exc)
                 continue
-            key = (fold(row["name"]), row["unit"].pk, row["year"])
-            if (row["external_id"] and row["external_id"] in seen_ids) or key in seen_keys:
-                yield number, row, "skip"
-                continue
-            if row["external_id"]:
-                seen_ids.add(row["external_id"])
-            seen_keys.add(key)
-            yield number, row, ""
+            yield number, row, "" if seen.first_time(row) else "skip"
     except SpreadsheetError as exc:
         raise JobFailed(exc.message) from exc
 
@@ -302,7 +312,7 @@ def _previewed_rows(path: Path, lookups: Lookups) -> Iterator[tuple[int, dict | 
     units = {u.pk: u for found in lookups.units_by_key.values() for u in found}
     fields = {f.pk: f for f in lookups.fields.values()}
     levels = {level.pk: level for level in lookups.levels.values()}
-    seen_ids, seen_keys = set(lookups.existing_ids), set(lookups.existing_keys)
+    seen = Seen(lookups)
     with gzip.open(path, "rt", encoding="utf-8") as lines:
         for line in lines:
             data = json.loads(line)
@@ -319,14 +329,7 @@ def _previewed_rows(path: Path, lookups: Lookups) -> Iterator[tuple[int, dict | 
                 "start_date": _iso_date(data["start_date"]),
                 "recognised_on": _iso_date(data["recognised_on"]),
             }
-            key = (fold(row["name"]), unit.pk, row["year"])
-            if (row["external_id"] and row["external_id"] in seen_ids) or key in seen_keys:
-                yield number, row, "skip"
-                continue
-            if row["external_id"]:
-                seen_ids.add(row["external_id"])
-            seen_keys.add(key)
-            yield number, row, ""
+            yield number, row, "" if seen.first_time(row) else "skip"
 
 
 def _iso_date(text: str | None) -> datetime.date | None:
