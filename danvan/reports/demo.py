@@ -1,5 +1,5 @@
 """The Hà Nội demo's reporting: citizen cases to count, the city's annual report of last year
-(sent in and reviewed by most communes in January, a few late or returned for correction,
+(sent in and accepted for most communes, a few late or returned for correction,
 Ba Đình's waiting for the city's review), and this year's work programme with targets
 cascaded to the communes. Idempotent: what exists already is left as it is."""
 
@@ -7,7 +7,6 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
 
 from danvan.accounts.models import User
 from danvan.organisations.models import Unit
@@ -98,13 +97,6 @@ def _annual_report(city: Unit, officer: User, clerk: User, year: int) -> int:
             services_reports.return_report(actor=officer, report=report, note=RETURN_NOTE)
         else:
             services_reports.accept_report(actor=officer, report=report)
-    # Sent and reviewed in January, as the ward offices did, rather than today.
-    sent_on = datetime.datetime(year + 1, 1, 12, 9, tzinfo=timezone.get_current_timezone())
-    Report.objects.filter(template=template, period_start=start).exclude(
-        unit__key=COMMUNE_KEY
-    ).filter(submitted_at__isnull=False).update(
-        submitted_at=sent_on, reviewed_at=sent_on + datetime.timedelta(days=3)
-    )
     return len(opened)
 
 

@@ -32,7 +32,7 @@ from danvan.reports.dashboard import (
     rank_children,
 )
 from danvan.reports.metrics import METRICS
-from danvan.voice.forms import DATE, period_dates
+from danvan.voice.forms import PeriodChoiceForm, period_dates
 
 PERIODS = [
     ("year", gettext_lazy("This year")),
@@ -44,18 +44,12 @@ MAX_YEARS = 20
 TOP_CHILDREN = 20  # bars in a ranking's chart; the table below lists every child
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(PeriodChoiceForm):
     period = forms.ChoiceField(label=gettext_lazy("period"), choices=PERIODS, required=False)
-    start = forms.DateField(label=gettext_lazy("from"), required=False, widget=DATE)
-    end = forms.DateField(label=gettext_lazy("to"), required=False, widget=DATE)
 
     def clean(self):
         data = super().clean()
         if data.get("period") == "custom":
-            if not data.get("start") or not data.get("end"):
-                raise forms.ValidationError(_("Give both dates of the period."))
-            if data["end"] < data["start"]:
-                raise forms.ValidationError(_("The period ends before it starts."))
             if data["end"].year - data["start"].year >= MAX_YEARS:
                 raise forms.ValidationError(
                     _("Choose a period of at most %(n)s years.") % {"n": MAX_YEARS}

@@ -359,8 +359,9 @@ def period_dates(period: str, today: datetime.date) -> tuple[datetime.date, date
     return start, after - datetime.timedelta(days=1)
 
 
-class ScorecardForm(forms.Form):
-    unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
+class PeriodChoiceForm(forms.Form):
+    """A named period or two dates (“custom”), checked; the scorecards' and the dashboards'."""
+
     period = forms.ChoiceField(label=_("period"), choices=PERIODS, required=False)
     start = forms.DateField(label=_("from"), required=False, widget=DATE)
     end = forms.DateField(label=_("to"), required=False, widget=DATE)
@@ -373,6 +374,10 @@ class ScorecardForm(forms.Form):
             if data["end"] < data["start"]:
                 raise forms.ValidationError(_("The period ends before it starts."))
         return data
+
+
+class ScorecardForm(PeriodChoiceForm):
+    unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def dates(self) -> tuple[str, datetime.date, datetime.date]:
         """The period chosen (this month when nothing valid is chosen) and its dates."""
