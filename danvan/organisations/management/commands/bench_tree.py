@@ -15,8 +15,6 @@ Results are printed and written as JSON into bench-results/ (not committed).
 import datetime
 import json
 import math
-import os
-import platform
 import time
 from pathlib import Path
 
@@ -30,6 +28,7 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import include, path
 
+from danvan.lib.bench import BenchPages, db_version, machine
 from danvan.organisations.models import Unit
 
 CITY_KEY = "vn-01"
@@ -66,7 +65,7 @@ def percentile(sorted_values: list[float], fraction: float) -> float:
     return sorted_values[rank - 1]
 
 
-class Command(BaseCommand):
+class Command(BenchPages, BaseCommand):
     help = (
         "Load all communes with hamlets, then time the tree page, the unit search and the "
         "unit page of Hà Nội against a bare 50-row page (p50/p95 ms, queries)."
@@ -167,15 +166,8 @@ class Command(BaseCommand):
         report = {
             "benchmark": "bench_tree",
             "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-            "database": {"vendor": vendor, "version": self._db_version()},
-            "machine": {
-                "python": platform.python_version(),
-                "platform": platform.platform(),
-                "processor": platform.machine(),
-                "cpus": os.cpu_count(),
-                # Other processes on the machine skew timings: the load when we finished.
-                "load_average": [round(x, 2) for x in os.getloadavg()],
-            },
+            "database": {"vendor": vendor, "version": db_version()},
+            "machine": machine(),
             "units": unit_count,
             "units_before_load": had_units,
             "hamlets_per_commune": options["hamlets"],
@@ -193,16 +185,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Results written to {out_file}")
         if options["check"] and vendor == "sqlite" and not verdict["met"]:
             raise CommandError("The tree page missed its target.")
-
-    def _user(self, username: str, full_name: str, role: str, unit: Unit):
-        from danvan.accounts.models import User
-        from danvan.accounts.services import assign_role, create_user
-
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            user = create_user(actor=None, username=username, password=None, full_name=full_name)
-        assign_role(actor=None, user=user, role=role, unit=unit)
-        return user
 
     def _measure(self, client: Client, name: str, url: str, options) -> dict:
         for _ in range(options["warmup"]):
@@ -233,12 +215,6 @@ class Command(BaseCommand):
             "bytes": size,
         }
 
-    def _get(self, client: Client, url: str):
-        response = client.get(url)
-        if response.status_code != 200:
-            raise CommandError(f"GET {url} answered {response.status_code}, not 200.")
-        return response
-
     def _print_table(self, results: list[dict]) -> None:
         header = (
             f"{'page':<26} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'q ward':>7} "
@@ -259,11 +235,3 @@ class Command(BaseCommand):
             "q ward: queries of the same page for a ward clerk (Ba Đình's own unit page); "
             "equal counts mean the count does not grow with the scope."
         )
-
-    def _db_version(self) -> str:
-        with connection.cursor() as cursor:
-            if connection.vendor == "sqlite":
-                cursor.execute("select sqlite_version()")
-            else:
-                cursor.execute("select version()")
-            return str(cursor.fetchone()[0])

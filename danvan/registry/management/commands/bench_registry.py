@@ -26,10 +26,8 @@ import datetime
 import gc
 import json
 import os
-import platform
 import random
 import re
-import resource
 import secrets
 import subprocess
 import sys
@@ -48,6 +46,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import include, path
 from django.utils import timezone
 
+from danvan.lib.bench import BenchPages, db_version, machine, max_rss_mb, mb, proc_status_mb
 from danvan.lib.jobs import HANDLERS, JobContext
 from danvan.lib.models import Job
 from danvan.lib.vntext import fold
@@ -79,25 +78,6 @@ urlpatterns = [
     path("__bench__/baseline/", baseline_view, name="bench-baseline"),
     path("", include("danvan.urls")),
 ]
-
-
-def _mb(n_bytes: float) -> float:
-    return round(n_bytes / (1024 * 1024), 1)
-
-
-def max_rss_mb() -> float:
-    """The process's peak resident set (getrusage; KiB on Linux)."""
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-
-
-def current_rss_mb() -> float | None:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        pass
-    return None
 
 
 def peak_rss_mb() -> float:
@@ -144,7 +124,7 @@ def run_job_child() -> None:
         job = Job.objects.select_related("owner").get(pk=job_pk)
         gc.collect()
         rss_reset = reset_peak_rss()
-        rss_before = current_rss_mb()
+        rss_before = proc_status_mb("VmRSS")
         maxrss_before = max_rss_mb()
         if trace:
             tracemalloc.start()
@@ -156,7 +136,7 @@ def run_job_child() -> None:
         seconds = time.perf_counter() - started
         peak = None
         if trace:
-            peak = _mb(tracemalloc.get_traced_memory()[1])
+            peak = mb(tracemalloc.get_traced_memory()[1])
             tracemalloc.stop()
         maxrss_after = max_rss_mb()
         peak_rss = peak_rss_mb()
@@ -180,7 +160,7 @@ def run_job_child() -> None:
     print(json.dumps({"result": result, "measured": measured}, ensure_ascii=False, default=str))
 
 
-class Command(BaseCommand):
+class Command(BenchPages, BaseCommand):
     help = (
         "Load Hà Nội's demo registry (78,494 models) when absent, then time the list, search "
         "and counts pages against a bare 50-row page, and the Excel import (80,000 rows) and "
@@ -251,14 +231,8 @@ class Command(BaseCommand):
         report = {
             "benchmark": "bench_registry",
             "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-            "database": {"vendor": vendor, "version": self._db_version()},
-            "machine": {
-                "python": platform.python_version(),
-                "platform": platform.platform(),
-                "processor": platform.machine(),
-                "cpus": os.cpu_count(),
-                "load_average": [round(x, 2) for x in os.getloadavg()],
-            },
+            "database": {"vendor": vendor, "version": db_version()},
+            "machine": machine(),
             "load": load,
             "counts_check": counts_check,
             "commune": {"id": commune.pk, "key": commune.key, "name": commune.name},
@@ -353,23 +327,7 @@ class Command(BaseCommand):
         )
         return {"expected": expected, "queried": queried, "page": page, "ok": True}
 
-    def _user(self, username: str, full_name: str, role: str, unit: Unit):
-        from danvan.accounts.models import User
-        from danvan.accounts.services import assign_role, create_user
-
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            user = create_user(actor=None, username=username, password=None, full_name=full_name)
-        assign_role(actor=None, user=user, role=role, unit=unit)
-        return User.objects.get(pk=user.pk)
-
     # Pages
-
-    def _client(self, user) -> Client:
-        client = Client()
-        if user is not None:
-            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        return client
 
     def _measure(self, client: Client, name: str, url: str, options) -> dict:
         for _ in range(options["warmup"]):
@@ -400,12 +358,6 @@ class Command(BaseCommand):
             "bytes": size,
         }
 
-    def _get(self, client: Client, url: str):
-        response = client.get(url)
-        if response.status_code != 200:
-            raise CommandError(f"GET {url} answered {response.status_code}, not 200.")
-        return response
-
     # Jobs
 
     def _jobs(self, officer, city, options) -> dict:
@@ -424,7 +376,7 @@ class Command(BaseCommand):
                     f"Sheet {part}: {written:,} rows, {sheet.stat().st_size / 2**20:.1f} MiB, "
                     f"written in {seconds:.1f} s"
                 )
-            size_mb = _mb(sheets["A"].stat().st_size)
+            size_mb = mb(sheets["A"].stat().st_size)
 
             # Timed runs: the preview, the import (committed), the export of everything.
             self.stdout.write("Preview of sheet A…")
@@ -527,7 +479,7 @@ class Command(BaseCommand):
         job.refresh_from_db()
         self._last = job
         if job.output_file:
-            measured["output_mb"] = _mb(job.output_file.size)
+            measured["output_mb"] = mb(job.output_file.size)
         return answer["result"], measured
 
     def _write_sheet(self, sheet: Path, officer, city, rows: int, tag: str) -> int:
@@ -682,14 +634,6 @@ class Command(BaseCommand):
             f"({jobs['sheet_mb']} MiB sheet). Each job runs in a fresh process; RSS in MiB: its "
             "resident memory with Django set up, and its high-water mark over the job."
         )
-
-    def _db_version(self) -> str:
-        with connection.cursor() as cursor:
-            if connection.vendor == "sqlite":
-                cursor.execute("select sqlite_version()")
-            else:
-                cursor.execute("select version()")
-            return str(cursor.fetchone()[0])
 
 
 def _short(result: dict) -> dict:

@@ -33,8 +33,6 @@ import datetime
 import gc
 import json
 import os
-import platform
-import resource
 import secrets
 import shutil
 import statistics
@@ -53,6 +51,7 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import include, path
 
+from danvan.lib.bench import BenchPages, db_version, machine, max_rss_mb, mb, proc_status_mb
 from danvan.lib.jobs import HANDLERS, JobContext
 from danvan.lib.models import Job
 from danvan.organisations.management.commands.bench_tree import baseline_view, percentile
@@ -96,26 +95,6 @@ urlpatterns = [
 ]
 
 
-def _mb(n_bytes: float) -> float:
-    return round(n_bytes / (1024 * 1024), 1)
-
-
-def max_rss_mb() -> float:
-    """The process's peak resident set (getrusage; KiB on Linux)."""
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-
-
-def proc_status_mb(field: str) -> float | None:
-    """A figure of /proc/self/status in MB: VmRSS (now) or VmHWM (this process's peak)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith(f"{field}:"):
-                return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        pass
-    return None
-
-
 # The child process of _export: set Django up, then run_export_child() reads its argv.
 EXPORT_RUNNER = (
     "import django; django.setup(); "
@@ -143,7 +122,7 @@ def run_export_child() -> None:
         seconds = time.perf_counter() - started
         peak = None
         if trace:
-            peak = _mb(tracemalloc.get_traced_memory()[1])
+            peak = mb(tracemalloc.get_traced_memory()[1])
             tracemalloc.stop()
         measured = {
             "seconds": round(seconds, 3),
@@ -158,7 +137,7 @@ def run_export_child() -> None:
     print(json.dumps({"result": result, "measured": measured}, ensure_ascii=False, default=str))
 
 
-class Command(BaseCommand):
+class Command(BenchPages, BaseCommand):
     help = (
         "Load Hà Nội's units, 78,494 models and 1,000,000 cases when absent, then time the "
         "city and commune dashboards and two drill-downs against their raw SQL and a bare "
@@ -235,15 +214,8 @@ class Command(BaseCommand):
         report = {
             "benchmark": "bench_reports",
             "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-            "database": {"vendor": vendor, "version": self._db_version()},
-            "machine": {
-                "python": platform.python_version(),
-                "platform": platform.platform(),
-                "processor": platform.machine(),
-                "cpus": os.cpu_count(),
-                # Other processes on the machine skew timings: the load when we finished.
-                "load_average": [round(x, 2) for x in os.getloadavg()],
-            },
+            "database": {"vendor": vendor, "version": db_version()},
+            "machine": machine(),
             "load": load,
             "commune": {"id": commune.pk, "key": commune.key, "name": commune.name},
             "requests": options["requests"],
@@ -338,22 +310,7 @@ class Command(BaseCommand):
             f"({made.cases / max(load['cases_seconds'], 0.001):,.0f} a second)"
         )
 
-    def _user(self, username: str, full_name: str, role: str, unit: Unit):
-        from danvan.accounts.models import User
-        from danvan.accounts.services import assign_role, create_user
-
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            user = create_user(actor=None, username=username, password=None, full_name=full_name)
-        assign_role(actor=None, user=user, role=role, unit=unit)
-        return User.objects.get(pk=user.pk)
-
     # Pages
-
-    def _client(self, user) -> Client:
-        client = Client()
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        return client
 
     def _capture(self, client: Client, url: str) -> tuple[int, list]:
         """One request with its queries counted and its statements kept with their params."""
@@ -495,12 +452,6 @@ class Command(BaseCommand):
             "overhead": round(p50 / raw_p50, 2) if raw_p50 else None,
             "queries": len(statements),
         }
-
-    def _get(self, client: Client, url: str):
-        response = client.get(url)
-        if response.status_code != 200:
-            raise CommandError(f"GET {url} answered {response.status_code}, not 200.")
-        return response
 
     # The annual report and its export
 
@@ -731,11 +682,3 @@ class Command(BaseCommand):
                 f"{f['rss_before_mb'] or 0:>11.1f} {f['tracemalloc_peak_mb']:>15.1f} "
                 f"{f['output_kb'] or 0:>6}"
             )
-
-    def _db_version(self) -> str:
-        with connection.cursor() as cursor:
-            if connection.vendor == "sqlite":
-                cursor.execute("select sqlite_version()")
-            else:
-                cursor.execute("select version()")
-            return str(cursor.fetchone()[0])

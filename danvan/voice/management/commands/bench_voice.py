@@ -27,7 +27,6 @@ import itertools
 import json
 import logging
 import os
-import platform
 import re
 import shutil
 import socket
@@ -48,6 +47,7 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import include, path
 
+from danvan.lib.bench import BenchPages, db_version, machine
 from danvan.organisations.management.commands.bench_tree import baseline_view, percentile
 from danvan.organisations.models import Unit, UnitKind
 from danvan.voice import demo
@@ -99,7 +99,7 @@ def _addresses():
         yield f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"
 
 
-class Command(BaseCommand):
+class Command(BenchPages, BaseCommand):
     help = (
         "Load Hà Nội's units and 1,000,000 demo cases when absent, then time the scorecards, "
         "case lists, Open311 and the tracking page against a bare 50-row page, and measure "
@@ -219,14 +219,8 @@ class Command(BaseCommand):
         report = {
             "benchmark": "bench_voice",
             "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-            "database": {"vendor": vendor, "version": self._db_version()},
-            "machine": {
-                "python": platform.python_version(),
-                "platform": platform.platform(),
-                "processor": platform.machine(),
-                "cpus": os.cpu_count(),
-                "load_average": [round(x, 2) for x in os.getloadavg()],
-            },
+            "database": {"vendor": vendor, "version": db_version()},
+            "machine": machine(),
             "load": load,
             "commune": {"id": commune.pk, "key": commune.key, "name": commune.name},
             "posts_to": {"id": place.pk, "key": place.key, "name": place.name},
@@ -340,23 +334,7 @@ class Command(BaseCommand):
             raise CommandError("No current commune of Hà Nội has coordinates.")
         return commune
 
-    def _user(self, username: str, full_name: str, role: str, unit: Unit):
-        from danvan.accounts.models import User
-        from danvan.accounts.services import assign_role, create_user
-
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            user = create_user(actor=None, username=username, password=None, full_name=full_name)
-        assign_role(actor=None, user=user, role=role, unit=unit)
-        return User.objects.get(pk=user.pk)
-
     # In-process timings
-
-    def _client(self, user) -> Client:
-        client = Client()
-        if user is not None:
-            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        return client
 
     def _measure(self, client, name, url, options, *, post=None, status=200, addrs=None) -> dict:
         def call():
@@ -555,14 +533,6 @@ class Command(BaseCommand):
             )
         if share is not None:
             self.stdout.write(f"Tracking page ÷ bare page: {share:.0%}")
-
-    def _db_version(self) -> str:
-        with connection.cursor() as cursor:
-            if connection.vendor == "sqlite":
-                cursor.execute("select sqlite_version()")
-            else:
-                cursor.execute("select version()")
-            return str(cursor.fetchone()[0])
 
 
 def _free_port() -> int:

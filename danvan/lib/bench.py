@@ -1,0 +1,78 @@
+"""What the benchmark commands share: memory figures, the machine and database they ran
+on, and the staff user and client they request pages as."""
+
+import os
+import platform
+import resource
+from pathlib import Path
+
+from django.core.management.base import CommandError
+from django.db import connection
+from django.test import Client
+
+
+def mb(n_bytes: float) -> float:
+    return round(n_bytes / (1024 * 1024), 1)
+
+
+def max_rss_mb() -> float:
+    """The process's peak resident set (getrusage; KiB on Linux)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def proc_status_mb(field: str) -> float | None:
+    """A figure of /proc/self/status in MB: VmRSS (now) or VmHWM (this process's peak)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(f"{field}:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return None
+
+
+def machine() -> dict:
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "processor": platform.machine(),
+        "cpus": os.cpu_count(),
+        # Other processes on the machine skew timings: the load when we finished.
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def db_version() -> str:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("select sqlite_version()")
+        else:
+            cursor.execute("select version()")
+        return str(cursor.fetchone()[0])
+
+
+class BenchPages:
+    """The staff user a benchmark logs in as, its client, and a GET that must answer 200."""
+
+    def _user(self, username: str, full_name: str, role: str, unit):
+        # Imported here: lib comes before accounts, and only the commands need users.
+        from danvan.accounts.models import User
+        from danvan.accounts.services import assign_role, create_user
+
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = create_user(actor=None, username=username, password=None, full_name=full_name)
+        assign_role(actor=None, user=user, role=role, unit=unit)
+        return User.objects.get(pk=user.pk)
+
+    def _client(self, user) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    def _get(self, client: Client, url: str):
+        response = client.get(url)
+        if response.status_code != 200:
+            raise CommandError(f"GET {url} answered {response.status_code}, not 200.")
+        return response
