@@ -230,24 +230,25 @@ def bar_chart(
         if i % label_every == 0:
             x = left + slot * (i + 0.5)
             body.append(_axis_label(x, height - bottom + 16, axes[i], slot * label_every))
-    body.append(
-        _tag(
-            "line",
-            x1=left,
-            y1=top_margin + plot_h,
-            x2=width - right,
-            y2=top_margin + plot_h,
-            class_="baseline",
-            stroke="#5f6368",
-        )
-    )
+    body.append(_baseline(left, width - right, top_margin + plot_h))
     body.extend(_legend(series, left))
+    headers, rows = _table(series, labels, category, unit)
+    return Chart(title, _svg(title, width, height, body, "bars"), headers, rows, wide=wide)
+
+
+def _baseline(x1: float, x2: float, y: float) -> str:
+    """The axis line under a chart's bars or lines."""
+    return _tag("line", x1=x1, y1=y, x2=x2, y2=y, class_="baseline", stroke="#5f6368")
+
+
+def _table(series, labels, category: str, unit: str) -> tuple[list, list]:
+    """The accessible table behind a chart: a row per label, a column per series."""
     headers = [category] + [s.name for s in series]
     rows = [
         [label] + [format_value(s.points[i].value, unit) for s in series]
         for i, label in enumerate(labels)
     ]
-    return Chart(title, _svg(title, width, height, body, "bars"), headers, rows, wide=wide)
+    return headers, rows
 
 
 def _legend(series: list[Series], left: float) -> list[str]:
@@ -388,21 +389,7 @@ def line_chart(
     for i in range(len(labels)):
         if i % label_every == 0:
             body.append(_axis_label(x_of(i), height - bottom + 16, axes[i], step * label_every))
-    body.append(
-        _tag(
-            "line",
-            x1=left,
-            y1=top_margin + plot_h,
-            x2=WIDTH - right,
-            y2=top_margin + plot_h,
-            class_="baseline",
-            stroke="#5f6368",
-        )
-    )
+    body.append(_baseline(left, WIDTH - right, top_margin + plot_h))
     body.extend(_legend(series, left))
-    headers = [category] + [s.name for s in series]
-    rows = [
-        [label] + [format_value(s.points[i].value, unit) for s in series]
-        for i, label in enumerate(labels)
-    ]
+    headers, rows = _table(series, labels, category, unit)
     return Chart(title, _svg(title, WIDTH, height, body, "lines"), headers, rows)
