@@ -283,47 +283,29 @@ def _registry_charts(board: Dashboard, unit: Unit, period: Period) -> list:
         category=_("Year"),
     )
     total = sum(n for _f, n in board.by_field) or 0
-    by_field = charts.hbar_chart(
-        _("Models by field"),
-        [
-            Point(
-                f.name,
-                n,
-                href=list_url("models_registered", unit, period, field=f.pk),
-                title=_share(f.name, n, total),
-            )
-            for f, n in board.by_field
-        ],
-        name=_("Models"),
-        category=_("Field"),
-    )
-    by_status = charts.hbar_chart(
-        _("Models by status"),
-        [
+
+    def breakdown(title, rows, key: str, category, *, wide=False):
+        """The models of the period by one of their attributes, each bar linked to the list."""
+        points = [
             Point(
                 label,
                 n,
-                href=list_url("models_registered", unit, period, status=value),
+                href=list_url("models_registered", unit, period, **{key: value}),
                 title=_share(label, n, total),
             )
-            for value, label, n in board.by_status
-        ],
-        name=_("Models"),
-        category=_("Status"),
+            for value, label, n in rows
+        ]
+        return charts.hbar_chart(title, points, name=_("Models"), category=category, wide=wide)
+
+    by_field = breakdown(
+        _("Models by field"), [(f.pk, f.name, n) for f, n in board.by_field], "field", _("Field")
     )
-    by_kind = charts.hbar_chart(
+    by_status = breakdown(_("Models by status"), board.by_status, "status", _("Status"))
+    by_kind = breakdown(
         _("Collective models and individual exemplars"),
-        [
-            Point(
-                label,
-                n,
-                href=list_url("models_registered", unit, period, kind=value),
-                title=_share(label, n, total),
-            )
-            for value, label, n in board.by_kind
-        ],
-        name=_("Models"),
-        category=_("Kind"),
+        board.by_kind,
+        "kind",
+        _("Kind"),
         wide=True,
     )
     return [by_year, by_field, by_status, by_kind]
