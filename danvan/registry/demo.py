@@ -24,6 +24,7 @@ from danvan.accounts.demo import DEMO_PASSWORD
 from danvan.accounts.models import Role, User
 from danvan.accounts.services import assign_role, create_user
 from danvan.lib.audit import log_action
+from danvan.lib.sampling import weighted
 from danvan.organisations.models import REFORM_DATE, Unit, UnitKind
 from danvan.organisations.national import HANOI_CODE
 from danvan.registry import services
@@ -305,16 +306,6 @@ LEVEL_SHARES_BEFORE = [("co-so", 70), ("huyen", 22), ("thanh-pho", 8)]
 LEVEL_SHARES_AFTER = [("co-so", 85), ("thanh-pho", 15)]
 
 
-def _weighted(pairs):
-    """Split (value, weight) pairs into a list of values and cumulative weights."""
-    values, cumulative, total = [], [], 0
-    for value, weight in pairs:
-        total += weight
-        values.append(value)
-        cumulative.append(total)
-    return values, cumulative
-
-
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
@@ -396,17 +387,17 @@ class ModelMaker:
         self.rng = rng
         self.communes = communes
         # Some communes register far more than others.
-        self.commune_cum = _weighted((c, rng.uniform(0.4, 1.8)) for c in communes)[1]
-        self.parts, self.parts_cum = _weighted(UNIT_SHARES)
-        self.fields = {part: _weighted(weights.items()) for part, weights in FIELD_WEIGHTS.items()}
-        self.surnames = _weighted(SURNAMES)
-        self.male_middle = _weighted(MALE_MIDDLE)
-        self.female_middle = _weighted(FEMALE_MIDDLE)
-        self.open_recent = _weighted(OPEN_STATES_RECENT)
-        self.open_old = _weighted(OPEN_STATES_OLD)
-        self.recognised_states = _weighted(RECOGNISED_STATES)
-        self.levels_before = _weighted(LEVEL_SHARES_BEFORE)
-        self.levels_after = _weighted(LEVEL_SHARES_AFTER)
+        self.commune_cum = weighted((c, rng.uniform(0.4, 1.8)) for c in communes)[1]
+        self.parts, self.parts_cum = weighted(UNIT_SHARES)
+        self.fields = {part: weighted(weights.items()) for part, weights in FIELD_WEIGHTS.items()}
+        self.surnames = weighted(SURNAMES)
+        self.male_middle = weighted(MALE_MIDDLE)
+        self.female_middle = weighted(FEMALE_MIDDLE)
+        self.open_recent = weighted(OPEN_STATES_RECENT)
+        self.open_old = weighted(OPEN_STATES_OLD)
+        self.recognised_states = weighted(RECOGNISED_STATES)
+        self.levels_before = weighted(LEVEL_SHARES_BEFORE)
+        self.levels_after = weighted(LEVEL_SHARES_AFTER)
 
     def pick(self, weighted):
         values, cumulative = weighted

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from django.db import reset_queries, transaction
 from django.utils import timezone
 
+from danvan.lib.sampling import weighted
 from danvan.lib.workdays import WorkCalendar
 from danvan.organisations.models import Unit, UnitKind
 from danvan.voice.deadlines import deadline_for
@@ -240,16 +241,6 @@ CITIZEN_KINDS = (Kind.FEEDBACK, Kind.RECOMMENDATION)
 PUBLIC_CHANNELS = (Channel.PORTAL, Channel.OPEN311)
 
 
-def _weighted(pairs):
-    """Split (value, weight) pairs into values and cumulative weights."""
-    values, cumulative, total = [], [], 0.0
-    for value, weight in pairs:
-        total += weight
-        values.append(value)
-        cumulative.append(total)
-    return values, cumulative
-
-
 def _allocate(total: int, weights: list[float]) -> list[int]:
     """Split total over the weights exactly (largest remainder)."""
     weight_sum = sum(weights)
@@ -304,18 +295,18 @@ class CaseMaker:
         self.now = now
         self.communes = communes
         # Urban wards receive far more than rural communes.
-        self.commune_cum = _weighted((c, rng.lognormvariate(0, 0.6)) for c in communes)[1]
-        self.kinds = _weighted(KIND_SHARES)
-        self.channels = {kind: _weighted(pairs) for kind, pairs in CHANNEL_SHARES.items()}
+        self.commune_cum = weighted((c, rng.lognormvariate(0, 0.6)) for c in communes)[1]
+        self.kinds = weighted(KIND_SHARES)
+        self.channels = {kind: weighted(pairs) for kind, pairs in CHANNEL_SHARES.items()}
         categories = dict(Category.objects.values_list("code", "pk"))
-        self.categories = _weighted(
+        self.categories = weighted(
             (code, weight) for code, weight in CATEGORY_SHARES if code in categories
         )
         self.category_ids = categories
         if not self.categories[0]:
             raise ValueError("No voice categories: run the migrations first.")
         self.reasons = list(RejectionReason.objects.values_list("pk", flat=True))
-        self.hours = _weighted(enumerate(HOUR_WEIGHTS))
+        self.hours = weighted(enumerate(HOUR_WEIGHTS))
         self.rules = _rules_in_force()
         self.calendar = WorkCalendar.from_db()
 
