@@ -9,7 +9,6 @@ import docx
 import openpyxl
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from danvan.lib.jobs import start_job
 from danvan.lib.models import Job
@@ -32,15 +31,7 @@ SIGNING = {
 }
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

@@ -54,17 +54,7 @@ GOOD_VALUES = {
 }
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """Argon2 costs 0.2 s a user; these tests log in with force_login and never check one."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Services run outside a request; messages are compared in their English msgids."""
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def quarterly_template(owner) -> ReportTemplate:

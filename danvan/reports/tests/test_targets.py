@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from conftest import make_user
 from danvan.accounts.models import Role
@@ -46,17 +46,7 @@ YEAR = TODAY.year
 MODELS_TITLE = f"Each commune registers at least 5 models in {YEAR}"
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """Argon2 costs 0.2 s a user; these tests log in with force_login and never check one."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Services speak the msgids, so the messages below read as written."""
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture
