@@ -1,6 +1,8 @@
 """What the benchmark commands share: memory figures, the machine and database they ran
 on, and the staff user and client they request pages as."""
 
+import datetime
+import json
 import os
 import platform
 import resource
@@ -49,6 +51,18 @@ def db_version() -> str:
         else:
             cursor.execute("select version()")
         return str(cursor.fetchone()[0])
+
+
+def write_results(folder: str, benchmark: str, vendor: str, report: dict) -> Path:
+    """Write a run's figures as JSON into `folder`, named by benchmark, database and time."""
+    out_dir = Path(folder)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+    out_file = out_dir / f"{benchmark}-{vendor}-{stamp}.json"
+    out_file.write_text(
+        json.dumps(report, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+    )
+    return out_file
 
 
 class BenchPages:

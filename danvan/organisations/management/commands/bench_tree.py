@@ -13,10 +13,8 @@ Results are printed and written as JSON into bench-results/ (not committed).
 """
 
 import datetime
-import json
 import math
 import time
-from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
@@ -28,7 +26,7 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import include, path
 
-from danvan.lib.bench import BenchPages, db_version, machine
+from danvan.lib.bench import BenchPages, db_version, machine, write_results
 from danvan.organisations.models import Unit
 
 CITY_KEY = "vn-01"
@@ -177,11 +175,7 @@ class Command(BenchPages, BaseCommand):
             "pages": results,
             "target": verdict,
         }
-        out_dir = Path(options["output"])
-        out_dir.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
-        out_file = out_dir / f"bench_tree-{vendor}-{stamp}.json"
-        out_file.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+        out_file = write_results(options["output"], "bench_tree", vendor, report)
         self.stdout.write(f"Results written to {out_file}")
         if options["check"] and vendor == "sqlite" and not verdict["met"]:
             raise CommandError("The tree page missed its target.")

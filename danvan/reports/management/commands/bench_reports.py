@@ -51,7 +51,15 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import include, path
 
-from danvan.lib.bench import BenchPages, db_version, machine, max_rss_mb, mb, proc_status_mb
+from danvan.lib.bench import (
+    BenchPages,
+    db_version,
+    machine,
+    max_rss_mb,
+    mb,
+    proc_status_mb,
+    write_results,
+)
 from danvan.lib.jobs import HANDLERS, JobContext
 from danvan.lib.models import Job
 from danvan.organisations.management.commands.bench_tree import baseline_view, percentile
@@ -225,13 +233,7 @@ class Command(BenchPages, BaseCommand):
             "export": export,
             "targets": verdicts,
         }
-        out_dir = Path(options["output"])
-        out_dir.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
-        out_file = out_dir / f"bench_reports-{vendor}-{stamp}.json"
-        out_file.write_text(
-            json.dumps(report, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
-        )
+        out_file = write_results(options["output"], "bench_reports", vendor, report)
         self.stdout.write(f"Results written to {out_file}")
         missed = [v["target"] for v in verdicts if v["met"] is False]
         if options["check"] and missed:

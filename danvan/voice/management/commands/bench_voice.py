@@ -24,7 +24,6 @@ import argparse
 import datetime
 import hashlib
 import itertools
-import json
 import logging
 import os
 import re
@@ -47,7 +46,7 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import include, path
 
-from danvan.lib.bench import BenchPages, db_version, machine
+from danvan.lib.bench import BenchPages, db_version, machine, write_results
 from danvan.organisations.management.commands.bench_tree import baseline_view, percentile
 from danvan.organisations.models import Unit, UnitKind
 from danvan.voice import demo
@@ -231,13 +230,7 @@ class Command(BenchPages, BaseCommand):
             "throughput": throughput,
             "targets": verdicts,
         }
-        out_dir = Path(options["output"])
-        out_dir.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
-        out_file = out_dir / f"bench_voice-{vendor}-{stamp}.json"
-        out_file.write_text(
-            json.dumps(report, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
-        )
+        out_file = write_results(options["output"], "bench_voice", vendor, report)
         self.stdout.write(f"Results written to {out_file}")
         missed = [v["target"] for v in verdicts if v["met"] is False]
         if options["check"] and missed:
