@@ -4,8 +4,10 @@ import rules
 
 from danvan.accounts.models import Role
 
-MANAGERS = (Role.ADMINISTRATOR,)
-SUPERVISORS = (Role.ADMINISTRATOR, Role.BOARD_OFFICER)
+# The role groups every app's permissions are built from: the only place roles are listed.
+MANAGERS = (Role.ADMINISTRATOR,)  # manage units, roles and the city's rules
+SUPERVISORS = (Role.ADMINISTRATOR, Role.BOARD_OFFICER)  # decide, review, recognise
+EDITORS = (Role.ADMINISTRATOR, Role.BOARD_OFFICER, Role.CLERK)  # register, handle, report
 
 
 def unit_of(obj):
