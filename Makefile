@@ -11,7 +11,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
 	then command -v $$p; break; fi; done)
 
-.PHONY: install run test lint format messages bench demo clean check-python
+.PHONY: install run test lint typecheck format messages bench demo clean check-python
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then echo "DanVan needs Python >= 3.12 (python3.12 or python3.13 on PATH, or PYTHON=/path/to/python)."; exit 1; fi
@@ -43,6 +43,11 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+	$(MAKE) --no-print-directory typecheck
+
+# mypy with the django-stubs plugin; what it checks and how is in pyproject.toml.
+typecheck: install
+	$(VENV)/bin/mypy
 
 format: install
 	$(VENV)/bin/ruff format .
@@ -105,4 +110,4 @@ ci:
 	CI=true bash .ci/run
 
 clean:
-	rm -rf $(VENV) db.sqlite3* staticfiles
+	rm -rf $(VENV) db.sqlite3* staticfiles .mypy_cache
