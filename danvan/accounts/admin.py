@@ -28,7 +28,8 @@ class UserAdmin(BaseUserAdmin):
     inlines = [RoleAssignmentInline]
     list_display = ["username", "full_name", "email", "is_active", "is_staff"]
     search_fields = ["username", "full_name", "email"]
-    fieldsets = BaseUserAdmin.fieldsets + ((None, {"fields": ["full_name", "phone"]}),)
+    # Django's UserAdmin.fieldsets is a tuple; django-stubs gives it ModelAdmin's optional type.
+    fieldsets = BaseUserAdmin.fieldsets + ((None, {"fields": ["full_name", "phone"]}),)  # type: ignore[operator]
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)

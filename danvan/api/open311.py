@@ -13,6 +13,8 @@ import json
 import math
 import re
 import xml.etree.ElementTree as ET  # noqa: S405 - builds our own output, never parses input
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -43,6 +45,10 @@ from danvan.voice.models import (
 )
 from danvan.voice.services import submit_case
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+commune_from_address: Callable[[str | None], Unit | None] | None
 try:
     from danvan.voice.places import commune_from_address
 except ImportError:  # the address parser is not there yet: fall back to commune names
@@ -231,7 +237,14 @@ def _notice(case: Case) -> str:
     }
 
 
-def _request_data(case: Case) -> dict:
+class _Latest(TypedDict):
+    """What public_cases() annotates on each case."""
+
+    last_note: str | None
+    last_event_at: datetime.datetime | None
+
+
+def _request_data(case: "WithAnnotations[Case, _Latest]") -> dict:
     if case.status == Status.REJECTED and case.rejection_reason is not None:
         notes = case.rejection_reason.text
     else:
@@ -454,7 +467,8 @@ def _contact(data, errors: list[str]) -> dict:
             validate_email(email)
         except ValidationError:
             errors.append(_("email is not a valid address."))
-    if len(phone) > Case._meta.get_field("reporter_phone").max_length:
+    max_length = Case._meta.get_field("reporter_phone").max_length
+    if max_length is not None and len(phone) > max_length:
         errors.append(_("phone is too long."))
     # Vietnamese order: family name first.
     name = " ".join(

@@ -76,7 +76,7 @@ class AuditEntry(models.Model):
         before = self.before or {}
         after = self.after or {}
         keys = sorted(set(before) | set(after))
-        model = self.content_type.model_class() if self.content_type_id else None
+        model = self.content_type.model_class() if self.content_type is not None else None
         result = []
         for key in keys:
             if before.get(key) == after.get(key):
@@ -84,7 +84,7 @@ class AuditEntry(models.Model):
             label = key
             if model is not None:
                 try:
-                    label = str(model._meta.get_field(key).verbose_name)
+                    label = str(getattr(model._meta.get_field(key), "verbose_name", key))
                 except FieldDoesNotExist:
                     pass
             result.append((label, before.get(key), after.get(key)))

@@ -1,10 +1,12 @@
 """A paginator that counts only up to a cap: an exact count of a large scope costs a scan."""
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 
 class CappedPaginator(Paginator):
+    object_list: QuerySet  # counted in SQL: a list has no count()
     cap = 1000
 
     def __init__(self, object_list, per_page, *, cap: int | None = None, **kwargs):

@@ -23,7 +23,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
@@ -335,7 +335,7 @@ def _sheet_fallback(rows: list[Any]) -> legacy_encodings.Encoding | None:
         in_legacy_fonts += font is not None
         if legacy_texts >= _SAMPLE_CELLS:
             break
-    best = max(("tcvn3", "vni"), key=lambda encoding: votes[encoding])
+    best: legacy_encodings.Encoding = max(("tcvn3", "vni"), key=lambda encoding: votes[encoding])
     if votes[best] <= sum(votes.values()) - votes[best]:
         return None
     if 2 * in_legacy_fonts >= legacy_texts:
@@ -469,7 +469,7 @@ def template_workbook(
 
     guide = workbook.create_sheet(title=_sheet_title(_("Instructions")))
     columns = [_("Column"), _("Example"), _("Notes")]
-    lines = [
+    lines: list[list[object]] = [
         [
             _("Fill in one row per record on the sheet “%(sheet)s”, from row 2 down.")
             % {"sheet": data_title}
@@ -506,7 +506,7 @@ def _sheet_title(title: str) -> str:
     return cleaned or "Sheet1"
 
 
-def _header_cell(worksheet: Any, header: object) -> WriteOnlyCell:
+def _header_cell(worksheet: Any, header: object) -> Cell:
     cell = WriteOnlyCell(worksheet, value=_text(str(header)))
     cell.font = _BOLD
     return cell
@@ -527,7 +527,8 @@ def _cell(worksheet: Any, value: object) -> Any:
         cell.number_format = _DATETIME_FORMAT
         return cell
     if isinstance(value, datetime.date):
-        cell = WriteOnlyCell(worksheet, value=value)
+        # types-openpyxl leaves date out of WriteOnlyCell's values; Cell, which it makes, takes it.
+        cell = WriteOnlyCell(worksheet, value=value)  # type: ignore[arg-type]
         cell.number_format = _DATE_FORMAT
         return cell
     text = _text(value if type(value) is str else str(value))

@@ -70,9 +70,10 @@ def _validate(
     outside: set[str] | None,
 ) -> None:
     problems: list[tuple[int, str, str]] = []
-    for row in rows if outside is not None else []:
-        if row.key in outside or row.parent_key in outside or not row.parent_key:
-            problems.append((row.line, row.key, _("This unit is outside your scope.")))
+    if outside is not None:
+        for row in rows:
+            if row.key in outside or row.parent_key in outside or not row.parent_key:
+                problems.append((row.line, row.key, _("This unit is outside your scope.")))
     seen: dict[str, UnitRow] = {}
     for row in rows:
         if not row.key:
@@ -146,7 +147,7 @@ def load_units(
     """
     existing_units = {u.key: u for u in Unit.objects.select_related("parent")}
     existing = {
-        key: (u.pk, u.parent.key if u.parent_id else None) for key, u in existing_units.items()
+        key: (u.pk, u.parent.key if u.parent else None) for key, u in existing_units.items()
     }
     outside: set[str] | None = None
     if within is not None:
@@ -213,7 +214,7 @@ def load_units(
         unit.path, unit.depth, unit.parent_id = (
             moved_unit.path,
             moved_unit.depth,
-            parent and parent.pk,
+            parent.pk if parent else None,
         )
         if unit not in changed_units:
             changed_units.append(unit)
@@ -301,7 +302,8 @@ def rows_from_csv(text: str) -> list[UnitRow]:
         raise LoadError(
             [(1, "", _("Missing columns: %(cols)s") % {"cols": ", ".join(sorted(missing))})]
         )
-    rows, problems = [], []
+    rows: list[UnitRow] = []
+    problems: list[tuple[int, str, str]] = []
     for line, rec in enumerate(reader, start=2):
         key = (rec.get("key") or "").strip()
         rows.append(

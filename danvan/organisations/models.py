@@ -45,7 +45,7 @@ class UnitKind(models.TextChoices):
     PARTY_CELL = "party_cell", _("Party cell")
 
 
-BRANCH_OF_KIND = {
+BRANCH_OF_KIND: dict[str, str] = {
     UnitKind.PARTY_COMMITTEE: Branch.PARTY,
     UnitKind.PARTY_CELL: Branch.PARTY,
     UnitKind.PEOPLES_COMMITTEE: Branch.STATE,
@@ -140,6 +140,9 @@ class Unit(models.Model):
 
     history = HistoricalRecords(excluded_fields=["search_text"])
     objects = UnitQuerySet.as_manager()
+    # Not stored: set on the rows that queries.children_for_tree returns.
+    descendant_count: int
+    child_count: int
 
     class Meta:
         ordering = ["path"]

@@ -31,10 +31,10 @@ def scope_roots(user) -> list[Unit]:
 
 def children_for_tree(parent: Unit, *, include_closed: bool = False) -> list[Unit]:
     """Children of a unit with `descendant_count` and `child_count` set: two queries in all."""
-    children = Unit.objects.filter(parent=parent)
+    qs = Unit.objects.filter(parent=parent)
     if not include_closed:
-        children = children.current()
-    children = list(children.order_by("branch", "kind", "search_text"))
+        qs = qs.current()
+    children = list(qs.order_by("branch", "kind", "search_text"))
     if not children:
         return children
     width = len(parent.path) + SEGMENT_WIDTH + 1

@@ -103,15 +103,20 @@ def move_unit(*, actor, unit: Unit, new_parent: Unit | None) -> Unit:
     if new_path != old_path:
         unit_moved.send(sender=Unit, old_path=old_path, new_path=new_path)
     unit.refresh_from_db()
-    change = {
-        "before": {"parent": old_parent_id, "path": old_path},
-        "after": {"parent": unit.parent_id, "path": unit.path},
-    }
+    before = {"parent": old_parent_id, "path": old_path}
+    after = {"parent": unit.parent_id, "path": unit.path}
     # Recorded where the unit now is, and where it was, so both sides can read the move.
-    log_action(actor=actor, action="unit.move", obj=unit, unit=unit, **change)
+    log_action(actor=actor, action="unit.move", obj=unit, unit=unit, before=before, after=after)
     old_scope = SimpleNamespace(path=old_path[: -(SEGMENT_WIDTH + 1)] or old_path)
     if not unit.path.startswith(old_scope.path):
-        log_action(actor=actor, action="unit.move_out", obj=unit, unit=old_scope, **change)
+        log_action(
+            actor=actor,
+            action="unit.move_out",
+            obj=unit,
+            unit=old_scope,
+            before=before,
+            after=after,
+        )
     return unit
 
 

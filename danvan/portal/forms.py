@@ -162,7 +162,9 @@ class FeedbackForm(forms.Form):
     longitude = forms.FloatField(
         required=False, min_value=-180, max_value=180, widget=forms.HiddenInput
     )
-    files = MultipleFileField(
+    # The form's metaclass takes declared fields out of the class, so this does not hide
+    # BaseForm.files (the uploads); mypy sees only the class attribute.
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("Photos or documents"),
         required=False,
         help_text=_("Up to 3 files: JPEG or PNG photos, PDF documents; 10 MB each at most."),

@@ -78,7 +78,7 @@ def public_page(view):
 
 def _visitor_context(request) -> dict:
     signed_in = request.user.is_authenticated
-    context = {"public_visitor": not signed_in}
+    context: dict[str, object] = {"public_visitor": not signed_in}
     if not signed_in:
         # An empty token renders nothing. (Django's "NOTPROVIDED" marker would be the
         # tidier choice, but its tag calls format_html("") which Django 6 rejects.)

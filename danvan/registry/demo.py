@@ -290,7 +290,7 @@ OPEN_STATES_OLD = [
 ]
 RECOGNISED_STATES = [(Status.RECOGNISED, 56), (Status.COMMENDED, 28), (Status.REPLICATING, 16)]
 # The state a model was in before its current one (for its history row).
-PREVIOUS = {
+PREVIOUS: dict[str, str] = {
     Status.LAUNCHED: Status.REGISTERED,
     Status.UNDER_REVIEW: Status.LAUNCHED,
     Status.GOOD: Status.UNDER_REVIEW,
@@ -641,6 +641,7 @@ def _replications(rng: random.Random, chunk: list[Made], maker: ModelMaker) -> i
         model = made.model
         if model.status != Status.REPLICATING:
             continue
+        assert model.recognised_on is not None  # set with the recognised states above
         adopters = 1 + (rng.random() < 0.45) + (rng.random() < 0.2) + (rng.random() < 0.08)
         used = {model.unit_id}
         places = []

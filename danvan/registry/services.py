@@ -94,7 +94,9 @@ def _check_issuer(issuer: Unit, model: PracticeModel) -> None:
 def _check_required(data: dict) -> None:
     missing = [name for name in REQUIRED if data.get(name) in (None, "")]
     if missing:
-        labels = ", ".join(str(PracticeModel._meta.get_field(n).verbose_name) for n in missing)
+        labels = ", ".join(
+            str(getattr(PracticeModel._meta.get_field(n), "verbose_name", n)) for n in missing
+        )
         raise ValidationError(
             _("Required items are missing: %(fields)s.") % {"fields": labels}, code="required"
         )
@@ -401,6 +403,7 @@ def commend_model(
     _require_scope(actor, issuer, DECIDERS)
     _check_issuer(issuer, model)
     _move(actor=actor, model=model, to=Status.COMMENDED, note=f"{decision_number}")
+    assert model.recognised_level is not None  # only a recognised model (with a level) moves here
     commendation = Recognition.objects.create(
         kind=Recognition.Kind.COMMENDATION,
         model=model,

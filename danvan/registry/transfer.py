@@ -354,6 +354,7 @@ def preview_import(context: JobContext) -> dict:
                 if len(errors) < MAX_REPORTED_ERRORS:
                     errors.append((number, reason))
             else:
+                assert row is not None  # only a parsed row comes without a reason
                 valid += 1
                 out.write(_portable(number, row) + "\n")
     return {
@@ -453,6 +454,7 @@ def run_import(context: JobContext) -> dict:
             elif reason:
                 bad += 1
             else:
+                assert row is not None  # only a parsed row comes without a reason
                 batch.append(_to_model(row, user, now))
                 if len(batch) >= BATCH:
                     flush()

@@ -122,7 +122,7 @@ class CaseAdmin(ScopedUnitAdminMixin, admin.ModelAdmin):
     list_select_related = ["responsible"]
     search_fields = ["search_text"]
     date_hierarchy = "received_at"
-    fields = [
+    fields = (
         "code",
         "kind",
         "urgency",
@@ -142,7 +142,7 @@ class CaseAdmin(ScopedUnitAdminMixin, admin.ModelAdmin):
         "answered_late",
         "answer",
         "satisfied",
-    ]
+    )
     readonly_fields = fields
 
     def has_change_permission(self, request, obj=None):

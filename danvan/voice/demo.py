@@ -221,7 +221,7 @@ HOUR_WEIGHTS = [0.3] * 6 + [1, 3, 8, 10, 10, 8, 4, 5, 8, 9, 8, 6, 4, 4, 4, 3, 2,
 OFFICE_HOURS = [8, 9, 10, 11, 14, 15, 16]
 WEEKDAY_WEIGHTS = [1.0, 1.0, 1.0, 1.0, 0.95, 0.55, 0.4]
 # Median hours from receipt to the answer, by kind; lognormal spread.
-MEDIAN_HOURS = {
+MEDIAN_HOURS: dict[str, int] = {
     Kind.FEEDBACK: 70,
     Kind.RECOMMENDATION: 120,
     Kind.COMPLAINT: 500,
@@ -230,7 +230,7 @@ MEDIAN_HOURS = {
 }
 HOURS_SIGMA = 1.0
 # Roughly the legal limits in calendar hours (acceptance plus handling), for lateness.
-LIMIT_HOURS = {
+LIMIT_HOURS: dict[str, int] = {
     Kind.FEEDBACK: 15 * 24,
     Kind.RECOMMENDATION: 15 * 24,
     Kind.COMPLAINT: 40 * 24,
@@ -391,9 +391,10 @@ class CaseMaker:
             responsible_path=commune.committee.path,
             received_at=received,
         )
-        if channel in PUBLIC_CHANNELS and commune.unit.latitude is not None:
-            case.latitude = round(commune.unit.latitude + rng.uniform(-0.01, 0.01), 6)
-            case.longitude = round(commune.unit.longitude + rng.uniform(-0.01, 0.01), 6)
+        lat, lon = commune.unit.latitude, commune.unit.longitude
+        if channel in PUBLIC_CHANNELS and lat is not None and lon is not None:
+            case.latitude = round(lat + rng.uniform(-0.01, 0.01), 6)
+            case.longitude = round(lon + rng.uniform(-0.01, 0.01), 6)
         if kind in (Kind.COMPLAINT, Kind.DENUNCIATION):
             # A complaint names its complainant (fake names, with consent); a quarter of
             # denunciations are anonymous and kept as information only.

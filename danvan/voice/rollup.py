@@ -14,6 +14,7 @@ end from the day table.
 
 import datetime
 import zoneinfo
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -47,6 +48,7 @@ def _local_day(level: str):
         # SQLite keeps UTC text and knows no time zones: the zone's offset, which for Vietnam
         # has not changed since 1975 (no summer time).
         offset = datetime.datetime.now(zoneinfo.ZoneInfo(zone)).utcoffset()
+        assert offset is not None  # an aware datetime always has one
         minutes = int(offset.total_seconds() // 60)
         month = ", 'start of month'" if level == "month" else ""
         return f"date({column}, '{minutes:+d} minutes'{month})"
@@ -130,7 +132,7 @@ def stat_rows(scope: Q, *periods: tuple[datetime.date, datetime.date], group=(),
         for model, within in ((CaseDayStat, in_days), (CaseMonthStat, in_months))
         if within
     ]
-    rows = []
+    rows: list[dict[str, Any]] = []
     for qs in parts:
         if annotate:
             qs = qs.annotate(**annotate)

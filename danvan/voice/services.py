@@ -78,7 +78,7 @@ def route(category, commune: Unit) -> tuple[Unit, RoutingRule | None]:
         rules.sort(
             key=lambda r: (
                 r.category_id is not None,
-                r.place.depth if r.place_id else -1,
+                r.place.depth if r.place is not None else -1,
                 r.priority,
             ),
             reverse=True,
@@ -583,6 +583,7 @@ def mark_overdue(*, now=None, calendar=None) -> int:
             if not claimed:
                 continue
             case = Case.objects.select_related("responsible").get(pk=case_id)
+            assert case.deadline is not None  # claimed above by deadline__lt
             _event(
                 case, action="overdue", public=True, public_note=_("The legal deadline has passed.")
             )
@@ -626,7 +627,7 @@ def escalate_overdue(*, now=None) -> int:
 def _supervisor_of(unit: Unit) -> Unit:
     """The level above: the commune's parent (the city) for a commune's committee."""
     territory = unit
-    while territory.parent_id and territory.kind not in (UnitKind.COMMUNE, UnitKind.PROVINCE):
+    while territory.parent and territory.kind not in (UnitKind.COMMUNE, UnitKind.PROVINCE):
         territory = territory.parent
     return territory.parent or territory
 

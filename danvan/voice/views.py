@@ -74,7 +74,7 @@ TITLES = {
     "close": gettext_lazy("Close"),
 }
 # The actions offered on the page in each state; the services have the last word.
-OFFERED = {
+OFFERED: dict[str, list[str]] = {
     Status.RECEIVED: ["accept", "reject", "forward", "assign"],
     Status.ACCEPTED: ["start", "answer", "extend", "forward", "assign"],
     Status.IN_PROGRESS: ["answer", "extend", "forward", "assign"],

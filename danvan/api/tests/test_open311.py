@@ -106,11 +106,11 @@ def _check_xml_text(text: str | None, kind: str) -> None:
     elif kind == "bool":
         assert text in ("true", "false")
     elif kind == "int":
-        int(text)
+        int(text or "")  # a missing text fails as a bad number
     elif kind == "float":
-        float(text)
+        float(text or "")
     elif kind == "datetime":
-        assert datetime.datetime.fromisoformat(text).tzinfo is not None
+        assert datetime.datetime.fromisoformat(text or "").tzinfo is not None
 
 
 def check(item, schema: dict, fmt: str) -> None:

@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 import time
+from typing import Any
 
 import docx
 import pytest
@@ -41,7 +42,7 @@ needs_pdftotext = pytest.mark.skipif(
 
 def decision(**overrides) -> OfficialDocument:
     """Return a recognition decision in the state layout."""
-    fields = {
+    fields: dict[str, Any] = {
         "issuer_parent": "UBND THÀNH PHỐ HÀ NỘI",
         "issuer": "BAN TUYÊN GIÁO VÀ DÂN VẬN",
         "number": 5,
@@ -84,7 +85,7 @@ def party_decision(**overrides) -> OfficialDocument:
 
 def long_report(paragraphs: int) -> OfficialDocument:
     """Return a periodic report with many body paragraphs."""
-    body = [("I. KẾT QUẢ THỰC HIỆN", "")]
+    body: list[str | tuple[str, str]] = [("I. KẾT QUẢ THỰC HIỆN", "")]
     body += [f"{index}. {PARAGRAPH}" for index in range(1, paragraphs + 1)]
     return decision(
         kind_title="BÁO CÁO",
@@ -125,6 +126,7 @@ def pdf_text(pdf: bytes, *, first: int | None = None, last: int | None = None) -
         pages += ["-f", str(first)]
     if last:
         pages += ["-l", str(last)]
+    assert PDFTOTEXT is not None  # the callers are marked needs_pdftotext
     result = subprocess.run(  # noqa: S603 - a fixed local tool reading our own bytes
         [PDFTOTEXT, "-enc", "UTF-8", *pages, "-", "-"],
         input=pdf,

@@ -11,6 +11,7 @@ from danvan.lib.legacy_encodings import (
     UNICODE_TO_TCVN3,
     UNICODE_TO_VNI,
     VIETNAMESE_LETTERS,
+    Encoding,
     decode,
     detect,
     encode,
@@ -267,13 +268,13 @@ def test_ascii_text_is_left_alone(text):
     assert to_unicode(text) == text
 
 
-def _telling(sentence: str, encoding: str) -> bool:
+def _telling(sentence: str, encoding: Encoding) -> bool:
     """Return whether some word's legacy spelling reads as Vietnamese in that encoding only.
 
     "bị" in VNI is "bò", a Unicode word; "cư" in VNI is "cö", which TCVN3 reads as "cử". A
     sentence made only of such words is ambiguous, and no detector can be asked to guess it.
     """
-    other = "tcvn3" if encoding == "vni" else "vni"
+    other: Encoding = "tcvn3" if encoding == "vni" else "vni"
     for word in sentence.split():
         legacy = encode(word, encoding)
         if legacy == word or is_syllable(legacy):

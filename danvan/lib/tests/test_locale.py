@@ -40,7 +40,8 @@ class Entry:
 def read_po(path: Path) -> tuple[dict[str, str], list[Entry]]:
     """Return the header fields and the live entries of a .po file (obsolete ones skipped)."""
     entries: list[Entry] = []
-    entry, target = Entry(), None
+    entry = Entry()
+    target: tuple[str, int | None] | None = None  # the keyword a string line adds to
 
     def finish():
         nonlocal entry, target
@@ -63,8 +64,9 @@ def read_po(path: Path) -> tuple[dict[str, str], list[Entry]]:
                 finish()
         elif line.startswith('"'):
             value = ast.literal_eval(line)
+            assert target is not None, f"line {number}: a string after no keyword"
             kind, index = target
-            if kind == "msgstr":
+            if kind == "msgstr" and index is not None:
                 entry.msgstr[index] += value
             else:
                 setattr(entry, kind, getattr(entry, kind) + value)

@@ -15,6 +15,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from danvan.lib import xlsx
 from danvan.lib.legacy_encodings import encode
@@ -48,15 +49,16 @@ FIELDS = {
 }
 
 
-def _naive(*parts: int) -> datetime.datetime:
+def _naive(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime.datetime:
     """Return a datetime as openpyxl reads one back: Excel has no time zones."""
-    return datetime.datetime(*parts)  # noqa: DTZ001
+    return datetime.datetime(year, month, day, hour, minute)  # noqa: DTZ001
 
 
 def _xlsx_bytes(rows, *, font=None) -> bytes:
     """Return a small ordinary workbook holding rows, in a given font if any."""
     workbook = openpyxl.Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)  # a new workbook has one worksheet
     for row in rows:
         sheet.append(row)
     if font:

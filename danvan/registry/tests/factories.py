@@ -7,6 +7,7 @@ import struct
 import zlib
 from collections import deque
 from decimal import Decimal
+from typing import Any
 
 import docx
 import factory
@@ -110,13 +111,13 @@ def council_for(unit, members=(), *, threshold="70", criteria=((1, 10),)) -> Cou
     rubric = RubricFactory(issuer=unit, good_threshold=Decimal(threshold))
     for weight, max_score in criteria:
         CriterionFactory(rubric=rubric, weight=Decimal(str(weight)), max_score=max_score)
-    return CouncilFactory(unit=unit, rubric=rubric, members=list(members))
+    return CouncilFactory.create(unit=unit, rubric=rubric, members=list(members))
 
 
 def path_to(status: str) -> list[str]:
     """The shortest list of allowed moves from “registered” to `status`."""
-    seen = {Status.REGISTERED: []}
-    queue = deque([Status.REGISTERED])
+    seen: dict[str, list[str]] = {Status.REGISTERED: []}
+    queue: deque[str] = deque([Status.REGISTERED])
     while queue:
         current = queue.popleft()
         if current == status:
@@ -167,7 +168,7 @@ def make_good(model: PracticeModel, council: Council, *, actor=None, decider=Non
 
 
 def recognise(model: PracticeModel, *, actor=None, issuer=None, **overrides):
-    decision = {
+    decision: dict[str, Any] = {
         "level": level("co-so"),
         "issuer": issuer or services.territory_of(model.unit),
         "decision_number": 5,

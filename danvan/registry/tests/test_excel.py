@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from openpyxl.worksheet.worksheet import Worksheet
 
 from danvan.lib.legacy_encodings import encode
 from danvan.lib.models import Job
@@ -29,6 +30,7 @@ HEADERS = [
 def sheet(rows, headers=HEADERS) -> bytes:
     workbook = openpyxl.Workbook()
     ws = workbook.active
+    assert isinstance(ws, Worksheet)  # a new workbook has one worksheet
     ws.append(headers)
     for row in rows:
         ws.append(row)

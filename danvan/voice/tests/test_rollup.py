@@ -41,7 +41,7 @@ def counted_from_cases(level: str) -> dict:
         .annotate(**COUNTED)
     )
     found = {}
-    for row in rows:
+    for row in map(dict, rows):  # a plain dict: the stubs' row type lacks the annotated sums
         on = row.pop("on")
         on = on.date() if isinstance(on, datetime.datetime) else on
         path = row.pop("responsible_path")
