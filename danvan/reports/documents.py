@@ -25,7 +25,7 @@ from danvan.lib.vntext import fold
 from danvan.lib.xlsx import write_xlsx
 from danvan.organisations.models import Branch, Unit, UnitKind
 from danvan.reports.models import Report, ReportTemplate
-from danvan.reports.services_reports import (
+from danvan.reports.services import (
     REVIEWERS,
     Aggregate,
     FieldSpec,

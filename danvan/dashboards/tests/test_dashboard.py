@@ -17,6 +17,15 @@ from hypothesis import strategies as st
 
 from danvan.accounts.models import Role
 from danvan.accounts.services import assign_role
+from danvan.dashboards import charts
+from danvan.dashboards.queries import (
+    BUILT_IN,
+    Period,
+    build_dashboard,
+    format_value,
+    rank_children,
+)
+from danvan.lib.metrics import METRICS, Metric
 from danvan.organisations.models import UnitKind
 from danvan.organisations.services import create_unit
 from danvan.registry.models import (
@@ -27,15 +36,6 @@ from danvan.registry.models import (
     Replication,
     Status,
 )
-from danvan.reports import charts
-from danvan.reports.dashboard import (
-    BUILT_IN,
-    Period,
-    build_dashboard,
-    format_value,
-    rank_children,
-)
-from danvan.reports.metrics import METRICS, Metric
 from danvan.voice.models import Case, CaseDayStat, CaseMonthStat, Category, new_tracking_code
 from danvan.voice.models import Status as CaseStatus
 

@@ -15,19 +15,11 @@ from django.utils import timezone
 
 from conftest import make_user
 from danvan.accounts.models import Role
+from danvan.lib.metrics import METRICS, compute
 from danvan.lib.models import AuditEntry
 from danvan.organisations.models import UnitKind
 from danvan.organisations.services import create_unit
-from danvan.registry import services as registry
-from danvan.registry.tests.factories import (
-    PracticeModelFactory,
-    council_for,
-    make_good,
-    recognise,
-)
-from danvan.reports.metrics import METRICS, compute
-from danvan.reports.models import Campaign, Target
-from danvan.reports.services_targets import (
+from danvan.plans.services import (
     GROUPED,
     Progress,
     campaign_progress,
@@ -38,6 +30,14 @@ from danvan.reports.services_targets import (
     report_progress,
     set_target,
 )
+from danvan.registry import services as registry
+from danvan.registry.tests.factories import (
+    PracticeModelFactory,
+    council_for,
+    make_good,
+    recognise,
+)
+from danvan.plans.models import Campaign, Target
 from danvan.voice import services as voice
 from danvan.voice.models import Case, Category
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from danvan.reports import views_dashboard as views
+from danvan.dashboards import views
 
 app_name = "dashboard"
 urlpatterns = [

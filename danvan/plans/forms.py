@@ -4,11 +4,11 @@ decide."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from danvan.lib.metrics import METRICS
 from danvan.organisations.models import Unit, UnitKind
+from danvan.plans.services import DECIDERS, OWNER_KINDS
 from danvan.registry.forms import DATE, UnitChoiceField
-from danvan.reports.metrics import METRICS
-from danvan.reports.models import Target
-from danvan.reports.services_targets import DECIDERS, OWNER_KINDS
+from danvan.plans.models import Target
 
 VALUE = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
 

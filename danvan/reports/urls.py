@@ -1,6 +1,6 @@
 from django.urls import path
 
-from danvan.reports import views_reports as views
+from danvan.reports import views
 
 app_name = "reports"
 urlpatterns = [

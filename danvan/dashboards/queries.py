@@ -23,6 +23,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from danvan.lib.metrics import METRICS, Metric
 from danvan.organisations.models import SEGMENT_WIDTH, Unit
 from danvan.registry.models import (
     Field,
@@ -32,7 +33,6 @@ from danvan.registry.models import (
     Replication,
     Status,
 )
-from danvan.reports.metrics import METRICS, Metric
 from danvan.voice import rollup
 from danvan.voice.models import Case
 from danvan.voice.queries import overdue_q

@@ -3,24 +3,20 @@ ranking of its child units for each figure."""
 
 import datetime
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from danvan.organisations.models import Unit
-from danvan.organisations.queries import breadcrumb, get_unit_for_user, scope_roots
-from danvan.reports import charts
-from danvan.reports.charts import Point, Series
-from danvan.reports.dashboard import (
+from danvan.dashboards import charts
+from danvan.dashboards.charts import Point, Series
+from danvan.dashboards.forms import PeriodForm
+from danvan.dashboards.queries import (
     SNAPSHOTS,
     Dashboard,
     Period,
@@ -31,42 +27,11 @@ from danvan.reports.dashboard import (
     pct,
     rank_children,
 )
-from danvan.reports.metrics import METRICS
-from danvan.voice.forms import PeriodChoiceForm, period_dates
+from danvan.lib.metrics import METRICS
+from danvan.organisations.models import Unit
+from danvan.organisations.queries import breadcrumb, get_unit_for_user, scope_roots
 
-PERIODS = [
-    ("year", gettext_lazy("This year")),
-    ("last_year", gettext_lazy("Last year")),
-    ("quarter", gettext_lazy("This quarter")),
-    ("custom", gettext_lazy("Dates below")),
-]
-MAX_YEARS = 20
 TOP_CHILDREN = 20  # bars in a ranking's chart; the table below lists every child
-
-
-class PeriodForm(PeriodChoiceForm):
-    period = forms.ChoiceField(label=gettext_lazy("period"), choices=PERIODS, required=False)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("period") == "custom":
-            if data["end"].year - data["start"].year >= MAX_YEARS:
-                raise forms.ValidationError(
-                    _("Choose a period of at most %(n)s years.") % {"n": MAX_YEARS}
-                )
-        return data
-
-    def chosen(self) -> tuple[str, Period]:
-        """The period chosen (this year when nothing valid is chosen)."""
-        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
-        name = data.get("period") or "year"
-        if name == "custom":
-            return name, Period(data["start"], data["end"])
-        today = timezone.localdate()
-        start, end = period_dates(name, today)
-        # A period under way runs to today, and is compared with the same stretch before it.
-        span = 3 if name == "quarter" else 12
-        return name, Period(start, min(end, today), span=span)
 
 
 def _period(request) -> tuple[PeriodForm, Period, str]:
@@ -92,7 +57,7 @@ def dashboard(request, pk=None):
     board = build_dashboard(unit, period)
     return render(
         request,
-        "reports/dashboard.html",
+        "dashboards/dashboard.html",
         {
             "form": form,
             "unit": unit,
@@ -201,7 +166,7 @@ def drill(request, pk, code):
     )
     return render(
         request,
-        "reports/dashboard_drill.html",
+        "dashboards/dashboard_drill.html",
         {
             "form": form,
             "unit": unit,

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from danvan.lib.jobs import start_job
 from danvan.organisations.models import Unit
 from danvan.reports import documents
-from danvan.reports.forms_reports import (
+from danvan.reports.forms import (
     EMPTY_ROWS,
     MAX_EMPTY_ROWS,
     ExportForm,
@@ -34,7 +34,7 @@ from danvan.reports.forms_reports import (
     display_values,
 )
 from danvan.reports.models import Report, ReportTemplate
-from danvan.reports.services_reports import (
+from danvan.reports.services import (
     EDITABLE,
     SUBMITTED,
     accept_report,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from danvan.reports import views_targets as views
+from danvan.plans import views
 
 app_name = "campaigns"
 urlpatterns = [

@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from danvan.reports import services_targets as services
-from danvan.reports.forms_targets import CampaignForm, CascadeForm, ProgressForm, TargetForm
-from danvan.reports.metrics import METRICS
-from danvan.reports.services_targets import (
+from danvan.lib.metrics import METRICS
+from danvan.plans import services
+from danvan.plans.forms import CampaignForm, CascadeForm, ProgressForm, TargetForm
+from danvan.plans.services import (
     DECIDERS,
     REPORTERS,
     campaign_progress,
@@ -39,7 +39,7 @@ def campaign_list(request):
     page = Paginator(campaigns, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
-        "reports/campaign_list.html",
+        "plans/campaign_list.html",
         {"page": page, "can_open": may_open_campaigns(request.user)},
     )
 
@@ -58,7 +58,7 @@ def campaign_create(request):
         else:
             messages.success(request, _("The campaign was opened."))
             return redirect("campaigns:detail", pk=campaign.pk)
-    return render(request, "reports/campaign_form.html", {"form": form})
+    return render(request, "plans/campaign_form.html", {"form": form})
 
 
 @login_required
@@ -66,7 +66,7 @@ def campaign_detail(request, pk):
     campaign = get_campaign_for_user(request.user, pk)
     return render(
         request,
-        "reports/campaign_detail.html",
+        "plans/campaign_detail.html",
         {
             "campaign": campaign,
             "rows": campaign_targets_for(request.user, campaign),
@@ -90,7 +90,7 @@ def target_create(request, pk):
         else:
             messages.success(request, _("The target was set."))
             return redirect("campaigns:target", pk=target.pk)
-    return render(request, "reports/target_form.html", {"form": form, "campaign": campaign})
+    return render(request, "plans/target_form.html", {"form": form, "campaign": campaign})
 
 
 @login_required
@@ -99,7 +99,7 @@ def target_detail(request, pk):
     user = request.user
     return render(
         request,
-        "reports/target_detail.html",
+        "plans/target_detail.html",
         {
             "target": target,
             "campaign": target.campaign,
@@ -136,7 +136,7 @@ def target_cascade(request, pk):
             else:
                 messages.info(request, _("Every unit already had this target: nothing changed."))
             return redirect("campaigns:target", pk=target.pk)
-    return render(request, "reports/target_cascade.html", {"form": form, "target": target})
+    return render(request, "plans/target_cascade.html", {"form": form, "target": target})
 
 
 @login_required
@@ -155,4 +155,4 @@ def target_report(request, pk):
         else:
             messages.success(request, _("The progress was recorded."))
             return redirect("campaigns:target", pk=target.pk)
-    return render(request, "reports/target_report.html", {"form": form, "target": target})
+    return render(request, "plans/target_report.html", {"form": form, "target": target})

@@ -23,10 +23,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from danvan.lib.audit import log_action, snapshot
+from danvan.lib.metrics import METRICS, compute
 from danvan.organisations.models import Unit, UnitKind
 from danvan.registry.models import ModelYearStat, Replication
-from danvan.reports.metrics import METRICS, compute
-from danvan.reports.models import Campaign, Target
+from danvan.plans.models import Campaign, Target
 from danvan.voice import rollup
 from danvan.voice.models import Case
 from danvan.voice.queries import overdue_q

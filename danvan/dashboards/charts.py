@@ -1,7 +1,7 @@
 """Small charts drawn on the server as SVG: no script, no build step, a table beside each.
 
 A chart is an inline `<svg role="img">` with an aria-label, a `<title>` tooltip on every bar
-or point, and the same numbers as a table (`reports/_chart.html` puts it in a `<details>`).
+or point, and the same numbers as a table (`dashboards/_chart.html` puts it in a `<details>`).
 Colours come from classes in danvan.css, with presentation attributes as a fallback: the
 content security policy forbids style attributes.
 """
@@ -12,7 +12,7 @@ from html import escape  # the standard library's: Django's is lazy-aware and sl
 
 from django.utils.safestring import SafeString, mark_safe
 
-from danvan.reports.dashboard import format_value
+from danvan.dashboards.queries import format_value
 
 # Natural widths: half of the page's content, and all of it. A chart is drawn at its natural
 # size (its text at the page's size) and shrinks on narrow screens.

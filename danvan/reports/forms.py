@@ -7,7 +7,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from danvan.reports.documents import FORMATS, Signing
-from danvan.reports.services_reports import FieldSpec, parse_number
+from danvan.reports.services import FieldSpec, parse_number
 
 EMPTY_ROWS = 3  # blank table rows offered below the filled ones: "add row" without JS
 MAX_EMPTY_ROWS = 50
