@@ -6,9 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from danvan.lib.metrics import METRICS
 from danvan.organisations.models import Unit, UnitKind
+from danvan.plans.models import Target
 from danvan.plans.services import DECIDERS, OWNER_KINDS
 from danvan.registry.forms import DATE, UnitChoiceField
-from danvan.plans.models import Target
 
 VALUE = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
 

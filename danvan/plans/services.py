@@ -25,8 +25,8 @@ from django.utils.translation import gettext as _
 from danvan.lib.audit import log_action, snapshot
 from danvan.lib.metrics import METRICS, compute
 from danvan.organisations.models import Unit, UnitKind
-from danvan.registry.models import ModelYearStat, Replication
 from danvan.plans.models import Campaign, Target
+from danvan.registry.models import ModelYearStat, Replication
 from danvan.voice import rollup
 from danvan.voice.models import Case
 from danvan.voice.queries import overdue_q

@@ -22,6 +22,7 @@ def _relabel(apps, old: str, new: str) -> None:
 
 
 def move_tables(apps, schema_editor):
+    # The database side of this migration sees the models as `reports` left them, both ways.
     for model, old_table, new_table in TABLES:
         schema_editor.alter_db_table(apps.get_model("reports", model), old_table, new_table)
     _relabel(apps, "reports", "plans")
@@ -29,7 +30,7 @@ def move_tables(apps, schema_editor):
 
 def move_tables_back(apps, schema_editor):
     for model, old_table, new_table in reversed(TABLES):
-        schema_editor.alter_db_table(apps.get_model("plans", model), new_table, old_table)
+        schema_editor.alter_db_table(apps.get_model("reports", model), new_table, old_table)
     _relabel(apps, "plans", "reports")
 
 

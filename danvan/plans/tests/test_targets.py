@@ -19,6 +19,7 @@ from danvan.lib.metrics import METRICS, compute
 from danvan.lib.models import AuditEntry
 from danvan.organisations.models import UnitKind
 from danvan.organisations.services import create_unit
+from danvan.plans.models import Campaign, Target
 from danvan.plans.services import (
     GROUPED,
     Progress,
@@ -37,7 +38,6 @@ from danvan.registry.tests.factories import (
     make_good,
     recognise,
 )
-from danvan.plans.models import Campaign, Target
 from danvan.voice import services as voice
 from danvan.voice.models import Case, Category
 
