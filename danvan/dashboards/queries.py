@@ -1,21 +1,19 @@
 """The dashboard's figures: a unit's metrics for a period and the one before, breakdowns for
 its charts, and the ranking of its child units, each read with a few grouped queries.
 
-The built-in metrics of `reports.metrics` are read in bulk here (one query per source for
-both periods, or for every child at once) with the same definitions as their `compute()`;
-the tests check them value for value. A metric registered later (a cadres app) is read
-through its own `compute()`: its panel appears without changes here.
+Every figure comes from the metrics registry (`lib.metrics`): a metric with a source is
+read in bulk here (one read of its source for both periods, or for every child at once),
+the same read its `compute()` makes for one unit and period. A metric without one (a cadres
+app's, registered later) is read through its own `compute()`: its panel appears without
+changes here.
 """
 
-import bisect
 import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db import models
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Substr
+from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.html import format_html
@@ -23,20 +21,17 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from danvan.lib.metrics import METRICS, Metric
+from danvan.lib.metrics import METRICS, Counts, Metric, Span
 from danvan.organisations.models import SEGMENT_WIDTH, Unit
+from danvan.registry.metrics import MODELS
 from danvan.registry.models import (
     Field,
     ModelKind,
     ModelYearStat,
     PracticeModel,
-    Replication,
     Status,
 )
-from danvan.voice import rollup
-from danvan.voice.models import Case
-from danvan.voice.queries import overdue_q
-from danvan.voice.scorecards import FIGURES
+from danvan.voice.metrics import CASES
 
 FIRST_YEAR = 2009  # the "Dân vận khéo" emulation movement starts
 MAX_MONTH_BUCKETS = 24  # longer periods are charted by year
@@ -47,8 +42,6 @@ PANEL_TITLES = {
     "voice": gettext_lazy("Citizen cases"),
     "cadres": gettext_lazy("Cadres and training"),
 }
-# Figures of a moment, not of a period: no comparison with the previous period.
-SNAPSHOTS = {"cases_overdue"}
 
 
 # Periods
@@ -145,11 +138,6 @@ class Period:
 # Numbers
 
 
-def pct(part: int, whole: int) -> float | None:
-    """The share in percent with one decimal, as metrics and scorecards round it."""
-    return round(part * 100 / whole, 1) if whole else None
-
-
 def _separators() -> dict[int, str]:
     """The active language's decimal and thousand separators, as a str.translate table."""
     language = translation.get_language()
@@ -197,7 +185,7 @@ class Change:
 def change(value, previous, metric: Metric) -> Change | None:
     """How a figure moved since the previous period: a percentage of the previous count, or
     percentage points for a rate."""
-    if value is None or previous is None or metric.code in SNAPSHOTS:
+    if value is None or previous is None or metric.snapshot:
         return None
     delta = value - previous
     direction = "up" if delta > 0 else "down" if delta < 0 else "same"
@@ -214,7 +202,7 @@ def change(value, previous, metric: Metric) -> Change | None:
     return Change(direction, text, good)
 
 
-# Reading the subtree: each source gives raw figures per branch and period
+# Reading the subtree
 
 
 def _subtree_ids(unit: Unit):
@@ -227,153 +215,14 @@ def _models_of(unit: Unit):
     return PracticeModel.objects.filter(unit__in=_subtree_ids(unit)).order_by()
 
 
-def _overdue_of(unit: Unit):
-    # As the metric, the scorecards and the case list count it.
-    return Case.objects.filter(overdue_q(), responsible_path__startswith=unit.path).order_by()
+def _children_width(unit: Unit) -> int:
+    """The length of the paths of the unit's children: rows grouped by it fall in the child
+    they belong to (the unit's own rows under the unit's own path)."""
+    return len(unit.path) + SEGMENT_WIDTH + 1
 
 
-def _branch(column: str, unit: Unit):
-    """The path of the child of `unit` a row belongs to (the unit's own path for its own rows)."""
-    return Substr(column, 1, len(unit.path) + SEGMENT_WIDTH + 1)
-
-
-def _case_figures(row: dict) -> dict:
-    return {name: row.get(name, 0) for name in FIGURES}
-
-
-def _add(total: dict, part: dict) -> None:
-    for key, value in part.items():
-        total[key] = total.get(key, 0) + value
-
-
-class Figures(dict):
-    """Raw counts of one branch in one period: registered, recognised, replications, received,
-    answered, on_time, rated, satisfied, reopened, overdue."""
-
-    def __missing__(self, key):
-        return 0
-
-
-# How each built-in metric reads from the raw figures: (source, formula).
-BUILT_IN: dict[str, tuple[str, Callable[[Figures], float | None]]] = {
-    "models_registered": ("models", lambda f: f["registered"]),
-    "models_recognised": ("models", lambda f: f["recognised"]),
-    "recognition_rate": ("models", lambda f: pct(f["recognised"], f["registered"])),
-    "replications": ("replications", lambda f: f["replications"]),
-    "cases_received": ("cases", lambda f: f["received"]),
-    "cases_on_time": ("cases", lambda f: pct(f["on_time"], f["answered"])),
-    "cases_satisfaction": ("cases", lambda f: pct(f["satisfied"], f["rated"])),
-    "cases_overdue": ("overdue", lambda f: f["overdue"]),
-}
-# What a rate is a share of, shown beside it in rankings ("45 of 60").
-PARTS = {
-    "recognition_rate": ("recognised", "registered"),
-    "cases_on_time": ("on_time", "answered"),
-    "cases_satisfaction": ("satisfied", "rated"),
-}
-
-Tally = dict[str | None, dict[str, Figures]]  # branch → "current"/"previous" → figures
-
-
-def _tally() -> Tally:
-    return defaultdict(lambda: {"current": Figures(), "previous": Figures()})
-
-
-def _model_tally(rows: Iterable[dict], current: Period, previous: Period, tally: Tally) -> None:
-    for row in rows:
-        for name, period in (("current", current), ("previous", previous)):
-            if row["year"] in period.years:
-                figures = tally[row.get("branch")][name]
-                figures["registered"] += row["n"]
-                figures["recognised"] += row["recognised"]
-
-
-MODEL_COUNTS = {
-    "n": Count("id"),
-    "recognised": Count("id", filter=Q(recognised_level__isnull=False)),
-}
-
-
-def _models_between(unit: Unit, current: Period, previous: Period):
-    return _models_of(unit).filter(year__gte=previous.start.year, year__lte=current.end.year)
-
-
-def _grouped_models(unit, current, previous, tally):
-    rows = (
-        ModelYearStat.objects.filter(
-            unit__in=_subtree_ids(unit), year__gte=previous.start.year, year__lte=current.end.year
-        )
-        .annotate(branch=_branch("unit__path", unit))
-        .values("branch", "year")
-        .annotate(n=Sum("registered"), recognised=Sum("recognised"))
-        .order_by()
-    )
-    _model_tally(rows, current, previous, tally)
-
-
-def _replications(unit, current, previous, *, grouped: bool):
-    qs = Replication.objects.filter(
-        unit__path__startswith=unit.path,
-        start_date__gte=previous.start,
-        start_date__lte=current.end,
-    ).order_by()
-    counts = {
-        "current": Count("id", filter=Q(start_date__gte=current.start)),
-        "previous": Count("id", filter=Q(start_date__lte=previous.end)),
-    }
-    if not grouped:
-        return [{"branch": None, **qs.aggregate(**counts)}]
-    return qs.annotate(branch=_branch("unit__path", unit)).values("branch").annotate(**counts)
-
-
-def _grouped_replications(unit, current, previous, tally, *, grouped=True):
-    for row in _replications(unit, current, previous, grouped=grouped):
-        tally[row["branch"]]["current"]["replications"] += row["current"]
-        tally[row["branch"]]["previous"]["replications"] += row["previous"]
-
-
-def _is_current(current: Period):
-    """1 for a roll-up row of the current period, 0 for one of the period before (which
-    ends before the current one starts)."""
-    return models.Case(
-        models.When(day__gte=current.start, then=models.Value(1)),
-        default=models.Value(0),
-        output_field=models.IntegerField(),
-    )
-
-
-def _grouped_cases(unit, current, previous, tally):
-    annotate = {"branch": _branch("responsible_path", unit), "current": _is_current(current)}
-    for row in rollup.stat_rows(
-        rollup.scope_of(unit),
-        (previous.start, previous.end),
-        (current.start, current.end),
-        group=("branch", "current"),
-        annotate=annotate,
-    ):
-        _add(tally[row["branch"]]["current" if row["current"] else "previous"], _case_figures(row))
-
-
-def _overdue(unit, current, previous, tally, *, grouped=True):
-    qs = _overdue_of(unit)
-    if not grouped:
-        tally[None]["current"]["overdue"] = qs.count()
-        return
-    for branch, n in (
-        qs.annotate(branch=_branch("responsible_path", unit))
-        .values("branch")
-        .annotate(n=Count("id"))
-        .values_list("branch", "n")
-    ):
-        tally[branch]["current"]["overdue"] = n
-
-
-GROUPED_SOURCES = {
-    "models": _grouped_models,
-    "replications": _grouped_replications,
-    "cases": _grouped_cases,
-    "overdue": _overdue,
-}
+def _spans(*periods: Period) -> list[Span]:
+    return [(p.start, p.end) for p in periods]
 
 
 # The dashboard of a unit
@@ -399,7 +248,7 @@ class Figure:
 
     @property
     def is_snapshot(self) -> bool:
-        return self.metric.code in SNAPSHOTS
+        return self.metric.snapshot
 
 
 @dataclass
@@ -438,23 +287,24 @@ def panels_of(metrics: Iterable[Metric]) -> dict[str, list[Metric]]:
     return grouped
 
 
-def _model_breakdown(unit, current, previous, tally, board: Dashboard) -> None:
-    """Registered and recognised counts of both periods, and the current period's models by
-    field, status and kind: one query grouped by year, field, status and kind."""
+MODEL_COUNTS = {"n": Count("id")}
+
+
+def _model_breakdown(unit: Unit, current: Period, board: Dashboard) -> None:
+    """The current period's models by field, status and kind: one query."""
     rows = list(
-        _models_between(unit, current, previous)
-        .values("year", "field_id", "status", "kind")
+        _models_of(unit)
+        .filter(year__gte=current.start.year, year__lte=current.end.year)
+        .values("field_id", "status", "kind")
         .annotate(**MODEL_COUNTS)
     )
-    _model_tally(rows, current, previous, tally)
     fields: dict[int, int] = defaultdict(int)
     statuses: dict[str, int] = defaultdict(int)
     kinds: dict[str, int] = defaultdict(int)
     for row in rows:
-        if row["year"] in current.years:
-            fields[row["field_id"]] += row["n"]
-            statuses[row["status"]] += row["n"]
-            kinds[row["kind"]] += row["n"]
+        fields[row["field_id"]] += row["n"]
+        statuses[row["status"]] += row["n"]
+        kinds[row["kind"]] += row["n"]
     board.by_field = [
         (f, fields.get(f.pk, 0)) for f in Field.objects.all() if f.is_active or fields.get(f.pk)
     ]
@@ -483,27 +333,22 @@ def _models_by_year(unit: Unit, until: int, board: Dashboard) -> None:
     )
 
 
-def _case_buckets(unit, current, previous, tally, board: Dashboard) -> None:
-    """Case figures of both periods, month by month: the roll-up summed by day (whole
-    months come as their first day), two queries for both periods."""
-    empty = dict.fromkeys(FIGURES, 0)
-    charts = {}
-    for name, period in (("current", current), ("previous", previous)):
-        buckets = period.buckets()
-        charts[name] = (period, [b.start for b in buckets], [dict(empty) for _ in buckets])
-    for row in rollup.stat_rows(
-        rollup.scope_of(unit),
-        (previous.start, previous.end),
-        (current.start, current.end),
-        group=("day",),
-    ):
-        name = "current" if row["day"] >= current.start else "previous"
-        period, starts, found = charts[name]
-        figures = _case_figures(row)
-        _add(found[bisect.bisect_right(starts, max(row["day"], period.start)) - 1], figures)
-        _add(tally[None][name], figures)
-    board.case_buckets = list(zip(current.buckets(), charts["current"][2], strict=True))
-    board.previous_buckets = list(zip(previous.buckets(), charts["previous"][2], strict=True))
+def _case_buckets(unit: Unit, current: Period, previous: Period, board: Dashboard):
+    """Case counts of both periods, month by month (year by year for long periods), read
+    from the cases' source with each month as a period: the charts' bars, and by their sums
+    the periods' figures."""
+    buckets = {"current": current.buckets(), "previous": previous.buckets()}
+    spans = [(b.start, b.end) for b in buckets["current"] + buckets["previous"]]
+    found = CASES.counts(unit.path, None, spans)[None]
+    split = len(buckets["current"])
+    board.case_buckets = list(zip(buckets["current"], found[:split], strict=True))
+    board.previous_buckets = list(zip(buckets["previous"], found[split:], strict=True))
+    totals = [Counts(), Counts()]
+    for counts in found[:split]:
+        totals[0].add(counts)
+    for counts in found[split:]:
+        totals[1].add(counts)
+    return totals
 
 
 def build_dashboard(
@@ -511,36 +356,34 @@ def build_dashboard(
 ) -> Dashboard:
     """The figures of the unit's subtree for the period and the one before, with breakdowns.
 
-    Queries: fields, models (two), replications, cases, overdue cases: six in all, whatever
-    the size of the subtree; plus two `compute()` calls per metric registered by other apps.
+    Queries: one read of each metric source for both periods (the cases' one also gives the
+    charts' months), fields, models by field, status and kind, models by year: seven in all
+    for the built-in metrics, whatever the size of the subtree; plus two `compute()` calls
+    per metric without a source.
     """
     metrics = list(METRICS.values() if metrics is None else metrics)
     previous = current.previous()
     board = Dashboard(unit=unit, current=current, previous=previous, panels=[])
-    sources = {BUILT_IN[m.code][0] for m in metrics if m.code in BUILT_IN}
-    tally = _tally()
-    if "models" in sources:
-        _model_breakdown(unit, current, previous, tally, board)
+    sources = {m.source: None for m in metrics if m.source is not None}
+    counts: dict[str, list[Counts]] = {}
+    for source in sources:
+        if source is CASES:
+            counts[source.code] = _case_buckets(unit, current, previous, board)
+        else:
+            counts[source.code] = source.counts(unit.path, None, _spans(current, previous))[None]
+    if MODELS in sources:
+        _model_breakdown(unit, current, board)
         _models_by_year(unit, max(current.end.year, timezone.localdate().year), board)
-    if "replications" in sources:
-        _grouped_replications(unit, current, previous, tally, grouped=False)
-    if "cases" in sources:
-        _case_buckets(unit, current, previous, tally, board)
-    if "overdue" in sources:
-        _overdue(unit, current, previous, tally, grouped=False)
-    figures = tally[None]
     for code, members in panels_of(metrics).items():
         panel = Panel(code=code, title=str(PANEL_TITLES.get(code, code)), figures=[])
         for metric in members:
-            if metric.code in BUILT_IN:
-                formula = BUILT_IN[metric.code][1]
-                value, before = formula(figures["current"]), formula(figures["previous"])
+            if metric.source is not None and metric.formula is not None:
+                now, before = counts[metric.source.code]
+                value, earlier = metric.formula(now), metric.formula(before)
             else:
                 value = metric.compute(unit, current.start, current.end)
-                before = metric.compute(unit, previous.start, previous.end)
-            panel.figures.append(
-                Figure(metric, value, None if metric.code in SNAPSHOTS else before)
-            )
+                earlier = metric.compute(unit, previous.start, previous.end)
+            panel.figures.append(Figure(metric, value, None if metric.snapshot else earlier))
         board.panels.append(panel)
     return board
 
@@ -602,13 +445,14 @@ def _rank(rows: list[Row], metric: Metric) -> None:
 def rank_children(unit: Unit, metric: Metric, current: Period) -> Ranking:
     """Each child unit's figure over its own subtree, ranked.
 
-    A built-in metric costs one grouped query (children come from one more), whatever the
-    number of children; another metric calls its compute() twice per current child.
+    A metric with a source costs one read of it grouped by child (children come from one
+    more query), whatever the number of children; another metric calls its compute() twice
+    per current child.
     """
     previous = current.previous()
     children = list(Unit.objects.filter(parent=unit).order_by("search_text"))
     today = timezone.localdate()
-    if metric.code not in BUILT_IN:
+    if metric.source is None or metric.formula is None:
         rows = [
             Row(
                 child,
@@ -621,33 +465,31 @@ def rank_children(unit: Unit, metric: Metric, current: Period) -> Ranking:
         ]
         _rank(rows, metric)
         return Ranking(unit, metric, current, previous, rows, own=None, total=None)
-    source, formula = BUILT_IN[metric.code]
-    tally = _tally()
-    GROUPED_SOURCES[source](unit, current, previous, tally)
-    snapshot = metric.code in SNAPSHOTS
+    formula = metric.formula
+    tally = metric.source.read(unit.path, _children_width(unit), _spans(current, previous))
 
-    def row_of(child: Unit | None, figures: dict[str, Figures]) -> Row:
+    def row_of(child: Unit | None, counts: list[Counts]) -> Row:
+        now, before = counts
         parts = None
-        if metric.code in PARTS:
-            part, whole = PARTS[metric.code]
-            parts = (figures["current"][part], figures["current"][whole])
-        before = None if snapshot else formula(figures["previous"])
-        return Row(child, formula(figures["current"]), before, metric, parts)
+        if metric.parts is not None:
+            part, whole = metric.parts
+            parts = (now[part], now[whole])
+        return Row(child, formula(now), None if metric.snapshot else formula(before), metric, parts)
 
     rows = []
     for child in children:
-        figures = tally.get(child.path)
+        counts = tally.get(child.path)
         # Units closed by a reorganisation stay listed while they hold figures.
-        if figures is None and not child.is_current(today):
+        if counts is None and not child.is_current(today):
             continue
-        rows.append(row_of(child, figures or tally.default_factory()))
+        rows.append(row_of(child, counts or [Counts(), Counts()]))
     _rank(rows, metric)
-    whole = {"current": Figures(), "previous": Figures()}
-    for figures in tally.values():
-        _add(whole["current"], figures["current"])
-        _add(whole["previous"], figures["previous"])
-    own_figures = tally.get(unit.path)
-    own = row_of(None, own_figures) if own_figures else None
+    whole = [Counts(), Counts()]
+    for now, before in tally.values():
+        whole[0].add(now)
+        whole[1].add(before)
+    own_counts = tally.get(unit.path)
+    own = row_of(None, own_counts) if own_counts else None
     return Ranking(unit, metric, current, previous, rows, own=own, total=row_of(unit, whole))
 
 
@@ -657,7 +499,8 @@ def rank_children(unit: Unit, metric: Metric, current: Period) -> Ranking:
 def list_link(code: str, period: Period, **extra) -> Callable[[Unit], str | None]:
     """A function giving, for a unit, the staff list that holds the rows a figure counts,
     filtered to the unit (and period): the URL reversed once for a ranking's rows."""
-    source = BUILT_IN.get(code, (None,))[0]
+    metric = METRICS.get(code)
+    source = metric.source.code if metric is not None and metric.source is not None else None
     if source == "models":
         query = dict(extra)
         if period.start.year == period.end.year and "year" not in extra:

@@ -17,17 +17,15 @@ from danvan.dashboards import charts
 from danvan.dashboards.charts import Point, Series
 from danvan.dashboards.forms import PeriodForm
 from danvan.dashboards.queries import (
-    SNAPSHOTS,
     Dashboard,
     Period,
     build_dashboard,
     format_value,
     list_link,
     list_url,
-    pct,
     rank_children,
 )
-from danvan.lib.metrics import METRICS
+from danvan.lib.metrics import METRICS, pct
 from danvan.organisations.models import Unit
 from danvan.organisations.queries import breadcrumb, get_unit_for_user, scope_roots
 
@@ -175,7 +173,7 @@ def drill(request, pk, code):
             "ranking": ranking,
             "rows": _ranking_rows(
                 rows,
-                snapshot=code in SNAPSHOTS,
+                snapshot=metric.snapshot,
                 href=unit_href,
                 list_of=list_link(code, period),
             ),
@@ -184,7 +182,7 @@ def drill(request, pk, code):
             "chart_is_top": len(ranking.rows) > TOP_CHILDREN,
             "top": TOP_CHILDREN,
             "worst_first": worst_first,
-            "snapshot": code in SNAPSHOTS,
+            "snapshot": metric.snapshot,
             "period_query": period_query,
         },
     )

@@ -1,22 +1,69 @@
-"""Figures the dashboards, targets and periodic reports compute from live data.
+"""The metrics registry: figures computed from live data over a unit's whole subtree.
 
-A metric is a function (unit, start, end) → number over the unit's whole subtree. Apps
-register theirs here (a cadres app adds its own later, without changes to this module's
-users); dashboards list panels from the registry.
+Each app defines its metrics once, in its own `metrics.py`, and registers them from its
+AppConfig.ready(); dashboards, targets and periodic reports read them all from here, and a
+metric registered later (a cadres app) appears on every page without changes to them.
+
+Most metrics read raw counts from a `Source`: one query gives the counts of many branches
+(the units whose paths have the same length under a root) for many periods at once, and
+the metric's formula turns one branch's counts in one period into its figure. `compute()`
+is that query for one unit and one period, so the single and the grouped figure are the
+same by construction. A metric without a source brings its own `compute`, and grouped
+readers call it unit by unit.
+
+Pure: this module imports no app; a unit is anything with a tree `path` (and a `pk`).
 """
 
 import datetime
-from collections.abc import Callable
+import os
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Sum
-from django.utils.translation import gettext_lazy as _
+Span = tuple[datetime.date, datetime.date]  # first and last day, inclusive
 
-from danvan.organisations.models import Unit
-from danvan.registry.models import ModelYearStat, Replication
-from danvan.voice import rollup
-from danvan.voice.models import Case
-from danvan.voice.queries import overdue_q
+
+class Counts(dict):
+    """Raw counts of one branch in one period (registered, received, on_time…); 0 if absent."""
+
+    def __missing__(self, key):
+        return 0
+
+    def add(self, other: dict) -> None:
+        for key, value in other.items():
+            self[key] += value
+
+
+# root path, branch width (None: the whole subtree, under the key None), periods (which do
+# not overlap) → {branch path: [counts of each period]}. A branch holding no row is absent.
+Reader = Callable[[str, int | None, Sequence[Span]], dict[str | None, list[Counts]]]
+
+
+@dataclass(frozen=True, eq=False)
+class Source:
+    """Raw counts of the rows of a subtree, grouped by branch and period in one read."""
+
+    code: str
+    read: Reader
+
+    def counts(self, root: str, width: int | None, spans: Sequence[Span]):
+        """As `read`, with empty counts for a branch that holds no row (a defaultdict)."""
+        found: defaultdict[str | None, list[Counts]] = defaultdict(
+            lambda: [Counts() for _ in spans]
+        )
+        found.update(self.read(root, width, spans))
+        return found
+
+
+def pct(part: int, whole: int) -> float | None:
+    """The share in percent with one decimal, as metrics and scorecards round it."""
+    return round(part * 100 / whole, 1) if whole else None
+
+
+def count(name: str) -> Callable[[Counts], float | None]:
+    """The formula of a metric that is one of its source's counts."""
+    return lambda counts: counts[name]
 
 
 @dataclass(frozen=True)
@@ -25,8 +72,33 @@ class Metric:
     label: object
     panel: str  # the dashboard panel it belongs to
     unit: str  # "count" or "percent"
-    compute: Callable[[Unit, datetime.date, datetime.date], float | None]
+    # (unit, start, end) → figure. Given for a metric without a source; otherwise derived.
+    compute: Callable[[Any, datetime.date, datetime.date], float | None] = None  # type: ignore[assignment]
     higher_is_better: bool = True
+    source: Source | None = None
+    formula: Callable[[Counts], float | None] | None = None
+    # What a rate is a share of (part, whole), shown beside it ("45/60"); the formula then
+    # defaults to that share in percent.
+    parts: tuple[str, str] | None = None
+    # A figure of the moment (cases overdue now), not of a period: nothing to compare.
+    snapshot: bool = False
+
+    def __post_init__(self):
+        if self.source is None:
+            if self.compute is None:
+                raise ValueError(f"Metric {self.code} needs a source or a compute function.")
+            return
+        if self.formula is None:
+            if self.parts is None:
+                raise ValueError(f"Metric {self.code} needs a formula or its parts.")
+            part, whole = self.parts
+            object.__setattr__(self, "formula", lambda c: pct(c[part], c[whole]))
+        if self.compute is None:
+            object.__setattr__(self, "compute", self._compute_from_source)
+
+    def _compute_from_source(self, unit, start: datetime.date, end: datetime.date):
+        assert self.source is not None and self.formula is not None
+        return self.formula(self.source.counts(unit.path, None, [(start, end)])[None][0])
 
 
 METRICS: dict[str, Metric] = {}
@@ -37,79 +109,33 @@ def register(metric: Metric) -> Metric:
     return metric
 
 
-def compute(code: str, unit: Unit, start: datetime.date, end: datetime.date) -> float | None:
+def compute(code: str, unit, start: datetime.date, end: datetime.date) -> float | None:
     return METRICS[code].compute(unit, start, end)
 
 
-def _pct(part: int, whole: int) -> float | None:
-    return round(part * 100 / whole, 1) if whole else None
+def common_root(paths: Iterable[str]) -> str:
+    """The longest tree path that all the given paths start with."""
+    prefix = os.path.commonprefix(list(paths))
+    return prefix[: prefix.rfind("/") + 1]
 
 
-def _model_counts(unit, start, end) -> dict[str, int]:
-    """Registered and recognised models of the unit's subtree in the years of the period."""
-    figures = ModelYearStat.objects.filter(
-        unit__path__startswith=unit.path, year__gte=start.year, year__lte=end.year
-    ).aggregate(registered=Sum("registered"), recognised=Sum("recognised"))
-    return {name: value or 0 for name, value in figures.items()}
+def compute_many(code: str, units: Iterable, start: datetime.date, end: datetime.date) -> dict:
+    """A metric for many units over one period: unit pk → figure.
 
-
-def _registered(unit, start, end):
-    return _model_counts(unit, start, end)["registered"]
-
-
-def _recognised(unit, start, end):
-    return _model_counts(unit, start, end)["recognised"]
-
-
-def _recognition_rate(unit, start, end):
-    figures = _model_counts(unit, start, end)
-    return _pct(figures["recognised"], figures["registered"])
-
-
-def _replications(unit, start, end):
-    return Replication.objects.filter(
-        unit__path__startswith=unit.path, start_date__gte=start, start_date__lte=end
-    ).count()
-
-
-def _case_totals(unit, start, end) -> dict[str, int]:
-    return rollup.totals(rollup.scope_of(unit), start, end)
-
-
-def _cases_received(unit, start, end):
-    return _case_totals(unit, start, end)["received"]
-
-
-def _on_time(unit, start, end):
-    figures = _case_totals(unit, start, end)
-    return _pct(figures["on_time"], figures["answered"])
-
-
-def _satisfaction(unit, start, end):
-    figures = _case_totals(unit, start, end)
-    return _pct(figures["satisfied"], figures["rated"])
-
-
-def _overdue_now(unit, start, end):
-    """Open cases past their deadline now, as the scorecards and the case list count them."""
-    return Case.objects.filter(overdue_q(), responsible_path__startswith=unit.path).count()
-
-
-for _metric in [
-    Metric("models_registered", _("Models registered"), "registry", "count", _registered),
-    Metric("models_recognised", _("Models recognised"), "registry", "count", _recognised),
-    Metric("recognition_rate", _("Recognition rate"), "registry", "percent", _recognition_rate),
-    Metric("replications", _("Replications started"), "registry", "count", _replications),
-    Metric("cases_received", _("Citizen cases received"), "voice", "count", _cases_received),
-    Metric("cases_on_time", _("Cases answered on time"), "voice", "percent", _on_time),
-    Metric("cases_satisfaction", _("Citizens satisfied"), "voice", "percent", _satisfaction),
-    Metric(
-        "cases_overdue",
-        _("Cases overdue now"),
-        "voice",
-        "count",
-        _overdue_now,
-        higher_is_better=False,
-    ),
-]:
-    register(_metric)
+    Cost: one read of the metric's source per depth among the units (a query or two),
+    whatever their number; for a metric without a source, one compute() per unit.
+    """
+    metric = METRICS[code]
+    units = list(units)
+    if metric.source is None or metric.formula is None:
+        return {u.pk: metric.compute(u, start, end) for u in units}
+    by_width: dict[int, list] = defaultdict(list)
+    for unit in units:
+        by_width[len(unit.path)].append(unit)
+    values = {}
+    for width, same_depth in by_width.items():
+        counts = metric.source.counts(
+            common_root(u.path for u in same_depth), width, [(start, end)]
+        )
+        values.update({u.pk: metric.formula(counts[u.path][0]) for u in same_depth})
+    return values

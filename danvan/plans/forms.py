@@ -4,17 +4,18 @@ decide."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from danvan.accounts.rules import SUPERVISORS
 from danvan.lib.metrics import METRICS
+from danvan.organisations.kinds import OWNERS
 from danvan.organisations.models import Unit, UnitKind
 from danvan.plans.models import Target
-from danvan.plans.services import DECIDERS, OWNER_KINDS
 from danvan.registry.forms import DATE, UnitChoiceField
 
 VALUE = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
 
 
 def _units(user):
-    return Unit.objects.visible_to(user, DECIDERS).current().only("id", "name", "depth", "path")
+    return Unit.objects.visible_to(user, SUPERVISORS).current().only("id", "name", "depth", "path")
 
 
 class CampaignForm(forms.Form):
@@ -28,7 +29,7 @@ class CampaignForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _units(user).filter(kind__in=OWNER_KINDS)
+        self.fields["owner"].queryset = _units(user).filter(kind__in=OWNERS)
 
     def clean(self):
         data = super().clean()

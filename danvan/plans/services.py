@@ -6,44 +6,26 @@ the services; they belong in reports/queries.py once the app's parallel work is 
 """
 
 import datetime
-import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Substr
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from danvan.accounts.rules import EDITORS, SUPERVISORS
 from danvan.lib.audit import log_action, snapshot
-from danvan.lib.metrics import METRICS, compute
+from danvan.lib.metrics import METRICS, compute, compute_many
 from danvan.organisations.models import Unit, UnitKind
 from danvan.plans.models import Campaign, Target
-from danvan.registry.models import ModelYearStat, Replication
-from danvan.voice import rollup
-from danvan.voice.models import Case
-from danvan.voice.queries import overdue_q
 
-DECIDERS = ("administrator", "board_officer")
-# A clerk reports the progress of their own unit; the boards above may correct it.
-REPORTERS = ("administrator", "board_officer", "clerk")
-# Bodies that open campaigns: the city, communes, committees and boards, not hamlets or cells.
-OWNER_KINDS = (
-    UnitKind.PROVINCE,
-    UnitKind.COMMUNE,
-    UnitKind.PARTY_COMMITTEE,
-    UnitKind.PEOPLES_COMMITTEE,
-    UnitKind.FRONT_COMMITTEE,
-    UnitKind.MASS_ORGANISATION,
-    UnitKind.AGENCY,
-)
 CAMPAIGN_FIELDS = ["name", "owner", "start", "end", "description"]
 TARGET_FIELDS = ["campaign", "unit", "parent", "title", "metric", "comparison", "value"]
 MAX_VALUE = Decimal("9999999999.99")  # what Target.value (12 digits, 2 decimals) holds
@@ -92,7 +74,7 @@ def open_campaign(
     _require_roles(
         actor,
         owner,
-        DECIDERS,
+        SUPERVISORS,
         _("Only an administrator or a board officer of “%(unit)s” may open its campaigns.")
         % {"unit": owner.name},
     )
@@ -131,7 +113,7 @@ def _check_target(*, actor, campaign: Campaign, unit: Unit, title: str, metric: 
     _require_roles(
         actor,
         unit,
-        DECIDERS,
+        SUPERVISORS,
         _("You cannot set targets for “%(unit)s”: it is outside your scope.") % {"unit": unit.name},
     )
     if not unit.is_current():
@@ -213,7 +195,7 @@ def cascade_target(*, actor, target: Target, kinds: Iterable[str] = ("commune",)
     _require_roles(
         actor,
         target.unit,
-        DECIDERS,
+        SUPERVISORS,
         _("You cannot cascade targets of “%(unit)s”: it is outside your scope.")
         % {"unit": target.unit.name},
     )
@@ -277,7 +259,7 @@ def report_progress(*, actor, target: Target, value, note: str) -> Target:
     _require_roles(
         actor,
         target.unit,
-        REPORTERS,
+        EDITORS,
         _("Only the staff of “%(unit)s” may report its progress.") % {"unit": target.unit.name},
     )
     if target.metric:
@@ -308,14 +290,14 @@ def report_progress(*, actor, target: Target, value, note: str) -> Target:
 
 def may_open_campaigns(user) -> bool:
     """Whether the user decides for at least one unit."""
-    paths = user.scope_paths(DECIDERS)
+    paths = user.scope_paths(SUPERVISORS)
     return paths is None or bool(paths)
 
 
 def may_set_targets(user, campaign: Campaign) -> bool:
     """Whether the user decides for some unit of the campaign owner's subtree."""
     owner_path = campaign.owner.path
-    paths = user.scope_paths(DECIDERS)
+    paths = user.scope_paths(SUPERVISORS)
     return paths is None or any(p.startswith(owner_path) or owner_path.startswith(p) for p in paths)
 
 
@@ -389,131 +371,15 @@ def progress(target: Target) -> Progress:
     )
 
 
-# Grouped forms of the metrics: one query gives the figure of many units at the same depth.
-# Each mirrors its metric in reports/metrics.py (test_targets checks that they agree); a
-# metric without one here is computed unit by unit.
-
-
-def _common_root(paths: list[str]) -> str:
-    """The longest path that all the given paths start with."""
-    prefix = os.path.commonprefix(paths)
-    return prefix[: prefix.rfind("/") + 1]
-
-
-def _branches(qs, path_field: str, paths: list[str]):
-    """Rows of qs grouped by the unit among `paths` (all of one length) they fall under."""
-    return (
-        qs.order_by()
-        .filter(**{f"{path_field}__startswith": _common_root(paths)})
-        .annotate(branch=Substr(path_field, 1, len(paths[0])))
-        .filter(branch__in=paths)
-        .values("branch")
-    )
-
-
-def _counts(qs, path_field: str, paths: list[str], **condition) -> dict[str, int]:
-    rows = _branches(qs.filter(**condition), path_field, paths).annotate(n=Count("id"))
-    found = {row["branch"]: row["n"] for row in rows}
-    return {path: found.get(path, 0) for path in paths}
-
-
-def _pct(part: int, whole: int) -> float | None:
-    return round(part * 100 / whole, 1) if whole else None
-
-
-def _model_sums(paths, start, end) -> dict[str, tuple[int, int]]:
-    """Models registered and recognised under each path in the years of the period (from
-    the roll-up per unit and year)."""
-    rows = _branches(
-        ModelYearStat.objects.filter(year__gte=start.year, year__lte=end.year), "unit__path", paths
-    ).annotate(n=Sum("registered"), r=Sum("recognised"))
-    found = {row["branch"]: (row["n"] or 0, row["r"] or 0) for row in rows}
-    return {path: found.get(path, (0, 0)) for path in paths}
-
-
-def _grouped_registered(paths, start, end):
-    return {path: n for path, (n, _r) in _model_sums(paths, start, end).items()}
-
-
-def _grouped_recognised(paths, start, end):
-    return {path: r for path, (_n, r) in _model_sums(paths, start, end).items()}
-
-
-def _grouped_recognition_rate(paths, start, end):
-    return {path: _pct(r, n) for path, (n, r) in _model_sums(paths, start, end).items()}
-
-
-def _grouped_replications(paths, start, end):
-    return _counts(
-        Replication.objects.all(), "unit__path", paths, start_date__gte=start, start_date__lte=end
-    )
-
-
-def _case_sums(paths, start, end) -> dict[str, dict[str, int]]:
-    """The roll-up's counts of the cases received in the period under each path."""
-    sums = {path: dict.fromkeys(rollup.STATS, 0) for path in paths}
-    for row in rollup.stat_rows(
-        Q(responsible_path__startswith=_common_root(paths)),
-        (start, end),
-        group=("branch",),
-        annotate={"branch": Substr("responsible_path", 1, len(paths[0]))},
-    ):
-        if row["branch"] in sums:
-            for name in rollup.STATS:
-                sums[row["branch"]][name] += row[name]
-    return sums
-
-
-def _case_rates(part: str, whole: str):
-    def grouped(paths, start, end):
-        return {
-            path: _pct(figures[part], figures[whole])
-            for path, figures in _case_sums(paths, start, end).items()
-        }
-
-    return grouped
-
-
-def _grouped_cases_received(paths, start, end):
-    return {path: f["received"] for path, f in _case_sums(paths, start, end).items()}
-
-
-def _grouped_overdue(paths, start, end):
-    # Like the metric: the cases overdue now, whatever the period.
-    return _counts(Case.objects.filter(overdue_q()), "responsible_path", paths)
-
-
-GROUPED: dict[str, Callable[[list[str], datetime.date, datetime.date], dict]] = {
-    "models_registered": _grouped_registered,
-    "models_recognised": _grouped_recognised,
-    "recognition_rate": _grouped_recognition_rate,
-    "replications": _grouped_replications,
-    "cases_received": _grouped_cases_received,
-    "cases_on_time": _case_rates("on_time", "answered"),
-    "cases_satisfaction": _case_rates("satisfied", "rated"),
-    "cases_overdue": _grouped_overdue,
-}
-
-
 def measure(code: str, units: list[Unit], start, end) -> dict[int, Decimal | None]:
     """A metric for many units: unit id → value.
 
-    Cost: one query per depth among the units for a metric in GROUPED; otherwise one
-    compute() per unit (whatever that metric's own cost is).
+    Cost: that of `lib.metrics.compute_many`: one read of the metric's source per depth
+    among the units; for a metric without a source, one compute() per unit.
     """
     if code not in METRICS:
         return {}
-    grouped = GROUPED.get(code)
-    if grouped is None:
-        return {u.pk: _decimal(compute(code, u, start, end)) for u in units}
-    by_length: dict[int, list[Unit]] = defaultdict(list)
-    for unit in units:
-        by_length[len(unit.path)].append(unit)
-    values = {}
-    for same_depth in by_length.values():
-        figures = grouped(sorted({u.path for u in same_depth}), start, end)
-        values.update({u.pk: _decimal(figures[u.path]) for u in same_depth})
-    return values
+    return {pk: _decimal(value) for pk, value in compute_many(code, units, start, end).items()}
 
 
 def progress_of(targets: list[Target]) -> dict[int, Progress]:
@@ -557,8 +423,8 @@ def _row(target: Target, figures: dict[int, Progress], user=None) -> TargetRow:
     return TargetRow(
         target=target,
         progress=figures[target.pk],
-        can_cascade=user is not None and user.reaches(target.unit, DECIDERS),
-        can_report=user is not None and not target.metric and user.reaches(target.unit, REPORTERS),
+        can_cascade=user is not None and user.reaches(target.unit, SUPERVISORS),
+        can_report=user is not None and not target.metric and user.reaches(target.unit, EDITORS),
     )
 
 

@@ -10,12 +10,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
+from danvan.accounts.rules import EDITORS, SUPERVISORS
 from danvan.lib.metrics import METRICS
 from danvan.plans import services
 from danvan.plans.forms import CampaignForm, CascadeForm, ProgressForm, TargetForm
 from danvan.plans.services import (
-    DECIDERS,
-    REPORTERS,
     campaign_progress,
     campaign_targets_for,
     campaigns_visible_to,
@@ -106,8 +105,8 @@ def target_detail(request, pk):
             "metric": METRICS.get(target.metric),
             "progress": services.progress(target),
             "children": campaign_progress(target.campaign, target, user=user),
-            "can_cascade": user.reaches(target.unit, DECIDERS),
-            "can_report": not target.metric and user.reaches(target.unit, REPORTERS),
+            "can_cascade": user.reaches(target.unit, SUPERVISORS),
+            "can_report": not target.metric and user.reaches(target.unit, EDITORS),
             "show_parent": target.parent_id and user.reaches(target.parent.unit),
         },
     )
@@ -116,7 +115,7 @@ def target_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def target_cascade(request, pk):
-    target = get_target_for_user(request.user, pk, roles=DECIDERS)
+    target = get_target_for_user(request.user, pk, roles=SUPERVISORS)
     form = CascadeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -142,7 +141,7 @@ def target_cascade(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def target_report(request, pk):
-    target = get_target_for_user(request.user, pk, roles=REPORTERS)
+    target = get_target_for_user(request.user, pk, roles=EDITORS)
     if target.metric:  # measured from live data: there is nothing to report
         raise Http404
     initial = {"value": target.reported_value, "note": target.reported_note}

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from danvan.accounts.models import RoleAssignment
+from danvan.accounts.rules import EDITORS, SUPERVISORS
 from danvan.lib.actions import register_action_labels
 from danvan.lib.audit import log_action, snapshot
 from danvan.lib.metrics import METRICS, compute
@@ -29,8 +30,6 @@ from danvan.reports.models import Report, ReportTemplate
 Status = Report.Status
 Frequency = ReportTemplate.Frequency
 
-EDITORS = ("administrator", "board_officer", "clerk")
-REVIEWERS = ("administrator", "board_officer")
 
 TRANSITIONS: dict[str, set[str]] = {
     Status.DRAFT: {Status.SUBMITTED},
@@ -410,7 +409,7 @@ def can_edit(user, report: Report) -> bool:
 
 def can_review(user, template: ReportTemplate) -> bool:
     """Whether the user acts for the unit that asked for the report (its parent)."""
-    return user.reaches(template.owner, REVIEWERS)
+    return user.reaches(template.owner, SUPERVISORS)
 
 
 def _lock(report: Report) -> Report:
@@ -511,7 +510,7 @@ def open_period(
     so opening a period again only adds units created since.
     """
     owner = template.owner
-    _require_scope(actor, owner, REVIEWERS)
+    _require_scope(actor, owner, SUPERVISORS)
     if not template.is_active:
         raise ValidationError(_("This report template is no longer in use."), code="inactive")
     start, end = period_bounds(template.frequency, period_start)
@@ -625,7 +624,7 @@ def submit_report(*, actor, report: Report, values: dict | None = None) -> Repor
 def return_report(*, actor, report: Report, note: str) -> Report:
     """Send a submitted report back to its unit for correction, saying what to correct."""
     report = _lock(report)
-    _require_scope(actor, report.template.owner, REVIEWERS)
+    _require_scope(actor, report.template.owner, SUPERVISORS)
     note = (note or "").strip()
     if not note:
         raise ValidationError(_("Say what needs correcting."), code="note")
@@ -645,7 +644,7 @@ def return_report(*, actor, report: Report, note: str) -> Report:
 def accept_report(*, actor, report: Report, note: str = "") -> Report:
     """Accept a submitted report: its figures count in the roll-up and it is final."""
     report = _lock(report)
-    _require_scope(actor, report.template.owner, REVIEWERS)
+    _require_scope(actor, report.template.owner, SUPERVISORS)
     _check_move(report, Status.ACCEPTED)
     before = snapshot(report, ["status", "values", "review_note"])
     report.status = Status.ACCEPTED
