@@ -7,6 +7,7 @@ content security policy forbids style attributes.
 """
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape  # the standard library's: Django's is lazy-aware and slower here
 
@@ -137,6 +138,18 @@ def _ticks(top: float, *, whole: bool = False) -> list[float]:
     return [top * i / n for i in range(n + 1)]
 
 
+def _grid(top: float, unit: str, x1: float, x2: float, y_of: Callable[[float], float]) -> list:
+    """The value axis of a chart: a grid line and its label at each tick, from 0 to the top."""
+    body = []
+    for tick in _ticks(top, whole=unit == "count"):
+        y = y_of(tick)
+        body.append(_tag("line", x1=x1, y1=y, x2=x2, y2=y, class_="grid", stroke="#e3e3e3"))
+        body.append(
+            _text(x1 - 6, y + 4, format_value(tick, unit), class_="tick", text_anchor="end")
+        )
+    return body
+
+
 def _top(values: list[float], unit: str) -> float:
     return 100.0 if unit == "percent" else nice_max(max(values, default=0), whole=unit == "count")
 
@@ -188,15 +201,7 @@ def bar_chart(
     def y_of(value: float) -> float:
         return top_margin + plot_h - plot_h * value / top
 
-    body = []
-    for tick in _ticks(top, whole=unit == "count"):
-        y = y_of(tick)
-        body.append(
-            _tag("line", x1=left, y1=y, x2=width - right, y2=y, class_="grid", stroke="#e3e3e3")
-        )
-        body.append(
-            _text(left - 6, y + 4, format_value(tick, unit), class_="tick", text_anchor="end")
-        )
+    body = _grid(top, unit, left, width - right, y_of)
     axes = [p.axis or p.label for p in series[0].points]
     label_every = _label_every(axes, plot_w)
     for i in range(len(labels)):
@@ -341,15 +346,7 @@ def line_chart(
     def y_of(value: float) -> float:
         return top_margin + plot_h - plot_h * value / top
 
-    body = []
-    for tick in _ticks(top, whole=unit == "count"):
-        y = y_of(tick)
-        body.append(
-            _tag("line", x1=left, y1=y, x2=WIDTH - right, y2=y, class_="grid", stroke="#e3e3e3")
-        )
-        body.append(
-            _text(left - 6, y + 4, format_value(tick, unit), class_="tick", text_anchor="end")
-        )
+    body = _grid(top, unit, left, WIDTH - right, y_of)
     for s in series:
         runs, run = [], []
         for i, point in enumerate(s.points):
