@@ -12,9 +12,9 @@ from django.views.decorators.http import require_http_methods
 
 from danvan.accounts.rules import EDITORS, SUPERVISORS
 from danvan.lib.metrics import METRICS
-from danvan.plans import services
+from danvan.plans import queries, services
 from danvan.plans.forms import CampaignForm, CascadeForm, ProgressForm, TargetForm
-from danvan.plans.services import (
+from danvan.plans.queries import (
     campaign_progress,
     campaign_targets_for,
     campaigns_visible_to,
@@ -103,7 +103,7 @@ def target_detail(request, pk):
             "target": target,
             "campaign": target.campaign,
             "metric": METRICS.get(target.metric),
-            "progress": services.progress(target),
+            "progress": queries.progress(target),
             "children": campaign_progress(target.campaign, target, user=user),
             "can_cascade": user.reaches(target.unit, SUPERVISORS),
             "can_report": not target.metric and user.reaches(target.unit, EDITORS),

@@ -20,13 +20,10 @@ from danvan.lib.models import AuditEntry
 from danvan.organisations.models import UnitKind
 from danvan.organisations.services import create_unit
 from danvan.plans.models import Campaign, Target
+from danvan.plans.queries import Progress, campaign_progress, measure, progress
 from danvan.plans.services import (
-    Progress,
-    campaign_progress,
     cascade_target,
-    measure,
     open_campaign,
-    progress,
     report_progress,
     set_target,
 )
