@@ -73,7 +73,9 @@ INSTALLED_APPS = [
     "danvan.accounts",
     "danvan.registry",
     "danvan.voice",
+    "danvan.plans",
     "danvan.reports",
+    "danvan.dashboards",
     "danvan.portal",
     "danvan.api",
 ]

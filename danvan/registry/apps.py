@@ -11,7 +11,10 @@ class RegistryConfig(AppConfig):
 
     def ready(self) -> None:
         # The worker process must know the registry's job handlers (imports, exports).
-        from danvan.registry import transfer  # noqa: F401
+        from danvan.registry import (
+            metrics,  # noqa: F401  (registers its figures in lib.metrics)
+            transfer,  # noqa: F401
+        )
 
         register_action_labels(
             {

@@ -6,7 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from danvan.organisations.admin import ScopedUnitAdminMixin
 from danvan.reports.models import Report, ReportTemplate
-from danvan.reports.services_reports import check_template_fields
+from danvan.reports.services import check_template_fields
 
 
 class ReportTemplateForm(forms.ModelForm):

@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "danvan.reports"
     label = "reports"
-    verbose_name = _("Reports and targets")
+    verbose_name = _("Periodic reports")
 
     def ready(self) -> None:
         # The worker process must know the export job handlers and the audit labels.
-        from danvan.reports import documents, services_reports  # noqa: F401
+        from danvan.reports import documents, services  # noqa: F401

@@ -1,7 +1,6 @@
-"""The Hà Nội demo's reporting: citizen cases to count, the city's annual report of last year
-(sent in and accepted for most communes, a few late or returned for correction,
-Ba Đình's waiting for the city's review), and this year's work programme with targets
-cascaded to the communes. Idempotent: what exists already is left as it is."""
+"""The Hà Nội demo's reporting: citizen cases to count and the city's annual report of last
+year (sent in and accepted for most communes, a few late or returned for correction,
+Ba Đình's waiting for the city's review). Idempotent: what exists already is left as it is."""
 
 import datetime
 from dataclasses import dataclass
@@ -9,10 +8,10 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from danvan.accounts.models import User
+from danvan.lib.metrics import METRICS
 from danvan.organisations.models import Unit
-from danvan.reports import services_reports, services_targets
-from danvan.reports.metrics import METRICS
-from danvan.reports.models import Campaign, Report, ReportTemplate
+from danvan.reports import services
+from danvan.reports.models import Report, ReportTemplate
 from danvan.voice import demo as voice_demo
 from danvan.voice.models import Case
 
@@ -39,19 +38,12 @@ COMMUNE_ASSESSMENT = (
     "“Dân vận khéo” có hiệu quả ở tổ dân phố, thôn."
 )
 RETURN_NOTE = "Đề nghị bổ sung số hội nghị đối thoại và đánh giá cụ thể hơn kết quả từng mặt."
-# (title, metric or "" for a target reported by hand, value)
-TARGETS = [
-    ("Đăng ký mô hình “Dân vận khéo” mới trong năm", "models_registered", 5),
-    ("Tỷ lệ phản ánh, kiến nghị được trả lời đúng hạn (%)", "cases_on_time", 95),
-    ("Tổ chức hội nghị đối thoại giữa người đứng đầu cấp ủy, chính quyền với Nhân dân", "", 2),
-]
 
 
 @dataclass
 class Loaded:
     cases: int = 0
     reports: int = 0
-    targets: int = 0
 
 
 def load_reports_demo(year: int) -> Loaded:
@@ -63,7 +55,6 @@ def load_reports_demo(year: int) -> Loaded:
     clerk = User.objects.get(username="badinh")
     with transaction.atomic():
         loaded.reports = _annual_report(city, officer, clerk, year - 1)
-        loaded.targets = _work_programme(city, officer, year)
     return loaded
 
 
@@ -80,23 +71,23 @@ def _annual_report(city: Unit, officer: User, clerk: User, year: int) -> int:
     start = datetime.date(year, 1, 1)
     if Report.objects.filter(template=template, period_start=start).exists():
         return 0
-    opened = services_reports.open_period(actor=officer, template=template, period_start=start)
+    opened = services.open_period(actor=officer, template=template, period_start=start)
     for i, report in enumerate(sorted(opened, key=lambda r: r.unit.path)):
         if report.unit.key == COMMUNE_KEY:  # sent in by its clerk, waiting for the city
-            services_reports.submit_report(
+            services.submit_report(
                 actor=clerk, report=report, values=_filled(report, BA_DINH_ASSESSMENT, 4)
             )
             continue
         if i % 18 == 5:  # a few communes have not sent theirs: late
             continue
         text = f"{report.unit.name}: {COMMUNE_ASSESSMENT}"
-        report = services_reports.submit_report(
+        report = services.submit_report(
             actor=None, report=report, values=_filled(report, text, 2 + i % 4)
         )
         if i % 40 == 7:
-            services_reports.return_report(actor=officer, report=report, note=RETURN_NOTE)
+            services.return_report(actor=officer, report=report, note=RETURN_NOTE)
         else:
-            services_reports.accept_report(actor=officer, report=report)
+            services.accept_report(actor=officer, report=report)
     return len(opened)
 
 
@@ -105,24 +96,3 @@ def _filled(report: Report, assessment: str, meetings: int) -> dict:
     # A rate of nothing (no case answered) cannot be computed: the ward writes 0.
     values.update({code: "0" for code in METRICS if report.values.get(code) in (None, "")})
     return values
-
-
-def _work_programme(city: Unit, officer: User, year: int) -> int:
-    name = f"Chương trình công tác dân vận năm {year}"
-    if Campaign.objects.filter(owner=city, name=name).exists():
-        return 0
-    campaign = services_targets.open_campaign(
-        actor=officer,
-        owner=city,
-        name=name,
-        start=datetime.date(year, 1, 1),
-        end=datetime.date(year, 12, 31),
-        description="Các chỉ tiêu Ban Thường vụ Thành ủy giao cho các xã, phường.",
-    )
-    created = 0
-    for title, metric, value in TARGETS:
-        target = services_targets.set_target(
-            actor=officer, campaign=campaign, unit=city, title=title, metric=metric, value=value
-        )
-        created += 1 + len(services_targets.cascade_target(actor=officer, target=target))
-    return created

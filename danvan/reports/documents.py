@@ -18,15 +18,16 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from danvan.accounts.rules import SUPERVISORS
 from danvan.lib.audit import log_action
 from danvan.lib.documents import BodyItem, OfficialDocument, render_docx, render_pdf
 from danvan.lib.jobs import JobContext, JobFailed, register
 from danvan.lib.vntext import fold
 from danvan.lib.xlsx import write_xlsx
+from danvan.organisations.kinds import TERRITORIAL
 from danvan.organisations.models import Branch, Unit, UnitKind
 from danvan.reports.models import Report, ReportTemplate
-from danvan.reports.services_reports import (
-    REVIEWERS,
+from danvan.reports.services import (
     Aggregate,
     FieldSpec,
     aggregate,
@@ -42,7 +43,6 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 FORMATS = tuple(CONTENT_TYPES)
-TERRITORIAL = {UnitKind.PROVINCE, UnitKind.COMMUNE, UnitKind.LEGACY_DISTRICT}
 PLACE_PREFIXES = ("Thành phố ", "Tỉnh ")
 KIND_TITLE = "BÁO CÁO"
 STATE_SIGNER = "THỦ TRƯỞNG ĐƠN VỊ"
@@ -300,7 +300,7 @@ def export_period(context: JobContext) -> dict:
     template = (
         ReportTemplate.objects.select_related("owner__parent").filter(pk=params["template"]).first()
     )
-    if template is None or not user.reaches(template.owner, REVIEWERS):
+    if template is None or not user.reaches(template.owner, SUPERVISORS):
         raise JobFailed(_("This report template is outside your scope."))
     start = datetime.date.fromisoformat(params["period_start"])
     fmt = params.get("format", "xlsx")

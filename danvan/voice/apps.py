@@ -10,7 +10,10 @@ class VoiceConfig(AppConfig):
     verbose_name = _("Citizen's voice")
 
     def ready(self) -> None:
-        from danvan.voice import signals  # noqa: F401  (keeps case paths in step with the tree)
+        from danvan.voice import (
+            metrics,  # noqa: F401  (registers its figures in lib.metrics)
+            signals,  # noqa: F401  (keeps case paths in step with the tree)
+        )
 
         register_action_labels(
             {

@@ -11,8 +11,9 @@ from danvan.accounts.models import User
 from danvan.organisations.loader import load_units
 from danvan.organisations.models import Unit, UnitKind
 from danvan.organisations.national import national_rows
+from danvan.plans.models import Campaign, Target
 from danvan.reports import demo
-from danvan.reports.models import Campaign, Report, Target
+from danvan.reports.models import Report
 from danvan.voice.models import Case
 
 

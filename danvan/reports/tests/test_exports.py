@@ -15,7 +15,7 @@ from danvan.lib.models import Job
 from danvan.organisations.models import UnitKind
 from danvan.organisations.services import create_unit
 from danvan.registry.tests.factories import docx_text
-from danvan.reports import services_reports as services
+from danvan.reports import services
 from danvan.reports.documents import figure
 from danvan.reports.models import Report
 from danvan.reports.tests.test_periodic import Q1, fill_and_submit, open_q1, quarterly_template

@@ -15,14 +15,14 @@ from django.urls import reverse
 from django.utils import translation
 
 from conftest import make_user
+from danvan.lib.metrics import compute
 from danvan.lib.models import AuditEntry
 from danvan.organisations.models import UnitKind
 from danvan.organisations.services import create_unit
 from danvan.registry.tests.factories import PracticeModelFactory
-from danvan.reports import services_reports as services
+from danvan.reports import services
 from danvan.reports.admin import ReportTemplateForm
-from danvan.reports.forms_reports import display_values
-from danvan.reports.metrics import compute
+from danvan.reports.forms import display_values
 from danvan.reports.models import Report, ReportTemplate
 
 Q1 = datetime.date(2026, 1, 1)

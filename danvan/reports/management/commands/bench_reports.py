@@ -15,7 +15,7 @@ on time" and "models registered", and a bare page rendering 50 rows. For each pa
 
 Then the annual report: a template owned by the city (a number field per metric of
 `reports.metrics`, one text field) is opened for 2025 for every current commune with
-`services_reports.open_period`, each report is filled, submitted and accepted through the
+`services.open_period`, each report is filled, submitted and accepted through the
 services, and the "reports.export_period" job handler exports the roll-up as DOCX, PDF and
 XLSX. Each export runs in a fresh Python process, as the worker would run it: timed runs
 with that process's peak RSS (getrusage), then one run under tracemalloc for the peak of
@@ -61,12 +61,12 @@ from danvan.lib.bench import (
     write_results,
 )
 from danvan.lib.jobs import HANDLERS, JobContext
+from danvan.lib.metrics import METRICS
 from danvan.lib.models import Job
 from danvan.organisations.management.commands.bench_tree import baseline_view, percentile
 from danvan.organisations.models import Unit, UnitKind
 from danvan.registry import demo as registry_demo
 from danvan.registry.models import PracticeModel
-from danvan.reports.metrics import METRICS
 from danvan.reports.models import Report, ReportTemplate
 from danvan.voice import demo as voice_demo
 from danvan.voice.models import Case
@@ -395,8 +395,8 @@ class Command(BenchPages, BaseCommand):
         """The same figures as the pages, read by the reports' own functions without the
         page around them (session, scope, charts, template), next to the raw SQL of their
         own statements: the ORM's and the roll-ups' cost over the database's."""
-        from danvan.reports.dashboard import build_dashboard, rank_children
-        from danvan.reports.views_dashboard import PeriodForm
+        from danvan.dashboards.forms import PeriodForm
+        from danvan.dashboards.queries import build_dashboard, rank_children
 
         _name, period = PeriodForm(None).chosen()  # the pages' default period
         calls = [
@@ -477,7 +477,7 @@ class Command(BenchPages, BaseCommand):
     def _prepare_period(self, officer, city) -> tuple[ReportTemplate, datetime.date, dict]:
         """Open the year for every current commune, then fill, submit and accept each report
         (what is already done in an earlier run is left as it is)."""
-        from danvan.reports import services_reports as services
+        from danvan.reports import services
 
         template = self._template(city)
         start = datetime.date(REPORT_YEAR, 1, 1)

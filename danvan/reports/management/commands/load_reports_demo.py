@@ -5,6 +5,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from danvan.plans.demo import load_plans_demo
 from danvan.reports.demo import load_reports_demo
 
 
@@ -16,8 +17,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         started = time.monotonic()
-        loaded = load_reports_demo(timezone.localdate().year)
+        year = timezone.localdate().year
+        loaded = load_reports_demo(year)
+        targets = load_plans_demo(year)
         self.stdout.write(
             f"{loaded.cases} cases generated, {loaded.reports} reports opened, "
-            f"{loaded.targets} targets set ({time.monotonic() - started:.1f} s)."
+            f"{targets} targets set ({time.monotonic() - started:.1f} s)."
         )

@@ -8,7 +8,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from danvan.reports.services_reports import remind_late
+from danvan.reports.services import remind_late
 
 
 class Command(BaseCommand):
