@@ -18,9 +18,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from danvan.lib.audit import log_action
+from danvan.core.audit import log_action
+from danvan.core.jobs import JobContext, JobFailed, register
 from danvan.lib.documents import BodyItem, OfficialDocument, render_docx, render_pdf
-from danvan.lib.jobs import JobContext, JobFailed, register
 from danvan.lib.vntext import fold
 from danvan.lib.xlsx import write_xlsx
 from danvan.organisations.models import Branch, Unit, UnitKind

@@ -22,7 +22,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from danvan.lib.audit import log_action, snapshot
+from danvan.core.audit import log_action, snapshot
 from danvan.organisations.models import Unit, UnitKind
 from danvan.registry.models import ModelYearStat, Replication
 from danvan.reports.metrics import METRICS, compute

@@ -10,8 +10,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from danvan.core.models import Job
 from danvan.lib.legacy_encodings import encode
-from danvan.lib.models import Job
 from danvan.registry import transfer
 from danvan.registry.models import PracticeModel, Status
 

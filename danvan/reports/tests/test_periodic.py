@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from conftest import make_user
-from danvan.lib.models import AuditEntry
+from danvan.core.models import AuditEntry
 from danvan.organisations.models import UnitKind
 from danvan.organisations.services import create_unit
 from danvan.registry.tests.factories import PracticeModelFactory

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from conftest import make_user
 from danvan.accounts.models import Role
-from danvan.lib.models import AuditEntry
+from danvan.core.models import AuditEntry
 from danvan.organisations.models import UnitKind
 from danvan.organisations.services import create_unit
 from danvan.registry import services as registry
