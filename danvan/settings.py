@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_tasks_db",
     "danvan.lib",
+    "danvan.core",
     "danvan.organisations",
     "danvan.accounts",
     "danvan.registry",
@@ -78,6 +79,7 @@ INSTALLED_APPS = [
     "danvan.dashboards",
     "danvan.portal",
     "danvan.api",
+    "danvan.bench",
 ]
 
 MIDDLEWARE = [
@@ -248,7 +250,7 @@ SECURE_CSP = {
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
-CSRF_FAILURE_VIEW = "danvan.lib.views.csrf_failure"
+CSRF_FAILURE_VIEW = "danvan.core.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:

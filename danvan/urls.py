@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
-from danvan.lib import views as lib_views
+from danvan.core import views as core_views
 from danvan.organisations import views as organisation_views
 
 admin.site.site_header = "DanVan"
@@ -20,8 +20,8 @@ urlpatterns = [
     path("library/", include("danvan.portal.urls")),
     path("", include("danvan.portal.public_urls")),
     path("open311/v2/", include("danvan.api.urls")),
-    path("jobs/<str:token>/", lib_views.job_detail, name="job"),
-    path("jobs/<str:token>/download/", lib_views.job_download, name="job_download"),
+    path("jobs/<str:token>/", core_views.job_detail, name="job"),
+    path("jobs/<str:token>/download/", core_views.job_download, name="job_download"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

@@ -50,4 +50,4 @@ def supervises_unit(user, obj=None) -> bool:
 rules.add_perm("organisations.browse", reaches_unit)
 rules.add_perm("organisations.manage", manages_unit)
 rules.add_perm("accounts.manage_roles", manages_unit)
-rules.add_perm("lib.view_audit", supervises_unit)
+rules.add_perm("core.view_audit", supervises_unit)

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from danvan.accounts.models import Role, RoleAssignment, User
-from danvan.lib.audit import log_action
+from danvan.core.audit import log_action
 from danvan.organisations.models import Unit
 
 

@@ -16,8 +16,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from danvan.accounts import services
 from danvan.accounts.forms import AssignRoleForm, LoginForm, TOTPConfirmForm
 from danvan.accounts.models import RoleAssignment
-from danvan.lib.audit import log_action
-from danvan.lib.models import AuditEntry
+from danvan.core.audit import log_action
+from danvan.core.models import AuditEntry
 from danvan.lib.qr import svg_qr
 from danvan.organisations.models import SEGMENT_WIDTH
 from danvan.organisations.queries import breadcrumb, get_unit_for_user
@@ -84,7 +84,7 @@ def _parse_date(value: str) -> datetime.date | None:
 @login_required
 def audit_list(request):
     user = request.user
-    if not user.has_perm("lib.view_audit"):
+    if not user.has_perm("core.view_audit"):
         raise PermissionDenied
     paths = user.scope_paths(("administrator", "board_officer"))
     # Holders of a role on a root unit (the city) also see entries tied to no unit: logins.

@@ -1,11 +1,9 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
 class LibConfig(AppConfig):
+    """Pure helpers, no models. Installed for its templates (the ND30 document) and for the
+    history of the migrations that handed its former tables to `core`."""
+
     name = "danvan.lib"
     label = "lib"
-    verbose_name = _("System")
-
-    def ready(self) -> None:
-        from danvan.lib import signals  # noqa: F401  (connects the login audit receivers)

@@ -1,7 +1,9 @@
-"""Working-day calendar: weekends, Vietnamese public holidays (lunar Tết included) and overrides.
+"""Working-day arithmetic: weekends, Vietnamese public holidays (lunar Tết included) and overrides.
 
-Holidays come from the `holidays` package; the admin's WorkdayOverride rows add days off or
-make-up working days on top. Deadlines in days count from the day after the start date.
+Holidays come from the `holidays` package; a calendar is given its overrides (extra days off
+or make-up working days) as a dict, so nothing here reads the database: `danvan.core.workdays`
+builds calendars from the admin's override table. Deadlines in days count from the day after
+the start date.
 """
 
 import datetime
@@ -12,9 +14,11 @@ import holidays
 from django.conf import settings
 from django.utils import timezone
 
-from danvan.lib.models import WorkdayOverride
-
 MAX_SPAN_DAYS = 3660  # a safety stop: no legal deadline runs ten years
+
+# The kinds of override (the values of core's WorkdayOverride.Kind).
+DAY_OFF = "day_off"
+WORKING_DAY = "working_day"
 
 
 @lru_cache(maxsize=64)
@@ -60,16 +64,11 @@ class WorkCalendar:
         self.overrides = overrides or {}
         self.office_hours = parse_office_hours(office_hours or settings.OFFICE_HOURS)
 
-    @classmethod
-    def from_db(cls, office_hours: Iterable[str] | None = None) -> "WorkCalendar":
-        rows = WorkdayOverride.objects.values_list("date", "kind")
-        return cls(overrides=dict(rows), office_hours=office_hours)
-
     def is_working_day(self, day: datetime.date) -> bool:
         override = self.overrides.get(day)
-        if override == WorkdayOverride.Kind.DAY_OFF:
+        if override == DAY_OFF:
             return False
-        if override == WorkdayOverride.Kind.WORKING_DAY:
+        if override == WORKING_DAY:
             return True
         days_off, weekend_workdays = _holidays_for_year(day.year)
         if day in days_off:
@@ -117,17 +116,3 @@ class WorkCalendar:
             day += datetime.timedelta(days=1)
             moment = datetime.datetime.combine(day, datetime.time.min, moment.tzinfo)
         raise ValueError("deadline too far away")
-
-
-def is_working_day(day: datetime.date) -> bool:
-    return WorkCalendar.from_db().is_working_day(day)
-
-
-def add_working_days(start: datetime.date | datetime.datetime, days: int) -> datetime.date:
-    return WorkCalendar.from_db().add_working_days(start, days)
-
-
-def add_working_hours(
-    start: datetime.datetime, hours: float, office_hours: Iterable[str] | None = None
-) -> datetime.datetime:
-    return WorkCalendar.from_db(office_hours=office_hours).add_working_hours(start, hours)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from danvan.lib.audit import log_action
+from danvan.core.audit import log_action
 from danvan.lib.vntext import fold
 from danvan.organisations.models import BRANCH_OF_KIND, Branch, Unit, UnitKind, segment
 from danvan.organisations.services import move_unit

@@ -11,7 +11,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Length, Substr
 from django.utils.translation import gettext as _
 
-from danvan.lib.audit import log_action, snapshot
+from danvan.core.audit import log_action, snapshot
 from danvan.organisations.models import BRANCH_OF_KIND, SEGMENT_WIDTH, Cluster, Unit, segment
 from danvan.organisations.signals import unit_moved
 

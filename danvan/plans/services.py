@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from danvan.accounts.rules import EDITORS, SUPERVISORS
-from danvan.lib.audit import log_action, snapshot
+from danvan.core.audit import log_action, snapshot
 from danvan.lib.metrics import METRICS
 from danvan.organisations.models import Unit, UnitKind
 from danvan.plans.models import Campaign, Target

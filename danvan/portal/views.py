@@ -23,8 +23,8 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_cookie
 from django.views.i18n import set_language
 
+from danvan.core.views import csrf_failure
 from danvan.lib import ratelimit
-from danvan.lib.views import csrf_failure
 from danvan.portal.forms import (
     HONEYPOT,
     FeedbackForm,

@@ -23,7 +23,7 @@ from django.utils import timezone
 from danvan.accounts.demo import DEMO_PASSWORD
 from danvan.accounts.models import Role, User
 from danvan.accounts.services import assign_role, create_user
-from danvan.lib.audit import log_action
+from danvan.core.audit import log_action
 from danvan.lib.sampling import weighted
 from danvan.organisations.models import REFORM_DATE, Unit, UnitKind
 from danvan.organisations.national import HANOI_CODE

@@ -10,7 +10,7 @@ from django.db.models import Avg
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from danvan.lib.audit import log_action, snapshot
+from danvan.core.audit import log_action, snapshot
 from danvan.organisations.models import Unit, UnitKind
 from danvan.registry.models import (
     TRANSITIONS,

@@ -21,9 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from danvan.lib.audit import log_action
-from danvan.lib.jobs import JobContext, JobFailed, register
-from danvan.lib.models import Job
+from danvan.core.audit import log_action
+from danvan.core.jobs import JobContext, JobFailed, register
+from danvan.core.models import Job
 from danvan.lib.vntext import fold
 from danvan.lib.xlsx import (
     SpreadsheetError,

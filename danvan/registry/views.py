@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from danvan.core.jobs import start_job
+from danvan.core.models import Job
 from danvan.lib.documents import render_docx, render_pdf
-from danvan.lib.jobs import start_job
-from danvan.lib.models import Job
 from danvan.lib.paginators import CappedPaginator
 from danvan.organisations.models import Unit
 from danvan.organisations.queries import breadcrumb

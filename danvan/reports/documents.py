@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from danvan.accounts.rules import SUPERVISORS
-from danvan.lib.audit import log_action
+from danvan.core.audit import log_action
+from danvan.core.jobs import JobContext, JobFailed, register
 from danvan.lib.documents import BodyItem, OfficialDocument, render_docx, render_pdf
-from danvan.lib.jobs import JobContext, JobFailed, register
 from danvan.lib.vntext import fold
 from danvan.lib.xlsx import write_xlsx
 from danvan.organisations.kinds import TERRITORIAL

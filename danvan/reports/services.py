@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy
 
 from danvan.accounts.models import RoleAssignment
 from danvan.accounts.rules import EDITORS, SUPERVISORS
+from danvan.core.audit import log_action, snapshot
 from danvan.lib.actions import register_action_labels
-from danvan.lib.audit import log_action, snapshot
 from danvan.lib.metrics import METRICS, compute
 from danvan.organisations.models import Unit, UnitKind
 from danvan.reports.models import Report, ReportTemplate

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from danvan.lib.jobs import start_job
+from danvan.core.jobs import start_job
 from danvan.organisations.models import Unit
 from danvan.reports import documents
 from danvan.reports.forms import (

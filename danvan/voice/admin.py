@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from danvan.lib.audit import log_action
+from danvan.core.audit import log_action
 from danvan.organisations.admin import CityRulesAdmin, ScopedUnitAdminMixin
 from danvan.voice.forms import ApiKeyForm
 from danvan.voice.models import (

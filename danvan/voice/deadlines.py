@@ -4,7 +4,7 @@ import datetime
 
 from django.utils import timezone
 
-from danvan.lib.workdays import WorkCalendar
+from danvan.core.workdays import WorkCalendar
 from danvan.voice.models import DeadlineRule
 
 

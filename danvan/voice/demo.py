@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from django.db import reset_queries, transaction
 from django.utils import timezone
 
+from danvan.core.workdays import WorkCalendar
 from danvan.lib.sampling import weighted
-from danvan.lib.workdays import WorkCalendar
 from danvan.organisations.models import Unit, UnitKind
 from danvan.voice.deadlines import deadline_for
 from danvan.voice.models import (

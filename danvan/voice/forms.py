@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from danvan.accounts.models import RoleAssignment
-from danvan.lib.audit import log_action
+from danvan.core.audit import log_action
 from danvan.lib.uploads import check_upload
 from danvan.organisations.models import SEGMENT_WIDTH, Unit, UnitKind
 from danvan.organisations.queries import get_unit_for_user

@@ -11,8 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from danvan.core.models import DatedQuerySet
 from danvan.lib import scope
-from danvan.lib.models import DatedQuerySet
 from danvan.lib.vntext import filter_search, search_key
 from danvan.organisations.models import Unit
 

@@ -11,8 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from danvan.lib.audit import log_action
-from danvan.lib.workdays import WorkCalendar
+from danvan.core.audit import log_action
+from danvan.core.workdays import WorkCalendar
 from danvan.organisations.models import Unit, UnitKind
 from danvan.voice.deadlines import deadline_for, find_rule
 from danvan.voice.models import (

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from danvan.core.audit import log_action
 from danvan.lib.actions import ACTION_LABELS
-from danvan.lib.audit import log_action
 from danvan.lib.paginators import CappedPaginator
 from danvan.organisations.models import Unit, UnitKind
 from danvan.organisations.queries import breadcrumb, get_unit_for_user, scope_roots

@@ -11,7 +11,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conftest import PASSWORD
-from danvan.lib.models import AuditEntry
+from danvan.core.models import AuditEntry
 
 LOGIN_URL = reverse("accounts:login")
 TWO_STEP_URL = reverse("accounts:two_factor")

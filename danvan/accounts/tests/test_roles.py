@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from conftest import make_user
 from danvan.accounts.models import RoleAssignment
-from danvan.lib.models import AuditEntry
+from danvan.core.models import AuditEntry
 
 
 def test_ward_admin_assigns_and_revokes_a_role(tree, admin_b, no_role_user, client_for):

@@ -7,14 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from danvan.lib.models import WorkdayOverride
-from danvan.lib.workdays import (
-    WorkCalendar,
-    add_working_days,
-    add_working_hours,
-    is_working_day,
-    parse_office_hours,
-)
+from danvan.lib.workdays import DAY_OFF, WORKING_DAY, WorkCalendar, parse_office_hours
 
 HANOI = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 OFFICE_HOURS = ["08:00-12:00", "13:30-17:30"]
@@ -175,7 +168,7 @@ def test_office_hours_that_overlap_are_refused():
 # Monotonic: a later start never gives an earlier deadline, whatever the overrides.
 
 dates = st.dates(min_value=D(2025, 12, 1), max_value=D(2027, 12, 31))
-overrides = st.dictionaries(dates, st.sampled_from(list(WorkdayOverride.Kind.values)), max_size=10)
+overrides = st.dictionaries(dates, st.sampled_from([DAY_OFF, WORKING_DAY]), max_size=10)
 # Hypothesis takes naive bounds and adds the zone itself.
 moments = st.datetimes(
     min_value=datetime.datetime(2025, 12, 1),  # noqa: DTZ001
@@ -218,44 +211,3 @@ def test_a_deadline_in_hours_falls_within_office_hours(start, hours, extra):
     assert calendar.is_working_day(end.date())
     slots = [(datetime.time(8), datetime.time(12)), (datetime.time(13, 30), datetime.time(17, 30))]
     assert any(begin < end.time() <= finish for begin, finish in slots)
-
-
-# The module functions read the override table.
-
-
-@pytest.mark.django_db
-def test_module_functions_follow_the_package_without_overrides():
-    assert not is_working_day(D(2026, 2, 17))
-    assert add_working_days(D(2026, 2, 13), 5) == D(2026, 2, 27)
-    assert add_working_hours(at(2026, 3, 6, 16), 8, OFFICE_HOURS) == at(2026, 3, 9, 16)
-
-
-@pytest.mark.django_db
-def test_a_day_off_override_pushes_a_deadline_back():
-    assert add_working_days(D(2026, 3, 6), 1) == D(2026, 3, 9)
-    WorkdayOverride.objects.create(date=D(2026, 3, 9), kind=WorkdayOverride.Kind.DAY_OFF)
-    assert not is_working_day(D(2026, 3, 9))
-    assert add_working_days(D(2026, 3, 6), 1) == D(2026, 3, 10)
-
-
-@pytest.mark.django_db
-def test_a_working_day_override_on_a_saturday_brings_a_deadline_forward():
-    WorkdayOverride.objects.create(date=D(2026, 3, 7), kind=WorkdayOverride.Kind.WORKING_DAY)
-    assert is_working_day(D(2026, 3, 7))
-    assert add_working_days(D(2026, 3, 6), 1) == D(2026, 3, 7)
-    # Friday 16:00 + 8h: 1h30 Friday, 4h Saturday morning, 2h30 Saturday afternoon.
-    assert add_working_hours(at(2026, 3, 6, 16), 8, OFFICE_HOURS) == at(2026, 3, 7, 16)
-
-
-@pytest.mark.django_db
-def test_a_working_day_override_beats_a_package_holiday():
-    WorkdayOverride.objects.create(date=D(2026, 2, 20), kind=WorkdayOverride.Kind.WORKING_DAY)
-    assert add_working_days(D(2026, 2, 13), 1) == D(2026, 2, 20)
-
-
-@pytest.mark.django_db
-def test_module_functions_refuse_negative_input():
-    with pytest.raises(ValueError):
-        add_working_days(D(2026, 3, 4), -1)
-    with pytest.raises(ValueError):
-        add_working_hours(at(2026, 3, 4, 9), -1)

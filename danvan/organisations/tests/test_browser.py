@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PASSWORD, make_user
-from danvan.accounts.models import Role
+from conftest import PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu"]
@@ -47,10 +46,8 @@ def page(monkeypatch):
             browser.close()
 
 
-def test_city_officer_logs_in_and_searches_the_tree(live_server, tree, page, tmp_path):
+def test_city_officer_logs_in_and_searches_the_tree(live_server, city_officer, page, tmp_path):
     from playwright.sync_api import expect
-
-    make_user("thanhpho", Role.BOARD_OFFICER, tree.city, full_name="Cán bộ Thành phố")
 
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", "thanhpho")

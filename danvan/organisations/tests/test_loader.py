@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from danvan.lib.models import AuditEntry
+from danvan.core.models import AuditEntry
 from danvan.organisations.demo import load_hanoi_clusters
 from danvan.organisations.loader import LoadError, load_units, rows_from_csv
 from danvan.organisations.models import Branch, Cluster, Unit, UnitKind

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from conftest import make_user
 from danvan.accounts.models import Role
+from danvan.core.models import AuditEntry
 from danvan.lib.metrics import METRICS, compute
-from danvan.lib.models import AuditEntry
 from danvan.organisations.models import UnitKind
 from danvan.organisations.services import create_unit
 from danvan.plans.models import Campaign, Target

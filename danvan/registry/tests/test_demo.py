@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from danvan.accounts.demo import create_demo_accounts
 from danvan.accounts.models import Role, RoleAssignment, User
-from danvan.lib.models import AuditEntry
+from danvan.core.models import AuditEntry
 from danvan.organisations.loader import load_units
 from danvan.organisations.models import REFORM_DATE, UnitKind
 from danvan.organisations.national import national_rows

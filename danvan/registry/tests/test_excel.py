@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl.worksheet.worksheet import Worksheet
 
+from danvan.core.models import Job
 from danvan.lib.legacy_encodings import encode
-from danvan.lib.models import Job
 from danvan.registry import transfer
 from danvan.registry.models import PracticeModel, Status
 

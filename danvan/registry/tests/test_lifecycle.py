@@ -6,7 +6,7 @@ from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from danvan.lib.models import AuditEntry
+from danvan.core.models import AuditEntry
 from danvan.registry import services
 from danvan.registry.models import TRANSITIONS, PracticeModel, Status
 from danvan.registry.tests.factories import (

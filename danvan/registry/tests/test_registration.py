@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from danvan.lib.models import AuditEntry
+from danvan.core.models import AuditEntry
 from danvan.registry import services
 from danvan.registry.models import ModelKind, PracticeModel, Status, Tag
 from danvan.registry.tests.factories import PracticeModelFactory, field

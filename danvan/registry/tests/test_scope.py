@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from conftest import make_user
 from danvan.accounts.models import Role
-from danvan.lib.models import AuditEntry
+from danvan.core.models import AuditEntry
 from danvan.registry import services
 from danvan.registry.models import (
     Attachment,

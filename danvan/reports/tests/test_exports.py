@@ -10,8 +10,8 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from danvan.lib.jobs import start_job
-from danvan.lib.models import Job
+from danvan.core.jobs import start_job
+from danvan.core.models import Job
 from danvan.organisations.models import UnitKind
 from danvan.organisations.services import create_unit
 from danvan.registry.tests.factories import docx_text

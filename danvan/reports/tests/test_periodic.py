@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from conftest import make_user
+from danvan.core.models import AuditEntry
 from danvan.lib.metrics import compute
-from danvan.lib.models import AuditEntry
 from danvan.organisations.models import UnitKind
 from danvan.organisations.services import create_unit
 from danvan.registry.tests.factories import PracticeModelFactory

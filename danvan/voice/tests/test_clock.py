@@ -7,8 +7,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from danvan.lib.models import WorkdayOverride
-from danvan.lib.workdays import WorkCalendar
+from danvan.core.models import WorkdayOverride
+from danvan.core.workdays import WorkCalendar
 from danvan.voice.deadlines import deadline_for, find_rule
 from danvan.voice.models import DeadlineRule
 from danvan.voice.tests.conftest import at

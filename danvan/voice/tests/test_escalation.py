@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import connection, connections
 from django.utils import timezone
 
-from danvan.lib.models import AuditEntry
+from danvan.core.models import AuditEntry
 from danvan.voice import services
 from danvan.voice.models import Case, CaseEvent, VoiceSettings
 from danvan.voice.tests.conftest import send

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from conftest import make_user
-from danvan.lib.models import AuditEntry
+from danvan.core.models import AuditEntry
 from danvan.organisations.services import move_unit
 from danvan.voice import services
 from danvan.voice.models import Case, CaseEvent, RejectionReason, Status

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from conftest import make_user
 from danvan.accounts.models import Role
-from danvan.lib.models import AuditEntry
+from danvan.core.models import AuditEntry
 from danvan.voice import services
 from danvan.voice.models import Case, Category, ReceptionSession, RejectionReason
 

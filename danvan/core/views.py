@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 
-from danvan.lib.models import Job
+from danvan.core.models import Job
 
 
 def csrf_failure(request, reason=""):
@@ -18,7 +18,7 @@ def _job_for_user(user, token) -> Job:
 @login_required
 def job_detail(request, token):
     job = _job_for_user(request.user, token)
-    template = "lib/_job_progress.html" if request.htmx else "lib/job_detail.html"
+    template = "core/_job_progress.html" if request.htmx else "core/job_detail.html"
     return render(request, template, {"job": job})
 
 

@@ -46,8 +46,9 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import include, path
 
-from danvan.lib.bench import BenchPages, db_version, machine, write_results
-from danvan.organisations.management.commands.bench_tree import baseline_view, percentile
+from danvan.accounts.models import Role
+from danvan.bench.harness import BenchPages, db_version, machine, write_results
+from danvan.bench.management.commands.bench_tree import baseline_view, percentile
 from danvan.organisations.models import Unit, UnitKind
 from danvan.voice import demo
 from danvan.voice.models import ApiKey, Case, CaseEvent, Category, Status
@@ -146,8 +147,8 @@ class Command(BenchPages, BaseCommand):
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")  # fresh statistics after a bulk load
 
-        officer = self._user(OFFICER_USERNAME, "Cán bộ đo hiệu năng", "board_officer", city)
-        clerk = self._user(CLERK_USERNAME, "Văn thư đo hiệu năng", "clerk", commune)
+        officer = self._user(OFFICER_USERNAME, "Cán bộ đo hiệu năng", Role.BOARD_OFFICER, city)
+        clerk = self._user(CLERK_USERNAME, "Văn thư đo hiệu năng", Role.CLERK, commune)
         tracked = self._tracked_case()
         self._api_key()
         category = Category.objects.filter(is_active=True).order_by("order").first()

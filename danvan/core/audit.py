@@ -8,8 +8,8 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from danvan.core.models import AuditEntry
 from danvan.lib.middleware import client_ip
-from danvan.lib.models import AuditEntry
 
 
 def _jsonable(value: Any) -> Any:

@@ -46,7 +46,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import include, path
 from django.utils import timezone
 
-from danvan.lib.bench import (
+from danvan.accounts.models import Role
+from danvan.bench.harness import (
     BenchPages,
     db_version,
     machine,
@@ -55,11 +56,11 @@ from danvan.lib.bench import (
     proc_status_mb,
     write_results,
 )
-from danvan.lib.jobs import HANDLERS, JobContext
-from danvan.lib.models import Job
+from danvan.bench.management.commands.bench_tree import baseline_view, percentile
+from danvan.core.jobs import HANDLERS, JobContext
+from danvan.core.models import Job
 from danvan.lib.vntext import fold
 from danvan.lib.xlsx import write_xlsx
-from danvan.organisations.management.commands.bench_tree import baseline_view, percentile
 from danvan.organisations.models import Unit, UnitKind
 from danvan.registry import demo
 from danvan.registry.models import Field, PracticeModel, RecognitionLevel
@@ -120,7 +121,7 @@ def reset_peak_rss() -> bool:
 # The child process of _run_job: set Django up, then run_job_child() reads its argv.
 JOB_RUNNER = (
     "import django; django.setup(); "
-    "from danvan.registry.management.commands.bench_registry import run_job_child; "
+    "from danvan.bench.management.commands.bench_registry import run_job_child; "
     "run_job_child()"
 )
 
@@ -203,10 +204,10 @@ class Command(BenchPages, BaseCommand):
             commune = Unit.objects.filter(parent=city, kind=UnitKind.COMMUNE).current().first()
         self._analyze()
 
-        officer = self._user(OFFICER_USERNAME, "Cán bộ đo hiệu năng", "board_officer", city)
-        clerk = self._user(CLERK_USERNAME, "Văn thư đo hiệu năng", "clerk", commune)
+        officer = self._user(OFFICER_USERNAME, "Cán bộ đo hiệu năng", Role.BOARD_OFFICER, city)
+        clerk = self._user(CLERK_USERNAME, "Văn thư đo hiệu năng", Role.CLERK, commune)
         hamlet = Unit.objects.filter(key=HAMLET_KEY).first() or commune
-        hamlet_clerk = self._user(HAMLET_USERNAME, "Tổ trưởng đo hiệu năng", "clerk", hamlet)
+        hamlet_clerk = self._user(HAMLET_USERNAME, "Tổ trưởng đo hiệu năng", Role.CLERK, hamlet)
         counts_check = self._check_totals(officer, city)
 
         pages = [

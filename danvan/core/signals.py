@@ -4,7 +4,7 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from danvan.lib.audit import log_action
+from danvan.core.audit import log_action
 from danvan.lib.middleware import ip_from_request
 
 

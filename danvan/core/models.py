@@ -1,4 +1,4 @@
-"""Cross-cutting tables: the audit trail and working-day calendar overrides."""
+"""Cross-cutting tables: the audit trail, working-day calendar overrides, background jobs."""
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from danvan.lib import workdays
 from danvan.lib.actions import ACTION_LABELS
 from danvan.lib.scope import under_paths
 
@@ -98,8 +99,8 @@ class WorkdayOverride(models.Model):
     """A date that departs from the holiday calendar: an extra day off or a make-up workday."""
 
     class Kind(models.TextChoices):
-        DAY_OFF = "day_off", _("Day off")
-        WORKING_DAY = "working_day", _("Working day")
+        DAY_OFF = workdays.DAY_OFF, _("Day off")
+        WORKING_DAY = workdays.WORKING_DAY, _("Working day")
 
     date = models.DateField(_("date"), unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from danvan.lib.models import AuditEntry, WorkdayOverride
+from danvan.core.models import AuditEntry, WorkdayOverride
 
 
 @admin.register(WorkdayOverride)

@@ -51,7 +51,8 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import include, path
 
-from danvan.lib.bench import (
+from danvan.accounts.models import Role
+from danvan.bench.harness import (
     BenchPages,
     db_version,
     machine,
@@ -60,10 +61,10 @@ from danvan.lib.bench import (
     proc_status_mb,
     write_results,
 )
-from danvan.lib.jobs import HANDLERS, JobContext
+from danvan.bench.management.commands.bench_tree import baseline_view, percentile
+from danvan.core.jobs import HANDLERS, JobContext
+from danvan.core.models import Job
 from danvan.lib.metrics import METRICS
-from danvan.lib.models import Job
-from danvan.organisations.management.commands.bench_tree import baseline_view, percentile
 from danvan.organisations.models import Unit, UnitKind
 from danvan.registry import demo as registry_demo
 from danvan.registry.models import PracticeModel
@@ -106,7 +107,7 @@ urlpatterns = [
 # The child process of _export: set Django up, then run_export_child() reads its argv.
 EXPORT_RUNNER = (
     "import django; django.setup(); "
-    "from danvan.reports.management.commands.bench_reports import run_export_child; "
+    "from danvan.bench.management.commands.bench_reports import run_export_child; "
     "run_export_child()"
 )
 # Linux hands a process spawned by this one our own peak RSS as its getrusage ru_maxrss (the
@@ -188,8 +189,8 @@ class Command(BenchPages, BaseCommand):
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")  # fresh statistics after a bulk load
 
-        officer = self._user(OFFICER_USERNAME, "Cán bộ đo hiệu năng", "board_officer", city)
-        clerk = self._user(CLERK_USERNAME, "Văn thư đo hiệu năng", "clerk", commune)
+        officer = self._user(OFFICER_USERNAME, "Cán bộ đo hiệu năng", Role.BOARD_OFFICER, city)
+        clerk = self._user(CLERK_USERNAME, "Văn thư đo hiệu năng", Role.CLERK, commune)
         pages = [
             ("baseline (bare 50 rows)", "/__bench__/baseline/", officer),
             ("city dashboard (Hà Nội)", "/dashboard/", officer),

@@ -13,7 +13,7 @@ from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from danvan.lib.models import Job
+from danvan.core.models import Job
 
 logger = logging.getLogger(__name__)
 HANDLERS: dict[str, Callable[["JobContext"], dict]] = {}

@@ -12,6 +12,9 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test import Client
 
+from danvan.accounts.models import Role, User
+from danvan.accounts.services import assign_role, create_user
+
 
 def mb(n_bytes: float) -> float:
     return round(n_bytes / (1024 * 1024), 1)
@@ -68,11 +71,7 @@ def write_results(folder: str, benchmark: str, vendor: str, report: dict) -> Pat
 class BenchPages:
     """The staff user a benchmark logs in as, its client, and a GET that must answer 200."""
 
-    def _user(self, username: str, full_name: str, role: str, unit):
-        # Imported here: lib comes before accounts, and only the commands need users.
-        from danvan.accounts.models import User
-        from danvan.accounts.services import assign_role, create_user
-
+    def _user(self, username: str, full_name: str, role: Role, unit):
         user = User.objects.filter(username=username).first()
         if user is None:
             user = create_user(actor=None, username=username, password=None, full_name=full_name)

@@ -26,7 +26,8 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import include, path
 
-from danvan.lib.bench import BenchPages, db_version, machine, write_results
+from danvan.accounts.models import Role
+from danvan.bench.harness import BenchPages, db_version, machine, write_results
 from danvan.organisations.models import Unit
 
 CITY_KEY = "vn-01"
@@ -80,9 +81,6 @@ class Command(BenchPages, BaseCommand):
         )
 
     def handle(self, *args, **options):
-        # accounts sits above organisations: imported here, by the tool, not by the app.
-        from danvan.accounts.models import Role
-
         if options["requests"] < 1 or options["warmup"] < 0:
             raise CommandError("--requests must be at least 1 and --warmup not negative.")
         vendor = connection.vendor

@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import make_user
-from danvan.lib.audit import log_action
-from danvan.lib.models import AuditEntry
+from danvan.core.audit import log_action
+from danvan.core.models import AuditEntry
 from danvan.organisations.services import move_unit, update_unit
 
 HANOI = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
