@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_tasks_db",
     "danvan.lib",
+    "danvan.core",
     "danvan.organisations",
     "danvan.accounts",
     "danvan.registry",

@@ -1,4 +1,4 @@
-"""The Hà Nội demo's reporting: citizen cases to count, the city's annual report of last year
+"""The Hà Nội demo's reporting: the city's annual report of last year
 (sent in and accepted for most communes, a few late or returned for correction,
 Ba Đình's waiting for the city's review), and this year's work programme with targets
 cascaded to the communes. Idempotent: what exists already is left as it is."""
@@ -13,12 +13,9 @@ from danvan.organisations.models import Unit
 from danvan.reports import services_reports, services_targets
 from danvan.reports.metrics import METRICS
 from danvan.reports.models import Campaign, Report, ReportTemplate
-from danvan.voice import demo as voice_demo
-from danvan.voice.models import Case
 
 CITY_KEY = "vn-01"
 COMMUNE_KEY = "vn-01-00004"  # Phường Ba Đình, whose clerk is the demo's "badinh"
-DEMO_CASES = 20_000
 TEMPLATE_NAME = "Báo cáo kết quả công tác dân vận năm"
 ASSESSMENT = "assessment"
 TEMPLATE_FIELDS = [
@@ -49,15 +46,18 @@ TARGETS = [
 
 @dataclass
 class Loaded:
-    cases: int = 0
     reports: int = 0
     targets: int = 0
 
 
+def load(*, progress, year: int) -> str:
+    """Open last year's annual report and this year's work programme, once."""
+    loaded = load_reports_demo(year)
+    return f"{loaded.reports} reports opened, {loaded.targets} targets set"
+
+
 def load_reports_demo(year: int) -> Loaded:
     loaded = Loaded()
-    if not Case.objects.exists():
-        loaded.cases = voice_demo.generate_cases(DEMO_CASES).cases
     city = Unit.objects.get(key=CITY_KEY)
     officer = User.objects.get(username="thanhpho")
     clerk = User.objects.get(username="badinh")
