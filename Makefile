@@ -27,7 +27,6 @@ install: $(VENV)/.installed
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	$(PY) manage.py load_reports_demo
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) manage.py demo_logins --url http://$(HOST):$(PORT)/
 	@echo "Serving on http://$(HOST):$(PORT)/ with a background worker (Ctrl-C stops both)."

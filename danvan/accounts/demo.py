@@ -1,4 +1,4 @@
-"""Demo accounts for the Hà Nội demo (never created unless DEMO_MODE is on)."""
+"""The accounts' part of the demo: the demo logins (never created unless DEMO_MODE is on)."""
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -19,6 +19,11 @@ DEMO_ACCOUNTS = [
     ("mttq.badinh", "Hoàng Văn Nam", Role.CLERK, "vn-01-00004-front", "Front clerk, Ba Đình"),
     ("giamkhao", "Đỗ Văn Khảo", Role.JUDGE, "vn-01", "judge on the city's review council"),
 ]
+
+
+def load(*, progress) -> str:
+    """Create the demo accounts and give them their roles (refused unless DEMO_MODE is on)."""
+    return f"{len(create_demo_accounts())} demo accounts"
 
 
 @transaction.atomic

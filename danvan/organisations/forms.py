@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from danvan.organisations.models import Unit, UnitKind
+from danvan.organisations.queries import get_unit_for_user
 
 
 class UnitForm(forms.ModelForm):
@@ -56,3 +57,18 @@ class UnitsFileForm(forms.Form):
             raise forms.ValidationError(
                 _("The file is not in UTF-8. Save it from Excel as “CSV UTF-8”.")
             ) from exc
+
+
+def resolve_filters(form_class, user, data):
+    """Bind a list's filter form; a unit filter outside the user's scope raises 404.
+
+    Return the form, its cleaned values (empty when invalid) with "unit" replaced by the
+    Unit, and that unit (or None).
+    """
+    form = form_class(data or None)
+    params = dict(form.cleaned_data) if form.is_valid() else {}
+    unit = None
+    if params.get("unit"):
+        unit = get_unit_for_user(user, params["unit"])
+        params["unit"] = unit
+    return form, params, unit

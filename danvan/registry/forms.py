@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from danvan.lib.uploads import check_upload
 from danvan.lib.xlsx import SpreadsheetError, safe_open_workbook
 from danvan.organisations.models import Unit, UnitKind
-from danvan.organisations.queries import get_unit_for_user
 from danvan.registry.models import (
     Field,
     ModelKind,
@@ -181,17 +180,6 @@ class ScoreForm(forms.Form):
 
     def values(self) -> dict:
         return {c.pk: self.cleaned_data[f"c{c.pk}"] for c in self.criteria}
-
-
-def resolve_filters(user, data):
-    """Bind the list filters; a unit filter outside the user's scope raises 404."""
-    form = FilterForm(data or None)
-    params = dict(form.cleaned_data) if form.is_valid() else {}
-    unit = None
-    if params.get("unit"):
-        unit = get_unit_for_user(user, params["unit"])
-        params["unit"] = unit
-    return form, params, unit
 
 
 class ImportForm(forms.Form):

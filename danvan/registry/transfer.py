@@ -34,8 +34,9 @@ from danvan.lib.xlsx import (
     template_workbook,
     write_xlsx,
 )
+from danvan.organisations.forms import resolve_filters
 from danvan.organisations.models import Unit
-from danvan.registry.forms import resolve_filters
+from danvan.registry.forms import FilterForm
 from danvan.registry.models import (
     Field,
     ModelKind,
@@ -555,7 +556,7 @@ def export_rows(queryset) -> Iterator[list]:
 def run_export(context: JobContext) -> dict:
     user = context.job.owner
     try:
-        _form, params, _unit = resolve_filters(user, context.job.params)
+        _form, params, _unit = resolve_filters(FilterForm, user, context.job.params)
     except Http404 as exc:
         raise JobFailed(_("This unit is outside your scope.")) from exc
     queryset = filtered_models(user, params)

@@ -15,6 +15,7 @@ from danvan.core.jobs import start_job
 from danvan.core.models import Job
 from danvan.lib.documents import render_docx, render_pdf
 from danvan.lib.paginators import CappedPaginator
+from danvan.organisations.forms import resolve_filters
 from danvan.organisations.models import Unit
 from danvan.organisations.queries import breadcrumb
 from danvan.registry import services
@@ -22,13 +23,13 @@ from danvan.registry.documents import recognition_document as build_recognition_
 from danvan.registry.forms import (
     AttachmentForm,
     DecisionForm,
+    FilterForm,
     ImportForm,
     MoveForm,
     PracticeModelForm,
     RecognitionForm,
     ReplicationForm,
     ScoreForm,
-    resolve_filters,
 )
 from danvan.registry.models import Council, PracticeModel, Recognition, Score, Status
 from danvan.registry.queries import (
@@ -50,7 +51,7 @@ MANUAL_MOVES = {Status.LAUNCHED, Status.UNDER_REVIEW, Status.STRENGTHENED, Statu
 
 
 def _filters(request):
-    return resolve_filters(request.user, request.GET)
+    return resolve_filters(FilterForm, request.user, request.GET)
 
 
 @login_required
@@ -489,7 +490,7 @@ def import_review(request, token):
 def export_start(request):
     if not request.user.has_perm("registry.view"):
         raise PermissionDenied
-    _form, params, _unit = resolve_filters(request.user, request.POST)
+    _form, params, _unit = resolve_filters(FilterForm, request.user, request.POST)
     if not filtered_models(request.user, params).exists():
         messages.error(request, _("The selection is empty: there is nothing to export."))
         return redirect(reverse("registry:list") + "?" + request.POST.urlencode())

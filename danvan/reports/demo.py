@@ -1,6 +1,6 @@
-"""The Hà Nội demo's reporting: citizen cases to count and the city's annual report of last
-year (sent in and accepted for most communes, a few late or returned for correction,
-Ba Đình's waiting for the city's review). Idempotent: what exists already is left as it is."""
+"""The Hà Nội demo's periodic reporting: the city's annual report of last year (sent in and
+accepted for most communes, a few late or returned for correction, Ba Đình's waiting for the
+city's review). Idempotent: what exists already is left as it is."""
 
 import datetime
 from dataclasses import dataclass
@@ -12,12 +12,9 @@ from danvan.lib.metrics import METRICS
 from danvan.organisations.models import Unit
 from danvan.reports import services
 from danvan.reports.models import Report, ReportTemplate
-from danvan.voice import demo as voice_demo
-from danvan.voice.models import Case
 
 CITY_KEY = "vn-01"
 COMMUNE_KEY = "vn-01-00004"  # Phường Ba Đình, whose clerk is the demo's "badinh"
-DEMO_CASES = 20_000
 TEMPLATE_NAME = "Báo cáo kết quả công tác dân vận năm"
 ASSESSMENT = "assessment"
 TEMPLATE_FIELDS = [
@@ -42,14 +39,17 @@ RETURN_NOTE = "Đề nghị bổ sung số hội nghị đối thoại và đán
 
 @dataclass
 class Loaded:
-    cases: int = 0
     reports: int = 0
+
+
+def load(*, progress, year: int) -> str:
+    """Open last year's annual report, once."""
+    loaded = load_reports_demo(year)
+    return f"{loaded.reports} reports opened"
 
 
 def load_reports_demo(year: int) -> Loaded:
     loaded = Loaded()
-    if not Case.objects.exists():
-        loaded.cases = voice_demo.generate_cases(DEMO_CASES).cases
     city = Unit.objects.get(key=CITY_KEY)
     officer = User.objects.get(username="thanhpho")
     clerk = User.objects.get(username="badinh")

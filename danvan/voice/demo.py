@@ -1,4 +1,5 @@
-"""Demo cases for the citizen's voice: a million cases over five years in Hà Nội's communes.
+"""Demo cases for the citizen's voice: 20,000 for the demo (`load`), a million for the
+benchmark, over five years in Hà Nội's communes.
 
 Each case lies in one of the city's current communes and is handled by that commune's
 people's committee ("<commune key>-state"). Kinds, topics, channels, the growth of the
@@ -20,7 +21,6 @@ import datetime
 import math
 import random
 import time
-from bisect import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -28,7 +28,9 @@ from django.db import reset_queries, transaction
 from django.utils import timezone
 
 from danvan.core.workdays import WorkCalendar
-from danvan.lib.sampling import weighted
+from danvan.lib.sampling import allocate, pick, weighted
+from danvan.organisations.demo import hanoi_communes as current_communes
+from danvan.organisations.demo import in_sentence
 from danvan.organisations.models import Unit, UnitKind
 from danvan.voice.deadlines import deadline_for
 from danvan.voice.models import (
@@ -43,9 +45,9 @@ from danvan.voice.models import (
     Urgency,
     new_tracking_code,
 )
-from danvan.voice.places import HANOI_CODE
 
-CASES = 1_000_000
+CASES = 1_000_000  # the benchmark's
+DEMO_CASES = 20_000  # `manage.py load_demo`'s
 YEARS = 5
 CHUNK = 10_000
 BATCH = 1000  # rows per INSERT statement
@@ -241,17 +243,6 @@ CITIZEN_KINDS = (Kind.FEEDBACK, Kind.RECOMMENDATION)
 PUBLIC_CHANNELS = (Channel.PORTAL, Channel.OPEN311)
 
 
-def _allocate(total: int, weights: list[float]) -> list[int]:
-    """Split total over the weights exactly (largest remainder)."""
-    weight_sum = sum(weights)
-    shares = [total * w / weight_sum for w in weights]
-    result = [int(s) for s in shares]
-    by_remainder = sorted(range(len(weights)), key=lambda i: shares[i] - result[i], reverse=True)
-    for i in by_remainder[: total - sum(result)]:
-        result[i] += 1
-    return result
-
-
 @dataclass
 class Commune:
     unit: Unit
@@ -262,12 +253,7 @@ class Commune:
 
 def hanoi_communes() -> list[Commune]:
     """Hà Nội's current communes that have a people's committee, in order of code."""
-    city = Unit.objects.filter(key=f"vn-{HANOI_CODE}").first()
-    if city is None:
-        raise ValueError("Load Hà Nội's units first (manage.py load_units).")
-    units = list(
-        Unit.objects.filter(parent=city, kind=UnitKind.COMMUNE).current().order_by("code", "id")
-    )
+    units = current_communes()
     committees = {
         u.key: u
         for u in Unit.objects.filter(
@@ -279,7 +265,7 @@ def hanoi_communes() -> list[Commune]:
         committee = committees.get(f"{unit.key}-state")
         if committee is None:
             continue
-        phrase = unit.name[:1].lower() + unit.name[1:]
+        phrase = in_sentence(unit.name)
         label = "tổ dân phố" if unit.name.startswith("Phường") else "thôn"
         communes.append(Commune(unit, committee, phrase, label))
     if not communes:
@@ -293,9 +279,8 @@ class CaseMaker:
     def __init__(self, rng: random.Random, communes: list[Commune], now: datetime.datetime):
         self.rng = rng
         self.now = now
-        self.communes = communes
         # Urban wards receive far more than rural communes.
-        self.commune_cum = weighted((c, rng.lognormvariate(0, 0.6)) for c in communes)[1]
+        self.communes = weighted((c, rng.lognormvariate(0, 0.6)) for c in communes)
         self.kinds = weighted(KIND_SHARES)
         self.channels = {kind: weighted(pairs) for kind, pairs in CHANNEL_SHARES.items()}
         categories = dict(Category.objects.values_list("code", "pk"))
@@ -310,13 +295,11 @@ class CaseMaker:
         self.rules = _rules_in_force()
         self.calendar = WorkCalendar.from_db()
 
-    def pick(self, weighted):
-        values, cumulative = weighted
-        return values[bisect(cumulative, self.rng.random() * cumulative[-1])]
+    def pick(self, choices):
+        return pick(self.rng, choices)
 
     def commune(self) -> Commune:
-        index = bisect(self.commune_cum, self.rng.random() * self.commune_cum[-1])
-        return self.communes[index]
+        return self.pick(self.communes)
 
     def moment(self, day: datetime.date, channel: str) -> datetime.datetime:
         rng = self.rng
@@ -518,7 +501,7 @@ def day_counts(count: int, years: int, today: datetime.date, rng: random.Random)
     ]
     if days:
         weights[-1] *= 0.5  # today is not over
-    return list(zip(days, _allocate(count, weights), strict=True))
+    return list(zip(days, allocate(count, dict(enumerate(weights))).values(), strict=True))
 
 
 def _chunks(maker: CaseMaker, counts, size: int) -> Iterator[list[tuple[Case, str]]]:
@@ -618,3 +601,15 @@ def generate_cases(
             progress(result.cases, count)
     result.seconds = round(time.monotonic() - started, 1)
     return result
+
+
+def load(*, progress, seed: int = SEED, scale: float = 1.0) -> str:
+    """Generate DEMO_CASES cases (a `scale` of them) over five years, once."""
+    if Case.objects.exists():
+        return f"{Case.objects.count():,} cases there already: none generated"
+    made = generate_cases(
+        round(DEMO_CASES * scale),
+        seed=seed,
+        progress=lambda done, total: progress(f"{done:,} / {total:,} cases"),
+    )
+    return f"{made.cases:,} cases generated"

@@ -14,7 +14,6 @@ from danvan.accounts.models import RoleAssignment
 from danvan.core.audit import log_action
 from danvan.lib.uploads import check_upload
 from danvan.organisations.models import SEGMENT_WIDTH, Unit, UnitKind
-from danvan.organisations.queries import get_unit_for_user
 from danvan.voice.models import (
     ApiKey,
     Case,
@@ -92,17 +91,6 @@ class CaseFilterForm(forms.Form):
     received_from = forms.DateField(label=_("received from"), required=False, widget=DATE)
     received_to = forms.DateField(label=_("received to"), required=False, widget=DATE)
     unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
-
-
-def resolve_filters(user, data):
-    """Bind the list filters; a unit filter outside the user's scope raises 404."""
-    form = CaseFilterForm(data or None)
-    params = dict(form.cleaned_data) if form.is_valid() else {}
-    unit = None
-    if params.get("unit"):
-        unit = get_unit_for_user(user, params["unit"])
-        params["unit"] = unit
-    return form, params, unit
 
 
 # Logging a case received by phone, letter or at a reception

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from danvan.core.audit import log_action
 from danvan.lib.actions import ACTION_LABELS
 from danvan.lib.paginators import CappedPaginator
+from danvan.organisations.forms import resolve_filters
 from danvan.organisations.models import Unit, UnitKind
 from danvan.organisations.queries import breadcrumb, get_unit_for_user, scope_roots
 from danvan.voice import services
@@ -25,6 +26,7 @@ from danvan.voice.forms import (
     AcceptForm,
     AnswerForm,
     AssignForm,
+    CaseFilterForm,
     CaseLogForm,
     CloseForm,
     ExtendForm,
@@ -35,7 +37,6 @@ from danvan.voice.forms import (
     StartForm,
     UnitPickForm,
     VisitForm,
-    resolve_filters,
 )
 from danvan.voice.models import Case, DeadlineRule, Kind, Status
 from danvan.voice.queries import (
@@ -114,7 +115,7 @@ def _may_open_files(user, case: Case) -> bool:
 def case_list(request):
     if not request.user.has_perm("voice.view"):
         raise PermissionDenied
-    form, params, unit = resolve_filters(request.user, request.GET)
+    form, params, unit = resolve_filters(CaseFilterForm, request.user, request.GET)
     qs = filtered_cases(request.user, params).for_list()
     # A city holds a million cases: count them only up to a cap.
     page = CappedPaginator(qs, PAGE_SIZE, cap=LIST_COUNT_CAP).get_page(request.GET.get("page"))

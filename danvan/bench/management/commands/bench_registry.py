@@ -61,6 +61,7 @@ from danvan.core.jobs import HANDLERS, JobContext
 from danvan.core.models import Job
 from danvan.lib.vntext import fold
 from danvan.lib.xlsx import write_xlsx
+from danvan.organisations.demo import in_sentence
 from danvan.organisations.models import Unit, UnitKind
 from danvan.registry import demo
 from danvan.registry.models import Field, PracticeModel, RecognitionLevel
@@ -506,7 +507,7 @@ class Command(BenchPages, BaseCommand):
             current = [u for u in units_by_key.get(fold(unit.name), []) if u.valid_to is None]
             label = unit.name if len(current) == 1 else unit.code  # a name two units share
             district = unit.legacy_district.name if unit.legacy_district_id else ""
-            communes.append((label, demo._lower_first(unit.name), district))
+            communes.append((label, in_sentence(unit.name), district))
         if not communes:
             raise CommandError("Hà Nội has no current communes.")
         fields = list(Field.objects.filter(is_active=True).order_by("order"))

@@ -14,7 +14,7 @@ on time" and "models registered", and a bare page rendering 50 rows. For each pa
   overhead" is the page's p50 divided by the raw SQL's p50.
 
 Then the annual report: a template owned by the city (a number field per metric of
-`reports.metrics`, one text field) is opened for 2025 for every current commune with
+`lib.metrics`, one text field) is opened for 2025 for every current commune with
 `services.open_period`, each report is filled, submitted and accepted through the
 services, and the "reports.export_period" job handler exports the roll-up as DOCX, PDF and
 XLSX. Each export runs in a fresh Python process, as the worker would run it: timed runs

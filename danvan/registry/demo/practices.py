@@ -1,5 +1,5 @@
-"""Demo data for the registry: Hà Nội's “Dân vận khéo” models from 2009 to 2025, and a review
-council with work for the current year.
+"""Hà Nội's generated “Dân vận khéo” models from 2009 to 2025, with their history and
+replications.
 
 The totals are the seed article's (78,494 models registered, 17,114 recognised); everything
 else (names, places, years, states) is generated from parts with a seeded random generator,
@@ -10,33 +10,42 @@ import datetime
 import random
 import time
 import zoneinfo
-from bisect import bisect
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 
-from django.conf import settings
 from django.db import reset_queries, transaction
 from django.utils import timezone
 
-from danvan.accounts.demo import DEMO_PASSWORD
-from danvan.accounts.models import Role, User
-from danvan.accounts.services import assign_role, create_user
 from danvan.core.audit import log_action
-from danvan.lib.sampling import weighted
+from danvan.lib.sampling import allocate, pick, weighted
+from danvan.organisations.demo import hanoi_communes as current_communes
+from danvan.organisations.demo import in_sentence
 from danvan.organisations.models import REFORM_DATE, Unit, UnitKind
-from danvan.organisations.national import HANOI_CODE
-from danvan.registry import services
+from danvan.registry.demo.words import (
+    COMMUNE_ROLES,
+    DEEDS,
+    FEMALE_GIVEN,
+    FEMALE_MIDDLE,
+    FORCES,
+    GOALS,
+    HAMLET_ROLES,
+    MALE_GIVEN,
+    MALE_MIDDLE,
+    METHODS,
+    PRACTICES,
+    PROBLEMS,
+    QUALIFIERS,
+    REPLICATION_RESULTS,
+    RESULTS,
+    SURNAMES,
+)
 from danvan.registry.models import (
-    Council,
-    Criterion,
     Field,
     ModelKind,
     PracticeModel,
     RecognitionLevel,
     Replication,
-    Rubric,
     Status,
     StatusChange,
 )
@@ -44,6 +53,7 @@ from danvan.registry.models import (
 # The seed article's figures for Hà Nội.
 HANOI_MODELS = 78_494
 HANOI_RECOGNISED = 17_114
+SEED = 2009
 FIRST_YEAR = 2009
 LAST_YEAR = 2025
 CAMPAIGN_START = datetime.date(2009, 2, 26)  # Kế hoạch 70-KH/BDVTW
@@ -85,191 +95,6 @@ FIELD_WEIGHTS = {
 }
 INDIVIDUAL_SHARE = 0.2
 
-# Practices by field: (name of the practice, what it is about).
-PRACTICES = {
-    "kinh-te": [
-        ("Chi hội phụ nữ giúp nhau phát triển kinh tế", "phát triển kinh tế hộ gia đình"),
-        ("Hiến đất mở rộng đường làng", "mở rộng đường giao thông nông thôn"),
-        ("Dân vận khéo trong xây dựng nông thôn mới", "xây dựng nông thôn mới"),
-        ("Dồn điền đổi thửa", "dồn điền đổi thửa, tích tụ ruộng đất"),
-        ("Tổ hợp tác trồng rau an toàn", "sản xuất rau an toàn"),
-        ("Chợ văn minh thương mại", "xây dựng chợ văn minh"),
-        ("Giúp hộ nghèo thoát nghèo bền vững", "giảm nghèo bền vững"),
-        ("Tổ tiết kiệm và vay vốn của hội viên nông dân", "hỗ trợ vốn vay cho hội viên"),
-        ("Làng nghề truyền thống gắn với du lịch", "phát triển làng nghề"),
-        ("Cựu chiến binh làm kinh tế giỏi", "phát triển kinh tế của cựu chiến binh"),
-        ("Thanh niên khởi nghiệp", "khởi nghiệp của thanh niên"),
-        ("Thanh toán không dùng tiền mặt", "phổ biến thanh toán không dùng tiền mặt"),
-        ("Bê tông hóa đường ngõ xóm", "bê tông hóa đường ngõ xóm"),
-        ("Sản phẩm OCOP của địa phương", "phát triển sản phẩm OCOP"),
-        ("Vận động nhân dân bàn giao mặt bằng", "giải phóng mặt bằng các dự án"),
-        ("Liên kết sản xuất theo chuỗi giá trị", "liên kết sản xuất, tiêu thụ nông sản"),
-    ],
-    "van-hoa-xa-hoi": [
-        ("Phân loại rác thải tại nguồn", "phân loại rác thải tại nguồn"),
-        ("Ngày Chủ nhật xanh", "vệ sinh môi trường khu dân cư"),
-        ("Đường hoa tự quản", "trồng và chăm sóc cây xanh, đường hoa"),
-        ("Mái ấm tình thương", "hỗ trợ nhà ở cho hộ khó khăn"),
-        ("Tủ sách cộng đồng", "phát triển văn hóa đọc"),
-        ("Bữa cơm nghĩa tình", "hỗ trợ người bệnh có hoàn cảnh khó khăn"),
-        ("Khu dân cư văn hóa kiểu mẫu", "xây dựng khu dân cư văn hóa"),
-        ("Gia đình văn hóa, gia đình hạnh phúc", "xây dựng gia đình văn hóa"),
-        ("Câu lạc bộ dưỡng sinh người cao tuổi", "chăm sóc sức khỏe người cao tuổi"),
-        ("Vỉa hè văn minh", "giữ gìn trật tự đô thị"),
-        ("Nói không với túi ni lông", "giảm thiểu rác thải nhựa"),
-        ("Việc cưới, việc tang văn minh", "thực hiện nếp sống văn minh"),
-        ("Bình dân học vụ số", "phổ cập kỹ năng số cho người dân"),
-        ("Tiếp sức học sinh nghèo vượt khó", "khuyến học, khuyến tài"),
-        ("Ao làng xanh, sạch", "bảo vệ nguồn nước và ao hồ"),
-        ("Cài đặt và sử dụng dịch vụ công trực tuyến", "sử dụng dịch vụ công trực tuyến"),
-    ],
-    "quoc-phong-an-ninh": [
-        ("Tổ tự quản an ninh trật tự", "giữ gìn an ninh trật tự"),
-        ("Camera an ninh khu dân cư", "lắp đặt camera an ninh"),
-        ("Tiếng kẻng an ninh", "phòng ngừa tội phạm tại khu dân cư"),
-        ("Dòng họ không có người vi phạm pháp luật", "giáo dục pháp luật trong dòng họ"),
-        ("Khu dân cư an toàn về phòng cháy, chữa cháy", "phòng cháy, chữa cháy"),
-        ("Tổ hòa giải ở cơ sở", "hòa giải mâu thuẫn ở cơ sở"),
-        ("Ngõ phố bình yên", "xây dựng ngõ phố bình yên"),
-        (
-            "Giúp người lầm lỗi tái hòa nhập cộng đồng",
-            "giúp đỡ người lầm lỗi tái hòa nhập cộng đồng",
-        ),
-        ("Tổ liên gia an toàn", "liên kết các hộ gia đình tự phòng ngừa"),
-        ("Khu dân cư không có ma túy", "phòng, chống ma túy tại cộng đồng"),
-        ("Hậu phương vững chắc cho tân binh", "công tác tuyển quân"),
-        ("Cổng trường an toàn giao thông", "an toàn giao thông trước cổng trường"),
-        ("Phòng, chống lừa đảo qua mạng", "phòng, chống lừa đảo trên không gian mạng"),
-    ],
-    "xay-dung-dang": [
-        ("Nâng cao chất lượng sinh hoạt chi bộ", "nâng cao chất lượng sinh hoạt chi bộ"),
-        ("Mỗi đảng viên phụ trách một nhóm hộ", "gắn bó giữa đảng viên với nhân dân"),
-        ("Cán bộ trọng dân, gần dân, hiểu dân, giúp dân", "nâng cao thái độ phục vụ nhân dân"),
-        ("Đối thoại trực tiếp với nhân dân", "tiếp xúc, đối thoại với nhân dân"),
-        ("Một cửa thân thiện", "giải quyết thủ tục hành chính"),
-        ("Phát triển đảng viên trong thanh niên", "kết nạp đảng viên trẻ"),
-        ("Dân biết, dân bàn, dân làm, dân kiểm tra", "thực hiện dân chủ ở cơ sở"),
-        ("Ban Thanh tra nhân dân hoạt động hiệu quả", "phát huy vai trò giám sát của nhân dân"),
-        ("Tiếp công dân và giải quyết đơn thư", "tiếp công dân và giải quyết đơn thư"),
-        ("Nhóm Zalo kết nối tổ dân phố", "kết nối cấp ủy với nhân dân qua mạng xã hội"),
-        ("Nhân dân góp ý xây dựng Đảng, chính quyền", "góp ý xây dựng Đảng, chính quyền"),
-    ],
-}
-QUALIFIERS = ["", "", "", " gắn với xây dựng đô thị văn minh", " gắn với chuyển đổi số"]
-
-# Texts of the registration form: a few sentences with variation, kept short.
-PROBLEMS = [
-    "người dân chưa thực sự vào cuộc",
-    "nhiều hộ còn e ngại, chưa đồng thuận",
-    "việc thực hiện còn hình thức, thiếu người phụ trách",
-    "nguồn lực của địa phương còn hạn chế",
-    "nhân dân phản ánh nhiều tại các buổi tiếp xúc",
-    "kết quả chưa đồng đều giữa các khu dân cư",
-]
-GOALS = [
-    "{pct}% hộ gia đình tham gia",
-    "{pct}% hộ dân đồng thuận, ký cam kết thực hiện",
-    "không để phát sinh điểm nóng, đơn thư vượt cấp",
-    "tổ chức ít nhất {n} buổi ra quân mỗi năm",
-    "huy động {money} triệu đồng và {days} ngày công",
-]
-METHODS = [
-    "Chi bộ ra nghị quyết chuyên đề, giao đảng viên phụ trách nhóm hộ",
-    "Ban công tác Mặt trận phối hợp các chi hội vận động từng hộ",
-    "họp dân công khai, bàn bạc dân chủ trước khi triển khai",
-    "tổ chức ra mắt, ký cam kết giữa các hộ gia đình",
-    "cán bộ, đảng viên gương mẫu đi trước để nhân dân làm theo",
-    "sơ kết 6 tháng, biểu dương kịp thời gương người tốt việc tốt",
-    "công khai kết quả trên loa truyền thanh và nhóm Zalo khu dân cư",
-]
-FORCES = [
-    "Chi bộ, Ban công tác Mặt trận, các chi hội đoàn thể",
-    "Cấp ủy, Ủy ban nhân dân, Mặt trận Tổ quốc và các đoàn thể",
-    "Chi hội phụ nữ, chi hội cựu chiến binh, chi đoàn thanh niên",
-    "Tổ dân phố, công an khu vực, tổ bảo vệ an ninh trật tự cơ sở",
-]
-RESULTS = [
-    "{pct}% hộ dân tham gia; được nhân dân đồng tình ủng hộ.",
-    "Huy động {money} triệu đồng, {days} ngày công; duy trì đều đặn.",
-    "Không phát sinh đơn thư; nhiều khu dân cư học tập, làm theo.",
-]
-REPLICATION_RESULTS = [
-    "Triển khai tại {n} khu dân cư, bước đầu có hiệu quả.",
-    "{pct}% hộ dân tham gia sau năm đầu thực hiện.",
-    "Duy trì đều đặn, được nhân dân ủng hộ.",
-    "",
-]
-
-# Individual exemplars: a person, their role in the place, and what they did.
-SURNAMES = [
-    ("Nguyễn", 31), ("Trần", 10), ("Lê", 9), ("Phạm", 7), ("Hoàng", 4), ("Vũ", 4), ("Phan", 3),
-    ("Đặng", 3), ("Bùi", 3), ("Đỗ", 3), ("Ngô", 2), ("Dương", 2), ("Đào", 2), ("Đinh", 2),
-    ("Trịnh", 2), ("Lý", 1), ("Hà", 1), ("Tạ", 1), ("Lương", 1), ("Nghiêm", 1), ("Kiều", 1),
-    ("Khuất", 1), ("Chu", 1), ("Cao", 1),
-]  # fmt: skip
-MALE_MIDDLE = [("Văn", 8)] + [(m, 2) for m in ("Đức", "Minh", "Quang", "Hữu")]
-MALE_MIDDLE += [(m, 1) for m in ("Công", "Xuân", "Mạnh", "Tiến", "Ngọc", "Thanh", "Trọng")]
-MALE_GIVEN = (
-    "Hùng Dũng Tuấn Minh Hải Long Nam Thắng Cường Sơn Bình Quân Trung Thành Hiếu Phong Khánh "
-    "Toàn Huy Lâm Tùng Đạt Hưng Vinh Chiến Thịnh Kiên Lợi Tâm Hòa"
-).split()
-FEMALE_MIDDLE = [("Thị", 8), ("Thu", 2)]
-FEMALE_MIDDLE += [
-    (m, 1) for m in ("Ngọc", "Thanh", "Minh", "Hồng", "Thúy", "Kim", "Phương", "Bích")
-]
-FEMALE_GIVEN = (
-    "Hoa Lan Hương Hạnh Hằng Nga Thủy Mai Hà Huyền Loan Yến Dung Liên Oanh Thảo Trang Linh "
-    "Phượng Nhung Tâm Vân Xuân Hiền Quyên Thơm Hiên"
-).split()
-HAMLET_ROLES = [
-    "Tổ trưởng",
-    "Bí thư chi bộ",
-    "Trưởng ban công tác Mặt trận",
-    "Chi hội trưởng phụ nữ",
-    "Chi hội trưởng nông dân",
-    "Chi hội trưởng cựu chiến binh",
-    "Bí thư chi đoàn",
-    "Tổ trưởng tổ hòa giải",
-    "đảng viên",
-    "người có uy tín",
-]
-COMMUNE_ROLES = {
-    "commune": ["công chức văn hóa – xã hội", "Phó Chủ tịch Ủy ban nhân dân", "Trưởng Công an"],
-    "party": ["Phó Bí thư Đảng ủy", "Trưởng ban Xây dựng Đảng", "đảng viên Đảng bộ"],
-    "state": ["công chức địa chính", "công chức tư pháp – hộ tịch", "cán bộ Ủy ban nhân dân"],
-    "front": [
-        "Chủ tịch Hội Cựu chiến binh",
-        "Chủ tịch Hội Liên hiệp Phụ nữ",
-        "Chủ tịch Hội Nông dân",
-        "Bí thư Đoàn Thanh niên",
-        "Phó Chủ tịch Ủy ban Mặt trận Tổ quốc",
-    ],
-}
-DEEDS = {
-    "kinh-te": [
-        "vận động nhân dân hiến đất làm đường",
-        "giúp hội viên vay vốn phát triển sản xuất",
-        "chuyển đổi cây trồng, vật nuôi",
-        "tạo việc làm cho lao động địa phương",
-    ],
-    "van-hoa-xa-hoi": [
-        "vận động xây dựng nhà đại đoàn kết",
-        "chăm lo công tác khuyến học",
-        "giữ gìn vệ sinh môi trường",
-        "chăm lo người cao tuổi, trẻ em khó khăn",
-    ],
-    "quoc-phong-an-ninh": [
-        "hòa giải các vụ việc ở cơ sở",
-        "tham gia giữ gìn an ninh trật tự",
-        "giúp người lầm lỗi tái hòa nhập cộng đồng",
-    ],
-    "xay-dung-dang": [
-        "giải quyết kịp thời kiến nghị của nhân dân",
-        "nâng cao chất lượng sinh hoạt chi bộ",
-        "tiếp thu, phản ánh ý kiến của nhân dân",
-    ],
-}
-
 # States of the models not recognised, by age (0: registered in the last year).
 OPEN_STATES_RECENT = [
     (Status.REGISTERED, 16),
@@ -306,23 +131,6 @@ LEVEL_SHARES_BEFORE = [("co-so", 70), ("huyen", 22), ("thanh-pho", 8)]
 LEVEL_SHARES_AFTER = [("co-so", 85), ("thanh-pho", 15)]
 
 
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:]
-
-
-def allocate(total: int, weights: dict) -> dict:
-    """Split total over the keys in proportion to weights, exactly (largest remainder)."""
-    weight_sum = sum(weights.values())
-    if total <= 0 or weight_sum <= 0:
-        return dict.fromkeys(weights, 0)
-    shares = {k: total * w / weight_sum for k, w in weights.items()}
-    result = {k: int(v) for k, v in shares.items()}
-    by_remainder = sorted(weights, key=lambda k: (shares[k] - result[k], k), reverse=True)
-    for k in by_remainder[: total - sum(result.values())]:
-        result[k] += 1
-    return result
-
-
 @dataclass
 class Place:
     """A unit that registers models, with what its names need."""
@@ -341,19 +149,10 @@ class Commune:
 
 def hanoi_communes(on: datetime.date | None = None) -> list[Commune]:
     """Hà Nội's current communes with their branches and hamlets, in order of code."""
-    city = Unit.objects.filter(key=f"vn-{HANOI_CODE}").first()
-    if city is None:
-        raise ValueError("Load Hà Nội's units first (manage.py load_units).")
-    rows = list(
-        Unit.objects.filter(parent=city, kind=UnitKind.COMMUNE)
-        .current(on)
-        .select_related("legacy_district")
-        .order_by("code", "id")
-    )
     communes: dict[int, Commune] = {}
-    for unit in rows:
+    for unit in current_communes(on):
         commune = Commune(
-            phrase=_lower_first(unit.name),
+            phrase=in_sentence(unit.name),
             legacy_district=unit.legacy_district.name if unit.legacy_district_id else "",
         )
         commune.parts["commune"] = [Place(unit.pk, "commune", commune.phrase)]
@@ -373,10 +172,8 @@ def hanoi_communes(on: datetime.date | None = None) -> list[Commune]:
     for pk, parent_id, kind, name in children:
         commune = communes[parent_id]
         part = part_of_kind[kind]
-        phrase = _lower_first(name) if part == "hamlet" else commune.phrase
+        phrase = in_sentence(name) if part == "hamlet" else commune.phrase
         commune.parts.setdefault(part, []).append(Place(pk, part, phrase))
-    if not communes:
-        raise ValueError("Hà Nội has no current communes: load its units first.")
     return list(communes.values())
 
 
@@ -385,10 +182,9 @@ class ModelMaker:
 
     def __init__(self, rng: random.Random, communes: list[Commune]):
         self.rng = rng
-        self.communes = communes
         # Some communes register far more than others.
-        self.commune_cum = weighted((c, rng.uniform(0.4, 1.8)) for c in communes)[1]
-        self.parts, self.parts_cum = weighted(UNIT_SHARES)
+        self.communes = weighted((c, rng.uniform(0.4, 1.8)) for c in communes)
+        self.parts = weighted(UNIT_SHARES)
         self.fields = {part: weighted(weights.items()) for part, weights in FIELD_WEIGHTS.items()}
         self.surnames = weighted(SURNAMES)
         self.male_middle = weighted(MALE_MIDDLE)
@@ -399,16 +195,14 @@ class ModelMaker:
         self.levels_before = weighted(LEVEL_SHARES_BEFORE)
         self.levels_after = weighted(LEVEL_SHARES_AFTER)
 
-    def pick(self, weighted):
-        values, cumulative = weighted
-        return values[bisect(cumulative, self.rng.random() * cumulative[-1])]
+    def pick(self, choices):
+        return pick(self.rng, choices)
 
     def commune(self) -> Commune:
-        index = bisect(self.commune_cum, self.rng.random() * self.commune_cum[-1])
-        return self.communes[index]
+        return self.pick(self.communes)
 
     def place(self, commune: Commune) -> Place:
-        part = self.parts[bisect(self.parts_cum, self.rng.random() * self.parts_cum[-1])]
+        part = self.pick(self.parts)
         options = commune.parts.get(part) or commune.parts["commune"]
         return self.rng.choice(options)
 
@@ -689,7 +483,7 @@ def _adoption(rng, made: Made, place: Place, since: datetime.date, latest) -> Re
 
 @transaction.atomic
 def generate_models(
-    *, count: int = HANOI_MODELS, recognised: int = HANOI_RECOGNISED, seed: int = 2009
+    *, count: int = HANOI_MODELS, recognised: int = HANOI_RECOGNISED, seed: int = SEED
 ) -> int:
     """Generate Hà Nội's models of 2009–2025 once; return how many were created (0 if any
     model exists already)."""
@@ -729,124 +523,3 @@ def generate_models(
         },
     )
     return created
-
-
-# The review council of the current year, with work for it.
-
-RUBRIC_NAME = "Tiêu chí đánh giá mô hình “Dân vận khéo” của Thành phố"
-RUBRIC_ISSUER = f"vn-{HANOI_CODE}-party-dv"
-RUBRIC_FROM = datetime.date(2026, 1, 1)
-# DOMAIN.md §3's criteria to count; the effect and solving urgent problems weigh double.
-CRITERIA = [
-    ("Có tên gọi cụ thể, địa điểm rõ ràng", 1),
-    ("Thuộc một lĩnh vực cụ thể", 1),
-    ("Do cấp ủy, chính quyền lãnh đạo, chỉ đạo và đăng ký với cơ quan phát động", 1),
-    ("Huy động được nhiều lực lượng cùng tham gia", 1),
-    ("Có hiệu quả thiết thực, sức lan tỏa", 2),
-    ("Được nhân dân đồng tình, ủng hộ", 1),
-    ("Giải quyết được vấn đề bức xúc, cấp bách ở địa phương", 2),
-    ("Được cấp có thẩm quyền ghi nhận, biểu dương", 1),
-    ("Có tính bền vững và khả năng nhân rộng", 1),
-]
-JUDGE = ("giamkhao", "Đỗ Văn Khảo")
-# The models the council reviews this year: (unit key, name, field, demo account registering).
-REVIEW_MODELS = [
-    ("vn-01-00004", "Mô hình “Ngõ phố văn minh, không rác thải nhựa” tại phường Ba Đình",
-     "van-hoa-xa-hoi", "badinh"),
-    ("vn-01-00004-h01", "Tổ tự quản an ninh trật tự tại tổ dân phố số 1, phường Ba Đình",
-     "quoc-phong-an-ninh", "badinh"),
-    ("vn-01-09556", "Bình dân học vụ số: mỗi hộ một người dùng thành thạo dịch vụ công trực tuyến "
-     "tại phường Hà Đông", "xay-dung-dang", "hadong"),
-    ("vn-01-09556-front", "Mô hình “Bữa cơm nghĩa tình” của Mặt trận phường Hà Đông",
-     "van-hoa-xa-hoi", "hadong"),
-    ("vn-01-00376", "Dân vận khéo trong vận động nhân dân hiến đất mở rộng đường liên thôn "
-     "tại xã Sóc Sơn", "kinh-te", "thanhpho"),
-    ("vn-01-00454-h01", "Camera an ninh khu dân cư tại thôn số 1, xã Đông Anh",
-     "quoc-phong-an-ninh", "thanhpho"),
-]  # fmt: skip
-
-
-def _demo_judge(city: Unit) -> User | None:
-    """The demo judge account, created once (only in DEMO_MODE)."""
-    username, full_name = JUDGE
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        if not settings.DEMO_MODE:
-            return None
-        user = create_user(
-            actor=None, username=username, password=DEMO_PASSWORD, full_name=full_name
-        )
-    assign_role(actor=None, user=user, role=Role.JUDGE, unit=city)
-    return user
-
-
-def _rubric(issuer: Unit) -> Rubric:
-    rubric, created = Rubric.objects.get_or_create(
-        name=RUBRIC_NAME,
-        issuer=issuer,
-        effective_from=RUBRIC_FROM,
-        defaults={"good_threshold": Decimal(70)},
-    )
-    if created:
-        Criterion.objects.bulk_create(
-            Criterion(rubric=rubric, order=n, name=name, weight=Decimal(weight), max_score=10)
-            for n, (name, weight) in enumerate(CRITERIA, start=1)
-        )
-    return rubric
-
-
-@transaction.atomic
-def seed_review_demo(year: int) -> Council:
-    """The city's review council for the year, its rubric, its members (the demo board
-    officer and judge) and six models of the year under review (idempotent)."""
-    city = Unit.objects.get(key=f"vn-{HANOI_CODE}")
-    issuer = Unit.objects.filter(key=RUBRIC_ISSUER).first() or city
-    rubric = _rubric(issuer)
-    # The council reviews the whole city's models: its scope is the city, not the board.
-    council, _created = Council.objects.get_or_create(
-        name=f"Hội đồng đánh giá mô hình “Dân vận khéo” năm {year}",
-        year=year,
-        unit=city,
-        defaults={"rubric": rubric},
-    )
-    members = [User.objects.filter(username="thanhpho").first(), _demo_judge(city)]
-    council.members.add(*[m for m in members if m is not None])
-    fields = {f.code: f for f in Field.objects.all()}
-    for n, (key, name, field_code, username) in enumerate(REVIEW_MODELS, start=1):
-        external_id = f"demo-review-{year}-{n}"
-        if PracticeModel.objects.filter(external_id=external_id).exists():
-            continue
-        unit = (
-            Unit.objects.filter(key=key).first()
-            or Unit.objects.filter(key=key.rsplit("-", 1)[0]).first()
-        )
-        if unit is None:
-            continue
-        actor = User.objects.filter(username=username).first()
-        if actor is not None and not actor.reaches(unit):
-            actor = None
-        model = services.register_model(
-            actor=actor,
-            name=name,
-            field=fields[field_code],
-            unit=unit,
-            year=year,
-            external_id=external_id,
-            situation="Địa phương còn nhiều việc nhân dân quan tâm, cần cách làm mới.",
-            goals=f"Đến hết năm {year}: 90% hộ dân tham gia, ký cam kết thực hiện.",
-            content="Họp dân bàn bạc dân chủ; cán bộ, đảng viên đi trước; sơ kết 6 tháng.",
-            forces=FORCES[n % len(FORCES)],
-            start_date=datetime.date(year, 3, n * 3),
-            review_date=datetime.date(year, 11, 15),
-        )
-        services.launch_model(actor=actor, model=model, note="Ra mắt, ký cam kết")
-        services.start_review(actor=actor, model=model, note=str(council))
-    return council
-
-
-def load_registry_demo(*, year: int, seed: int = 2009) -> tuple[int, Council]:
-    """The registry part of the demo: the article's totals, six of them under review now."""
-    generated = generate_models(
-        count=HANOI_MODELS - len(REVIEW_MODELS), recognised=HANOI_RECOGNISED, seed=seed
-    )
-    return generated, seed_review_demo(year)
