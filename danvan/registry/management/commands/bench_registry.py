@@ -64,7 +64,7 @@ from danvan.organisations.models import Unit, UnitKind
 from danvan.registry import demo
 from danvan.registry.models import Field, PracticeModel, RecognitionLevel
 from danvan.registry.queries import totals
-from danvan.registry.transfer import COLUMNS, EDITOR_ROLES
+from danvan.registry.transfer import COLUMNS
 
 CITY_KEY = "vn-01"
 COMMUNE_KEY = "vn-01-00004"  # Phường Ba Đình
@@ -489,7 +489,7 @@ class Command(BenchPages, BaseCommand):
         rng = random.Random(tag)
         # The import's unit look-up (transfer.Lookups), without its existing-model keys.
         units_by_key: dict[str, list[Unit]] = {}
-        for unit in Unit.objects.visible_to(officer, EDITOR_ROLES).only(
+        for unit in Unit.objects.visible_to(officer, perm="registry.register").only(
             "id", "name", "short_name", "code", "valid_to"
         ):
             for key in {fold(unit.name), fold(unit.short_name), unit.code}:
