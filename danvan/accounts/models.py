@@ -8,6 +8,10 @@ from simple_history.models import HistoricalRecords
 
 from danvan.organisations.models import Unit
 
+# Permission name → the roles that hold it on a unit's subtree (None: any role). Each app's
+# rules.py fills it through `accounts.rules.add_scoped_perm`, the only place roles are named.
+SCOPED_PERMISSIONS: dict[str, tuple[str, ...] | None] = {}
+
 
 class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
@@ -52,6 +56,10 @@ class User(AbstractUser):
             return False
         paths = self.scope_paths(roles)
         return paths is None or any(unit.path.startswith(p) for p in paths)
+
+    def paths_for(self, perm: str) -> list[str] | None:
+        """Return the tree paths where this user holds the named permission (None: all)."""
+        return self.scope_paths(SCOPED_PERMISSIONS[perm])
 
     def forget_scope(self) -> None:
         self.__dict__.pop("_scope_cache", None)

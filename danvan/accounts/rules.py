@@ -2,7 +2,7 @@
 
 import rules
 
-from danvan.accounts.models import Role
+from danvan.accounts.models import SCOPED_PERMISSIONS, Role
 
 # The role groups every app's permissions are built from: the only place roles are listed.
 MANAGERS = (Role.ADMINISTRATOR,)  # manage units, roles and the city's rules
@@ -32,6 +32,25 @@ def reaches(user, obj, roles) -> bool:
     return user.reaches(unit_of(obj), roles)
 
 
+def add_scoped_perm(name: str, roles: tuple[str, ...] | None) -> None:
+    """Declare a permission held by these roles (None: any role) on a unit's subtree.
+
+    `user.has_perm(name, obj)` checks it for one object; `user.paths_for(name)` and
+    `visible_to(user, perm=name)` list where it is held, so checks and choice lists agree.
+    """
+
+    def holds(user, obj=None) -> bool:
+        return reaches(user, obj, roles)
+
+    SCOPED_PERMISSIONS[name] = roles
+    rules.add_perm(name, rules.predicate(holds, name=name))
+
+
+def roles_for(name: str) -> tuple[str, ...] | None:
+    """The roles that hold a scoped permission (None: any role)."""
+    return SCOPED_PERMISSIONS[name]
+
+
 @rules.predicate
 def reaches_unit(user, obj=None) -> bool:
     return reaches(user, obj, None)
@@ -47,7 +66,8 @@ def supervises_unit(user, obj=None) -> bool:
     return reaches(user, obj, SUPERVISORS)
 
 
-rules.add_perm("organisations.browse", reaches_unit)
-rules.add_perm("organisations.manage", manages_unit)
-rules.add_perm("accounts.manage_roles", manages_unit)
-rules.add_perm("core.view_audit", supervises_unit)
+add_scoped_perm("organisations.browse", None)
+add_scoped_perm("organisations.manage", MANAGERS)
+add_scoped_perm("accounts.manage_roles", MANAGERS)
+# Everyone who changes things within a scope reads what was done there; clerks included.
+add_scoped_perm("core.view_audit", EDITORS)

@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from danvan.accounts import services
 from danvan.accounts.forms import AssignRoleForm, LoginForm, TOTPConfirmForm
 from danvan.accounts.models import RoleAssignment
+from danvan.accounts.rules import SUPERVISORS
 from danvan.core.audit import log_action
 from danvan.core.models import AuditEntry
 from danvan.lib.qr import svg_qr
@@ -47,23 +48,17 @@ def two_factor(request):
         # Turning it off needs a current code, so a borrowed session cannot remove it.
         form = TOTPConfirmForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            if confirmed.verify_token(form.cleaned_data["token"].strip()):
-                TOTPDevice.objects.filter(user=user).delete()
-                log_action(actor=user, action="auth.totp_disable", obj=user)
+            token = form.cleaned_data["token"]
+            if services.disable_totp(actor=user, device=confirmed, token=token):
                 messages.success(request, _("Two-step verification is off."))
                 return redirect("accounts:two_factor")
             form.add_error("token", _("The code is not correct. Check the time on your phone."))
         return render(request, "accounts/two_factor.html", {"confirmed": True, "form": form})
-    device, _created = TOTPDevice.objects.get_or_create(
-        user=user, confirmed=False, defaults={"name": "TOTP"}
-    )
+    device = services.totp_device_to_confirm(actor=user)
     form = TOTPConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"].strip()):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+        if services.confirm_totp(actor=user, device=device, token=form.cleaned_data["token"]):
             otp_login(request, device)
-            log_action(actor=user, action="auth.totp_enable", obj=user)
             messages.success(request, _("Two-step verification is on."))
             return redirect("accounts:two_factor")
         form.add_error("token", _("The code is not correct. Check the time on your phone."))
@@ -86,9 +81,10 @@ def audit_list(request):
     user = request.user
     if not user.has_perm("core.view_audit"):
         raise PermissionDenied
-    paths = user.scope_paths(("administrator", "board_officer"))
-    # Holders of a role on a root unit (the city) also see entries tied to no unit: logins.
-    on_root = paths is not None and any(len(p) == SEGMENT_WIDTH + 1 for p in paths)
+    paths = user.paths_for("core.view_audit")
+    # Supervisors of a root unit (the city) also see entries tied to no unit: logins.
+    supervised = user.scope_paths(SUPERVISORS)
+    on_root = supervised is not None and any(len(p) == SEGMENT_WIDTH + 1 for p in supervised)
     entries = AuditEntry.objects.within_paths(paths, include_global=on_root).for_list()
     filters = {
         "action": request.GET.get("action", "").strip(),

@@ -14,7 +14,7 @@ class WorkdayOverrideAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         # The calendar is city-wide: only administrators of a root unit edit it.
-        paths = request.user.scope_paths(("administrator",))
+        paths = request.user.paths_for("organisations.manage")
         return paths is None or any(p.count("/") == 1 for p in paths)
 
     has_change_permission = has_add_permission = has_delete_permission = has_view_permission

@@ -26,8 +26,10 @@ def under_paths(
     return queryset.filter(condition)
 
 
-def visible_to(queryset, field: str, user, roles=None, *, subtree=None):
-    """Rows within the paths the user's roles (of these kinds) reach; none for a visitor."""
+def visible_to(queryset, field: str, user, roles=None, *, perm: str | None = None, subtree=None):
+    """Rows within the paths the user's roles (of these kinds) reach, or where the user holds
+    the named permission `perm`; none for a visitor."""
     if not getattr(user, "is_authenticated", False):
         return queryset.none()
-    return under_paths(queryset, field, user.scope_paths(roles), subtree=subtree)
+    paths = user.paths_for(perm) if perm else user.scope_paths(roles)
+    return under_paths(queryset, field, paths, subtree=subtree)

@@ -17,7 +17,7 @@ class ScopedUnitAdminMixin:
     unit_field = "pk"
 
     def scoped(self, request, qs):
-        units = Unit.objects.visible_to(request.user, ("administrator",))
+        units = Unit.objects.visible_to(request.user, perm="organisations.manage")
         if self.unit_field == "pk":
             return qs.filter(pk__in=units.values("pk"))
         return qs.filter(**{f"{self.unit_field}__in": units.values("pk")})
@@ -50,7 +50,7 @@ class ScopedUnitAdminMixin:
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         """Unit choices (and raw-id values) are limited to the administrator's units."""
         if db_field.related_model is Unit:
-            kwargs["queryset"] = Unit.objects.visible_to(request.user, ("administrator",))
+            kwargs["queryset"] = Unit.objects.visible_to(request.user, perm="organisations.manage")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_module_permission(self, request):
@@ -102,7 +102,7 @@ class CityRulesAdmin(admin.ModelAdmin):
     """City-wide rule tables: editable by administrators of a root unit only."""
 
     def _city_admin(self, request) -> bool:
-        paths = request.user.scope_paths(("administrator",))
+        paths = request.user.paths_for("organisations.manage")
         return paths is None or any(p.count("/") == 1 for p in paths)
 
     def has_module_permission(self, request):

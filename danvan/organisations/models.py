@@ -68,9 +68,12 @@ class UnitQuerySet(models.QuerySet):
         """Units in the subtrees rooted at the given paths (None means every unit)."""
         return scope.under_paths(self, "path", paths)
 
-    def visible_to(self, user, roles: list[str] | tuple[str, ...] | None = None):
-        """Units that the user's roles (of the given kinds) reach."""
-        return scope.visible_to(self, "path", user, roles)
+    def visible_to(
+        self, user, roles: list[str] | tuple[str, ...] | None = None, *, perm: str | None = None
+    ):
+        """Units that the user's roles (of the given kinds) reach, or where the user holds the
+        named permission `perm` (e.g. "organisations.manage")."""
+        return scope.visible_to(self, "path", user, roles, perm=perm)
 
     def descendants_of(self, unit: "Unit", *, include_self: bool = False):
         qs = self.filter(path__startswith=unit.path)

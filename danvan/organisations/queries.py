@@ -10,13 +10,15 @@ from danvan.organisations.models import SEGMENT_WIDTH, Unit
 
 def get_unit_for_user(user, pk, *, manage: bool = False) -> Unit:
     """Return the unit if the user's scope reaches it, else 404 (missing or not theirs)."""
-    roles = ("administrator",) if manage else None
     try:
         pk = int(pk)
     except (TypeError, ValueError) as exc:
         raise Http404 from exc
     return get_object_or_404(
-        Unit.objects.visible_to(user, roles).select_related("parent", "legacy_district"), pk=pk
+        Unit.objects.visible_to(
+            user, perm="organisations.manage" if manage else None
+        ).select_related("parent", "legacy_district"),
+        pk=pk,
     )
 
 

@@ -176,7 +176,7 @@ def units_import(request):
                 rows,
                 actor=request.user,
                 source=request.FILES["file"].name,
-                within=request.user.scope_paths(("administrator",)),
+                within=request.user.paths_for("organisations.manage"),
             )
         except LoadError as exc:
             problems = exc.problems

@@ -18,7 +18,6 @@ from danvan.registry.models import (
 from danvan.registry.services import ISSUER_KINDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-EDITOR_ROLES = ("administrator", "board_officer", "clerk")
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -26,8 +25,9 @@ class UnitChoiceField(forms.ModelChoiceField):
         return "— " * max(0, obj.depth - 1) + obj.name
 
 
-def units_for(user, roles=EDITOR_ROLES):
-    return Unit.objects.visible_to(user, roles).current().only("id", "name", "depth", "path")
+def units_for(user, perm: str = "registry.register"):
+    """The current units where the user holds perm: the choices of a unit field."""
+    return Unit.objects.visible_to(user, perm=perm).current().only("id", "name", "depth", "path")
 
 
 class PracticeModelForm(forms.ModelForm):
@@ -213,7 +213,7 @@ def issuers_for(user, model):
     if not near:
         return Unit.objects.none()
     return (
-        Unit.objects.visible_to(user, ("administrator", "board_officer"))
+        Unit.objects.visible_to(user, perm="registry.recognise")
         .current()
         .filter(near, kind__in=ISSUER_KINDS)
         .order_by("path")

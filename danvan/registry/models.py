@@ -102,6 +102,10 @@ TRANSITIONS: dict[str, set[str]] = {
     Status.REPLICATING: {Status.UNDER_REVIEW, Status.WITHDRAWN},
     Status.WITHDRAWN: set(),
 }
+# The states a person sets by hand, with the status form; the services refuse any other.
+MANUAL_MOVES = {Status.LAUNCHED, Status.UNDER_REVIEW, Status.STRENGTHENED, Status.WITHDRAWN}
+# The states only a council result, a decision or a recorded replication sets.
+DECIDED_STATES: set[str] = set().union(*TRANSITIONS.values()) - MANUAL_MOVES
 # States that count as "recognised" in totals (a commended or replicated model was recognised).
 RECOGNISED_STATES = {Status.RECOGNISED, Status.COMMENDED, Status.REPLICATING}
 
@@ -118,9 +122,9 @@ def subtree_q(path: str) -> models.Q:
 
 
 class PracticeModelQuerySet(models.QuerySet):
-    def visible_to(self, user, roles=None):
-        """Models of units the user's roles reach."""
-        return scope.visible_to(self, "unit__path", user, roles, subtree=subtree_q)
+    def visible_to(self, user, roles=None, *, perm: str | None = None):
+        """Models of units the user's roles reach (or where the user holds perm)."""
+        return scope.visible_to(self, "unit__path", user, roles, perm=perm, subtree=subtree_q)
 
     def in_subtree(self, unit: Unit):
         return self.filter(subtree_q(unit.path))

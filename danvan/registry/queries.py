@@ -14,8 +14,7 @@ def get_model_for_user(user, pk, *, edit: bool = False) -> PracticeModel:
         pk = int(pk)
     except (TypeError, ValueError) as exc:
         raise Http404 from exc
-    roles = ("administrator", "board_officer", "clerk") if edit else None
-    qs = PracticeModel.objects.visible_to(user, roles)
+    qs = PracticeModel.objects.visible_to(user, perm="registry.change" if edit else None)
     return get_object_or_404(qs.select_related("unit", "field", "recognised_level"), pk=pk)
 
 

@@ -1,31 +1,15 @@
-"""Named permissions of the registry."""
+"""Named permissions of the registry: the one place that says who may do what to a model.
 
-import rules
+Services check them with `actor.has_perm(name, unit)`; choice lists and scoped reads use
+`visible_to(user, perm=name)`, so a change here reaches every screen and every check.
+"""
 
-from danvan.accounts.models import Role
-from danvan.accounts.rules import reaches
+from danvan.accounts.rules import EDITORS, SUPERVISORS, add_scoped_perm
 
-EDITORS = (Role.ADMINISTRATOR, Role.BOARD_OFFICER, Role.CLERK)
-DECIDERS = (Role.ADMINISTRATOR, Role.BOARD_OFFICER)
-
-
-@rules.predicate
-def can_view(user, obj=None) -> bool:
-    return reaches(user, obj, None)
-
-
-@rules.predicate
-def can_edit(user, obj=None) -> bool:
-    return reaches(user, obj, EDITORS)
-
-
-@rules.predicate
-def can_decide(user, obj=None) -> bool:
-    return reaches(user, obj, DECIDERS)
-
-
-rules.add_perm("registry.view", can_view)
-rules.add_perm("registry.register", can_edit)
-rules.add_perm("registry.change", can_edit)
-rules.add_perm("registry.recognise", can_decide)
-rules.add_perm("registry.manage_councils", can_decide)
+add_scoped_perm("registry.view", None)
+# Register, change, move by hand, attach, import, record a replication.
+add_scoped_perm("registry.register", EDITORS)
+add_scoped_perm("registry.change", EDITORS)
+# Recognise and commend (on the issuing body), run review councils and close their reviews.
+add_scoped_perm("registry.recognise", SUPERVISORS)
+add_scoped_perm("registry.manage_councils", SUPERVISORS)

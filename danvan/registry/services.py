@@ -2,6 +2,7 @@
 commendation and replication. Views, imports, commands and tests all call these."""
 
 import datetime
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +14,8 @@ from django.utils.translation import gettext as _
 from danvan.core.audit import log_action, snapshot
 from danvan.organisations.models import Unit, UnitKind
 from danvan.registry.models import (
+    DECIDED_STATES,
+    MANUAL_MOVES,
     TRANSITIONS,
     Attachment,
     Classification,
@@ -50,15 +53,10 @@ FORM_FIELDS = [
 REQUIRED = ["name", "field", "unit", "year", "situation", "goals", "content"]
 
 
-EDITORS = ("administrator", "board_officer", "clerk")
-DECIDERS = ("administrator", "board_officer")
-# States a person reaches only through a council result or a decision, never by hand.
-DECIDED_STATES = {Status.GOOD, Status.WEAK, Status.RECOGNISED, Status.COMMENDED}
-
-
-def _require_scope(actor, unit: Unit, roles=EDITORS) -> None:
-    """Refuse a unit that the actor's roles (of these kinds) do not reach; None is the system."""
-    if actor is not None and not actor.reaches(unit, roles):
+def require_perm(actor, perm: str, unit: Unit) -> None:
+    """Refuse an actor without the named permission (registry/rules.py) on the unit; None is
+    the system."""
+    if actor is not None and not actor.has_perm(perm, unit):
         raise PermissionDenied(_("This unit is outside your scope."))
 
 
@@ -102,13 +100,14 @@ def _check_required(data: dict) -> None:
         )
 
 
+def _person(actor):
+    """The user to store as the author: None for the system."""
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
 def _record(model: PracticeModel, *, actor, from_status: str, to_status: str, note: str = ""):
     StatusChange.objects.create(
-        model=model,
-        from_status=from_status,
-        to_status=to_status,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        note=note,
+        model=model, from_status=from_status, to_status=to_status, actor=_person(actor), note=note
     )
 
 
@@ -116,7 +115,7 @@ def _record(model: PracticeModel, *, actor, from_status: str, to_status: str, no
 def register_model(*, actor, tags=(), **data) -> PracticeModel:
     """Register a model for a unit in the actor's scope."""
     _check_required(data)
-    _require_scope(actor, data["unit"])
+    require_perm(actor, "registry.register", data["unit"])
     unknown = set(data) - set(FORM_FIELDS)
     if unknown:
         raise ValueError(f"Unknown fields: {sorted(unknown)}")
@@ -133,11 +132,91 @@ def register_model(*, actor, tags=(), **data) -> PracticeModel:
     return model
 
 
+def _imported(row: dict, *, actor, now) -> PracticeModel:
+    """A model built from a checked import row (see transfer): recognised when it names a level."""
+    level = row["level"]
+    model = PracticeModel(
+        external_id=row["external_id"],
+        name=row["name"],
+        unit=row["unit"],
+        year=row["year"],
+        field=row["field"],
+        kind=row["kind"],
+        situation=row["situation"],
+        goals=row["goals"],
+        content=row["content"],
+        results=row["results"],
+        start_date=row["start_date"],
+        legacy_district_name=row["legacy_district_name"],
+        status=Status.RECOGNISED if level else Status.REGISTERED,
+        recognised_level=level,
+        recognised_on=row["recognised_on"] if level else None,
+        created_by=_person(actor),
+        created_at=now,
+    )
+    model.refresh_search_text()
+    return model
+
+
+@transaction.atomic
+def import_models(*, actor, rows: Iterable[dict], batch_size: int = 2000) -> dict[Unit, int]:
+    """Register many checked rows at once (the Excel import) and return how many per unit.
+
+    Written in bulk for speed, past `register_model`, but under its rule: the actor must
+    hold "registry.register" on every unit, and each unit gets one audit entry in its own
+    scope with the number of models imported into it.
+    """
+    now = timezone.now()
+    per_unit: dict[Unit, int] = {}
+    recognised: dict[Unit, int] = {}
+    batch: list[PracticeModel] = []
+
+    def flush() -> None:
+        PracticeModel.objects.bulk_create(batch, batch_size=batch_size)
+        StatusChange.objects.bulk_create(
+            [
+                StatusChange(
+                    model=m,
+                    from_status="",
+                    to_status=m.status,
+                    actor=_person(actor),
+                    note=_("import"),
+                )
+                for m in batch
+            ],
+            batch_size=batch_size,
+        )
+        batch.clear()
+
+    for row in rows:
+        unit = row["unit"]
+        if unit not in per_unit:
+            require_perm(actor, "registry.register", unit)
+            per_unit[unit] = recognised[unit] = 0
+        model = _imported(row, actor=actor, now=now)
+        per_unit[unit] += 1
+        recognised[unit] += model.status == Status.RECOGNISED
+        batch.append(model)
+        if len(batch) >= batch_size:
+            flush()
+    if batch:
+        flush()
+    for unit, created in per_unit.items():
+        log_action(
+            actor=actor,
+            action="registry.import",
+            obj=unit,
+            unit=unit,
+            after={"created": created, "recognised": recognised[unit]},
+        )
+    return per_unit
+
+
 @transaction.atomic
 def update_model(*, actor, model: PracticeModel, tags=None, **changes) -> PracticeModel:
-    _require_scope(actor, model.unit)
+    require_perm(actor, "registry.change", model.unit)
     if "unit" in changes:
-        _require_scope(actor, changes["unit"])
+        require_perm(actor, "registry.change", changes["unit"])
     if model.status == Status.WITHDRAWN:
         raise ValidationError(_("A withdrawn model can no longer be changed."), code="withdrawn")
     before = snapshot(model, FORM_FIELDS)
@@ -174,27 +253,33 @@ def allowed_moves(model: PracticeModel) -> set[str]:
 def transition(*, actor, model: PracticeModel, to: str, note: str = "") -> PracticeModel:
     """Move a model to another state if its transition table allows it.
 
-    Classification and recognition come from a council or a decision: a person (actor not
-    None) cannot set those states here.
+    A person (actor not None) sets only the manual states (`MANUAL_MOVES`); classification,
+    recognition and replication come from a council, a decision or a recorded adoption.
     """
-    _require_scope(actor, model.unit)
-    if actor is not None and to in DECIDED_STATES:
-        raise ValidationError(
-            _("This status is set by a council result or a decision, not by hand."),
-            code="decided",
-        )
+    require_perm(actor, "registry.change", model.unit)
+    if actor is not None and to not in MANUAL_MOVES:
+        if to in DECIDED_STATES:
+            raise ValidationError(
+                _("This status is set by a council result or a decision, not by hand."),
+                code="decided",
+            )
+        raise _refused_move(model.status, to)
     return _move(actor=actor, model=model, to=to, note=note)
+
+
+def _refused_move(current: str, to: str) -> ValidationError:
+    return ValidationError(
+        _("A model that is “%(current)s” cannot become “%(target)s”.")
+        % {"current": Status(current).label, "target": Status(to).label},
+        code="transition",
+    )
 
 
 def _move(*, actor, model: PracticeModel, to: str, note: str = "") -> PracticeModel:
     """Check the transition table, save the new state, record history and audit."""
     model = PracticeModel.objects.select_for_update().get(pk=model.pk)
     if to not in allowed_moves(model):
-        raise ValidationError(
-            _("A model that is “%(current)s” cannot become “%(target)s”.")
-            % {"current": Status(model.status).label, "target": Status(to).label},
-            code="transition",
-        )
+        raise _refused_move(model.status, to)
     before = model.status
     model.status = to
     update = ["status", "updated_at"]
@@ -229,10 +314,6 @@ def withdraw_model(*, actor, model, note=""):
 
 def strengthen_model(*, actor, model, note=""):
     return transition(actor=actor, model=model, to=Status.STRENGTHENED, note=note)
-
-
-def start_replicating(*, actor, model, note=""):
-    return transition(actor=actor, model=model, to=Status.REPLICATING, note=note)
 
 
 # Review council
@@ -304,7 +385,7 @@ def weighted_percent(council: Council, model: PracticeModel) -> tuple[Decimal, i
 @transaction.atomic
 def classify_model(*, actor, council: Council, model: PracticeModel) -> Classification:
     """Close the council's review of a model: good at or above the rubric's threshold."""
-    _require_scope(actor, council.unit, DECIDERS)
+    require_perm(actor, "registry.manage_councils", council.unit)
     percent, members = weighted_percent(council, model)
     if members == 0:
         raise ValidationError(_("No council member has scored this model yet."), code="no_scores")
@@ -348,7 +429,7 @@ def recognise_model(
     decision_symbol: str = "QĐ",
 ) -> Recognition:
     """Recognise a model classified good, by a decision of a body of its commune or city."""
-    _require_scope(actor, issuer, DECIDERS)
+    require_perm(actor, "registry.recognise", issuer)
     _check_issuer(issuer, model)
     if not RecognitionLevel.objects.in_force(decision_date).filter(pk=level.pk).exists():
         raise ValidationError(
@@ -400,7 +481,7 @@ def commend_model(
     decision_symbol: str = "QĐ",
 ) -> Recognition:
     """Record the commendation decision (khen thưởng) of a recognised model."""
-    _require_scope(actor, issuer, DECIDERS)
+    require_perm(actor, "registry.recognise", issuer)
     _check_issuer(issuer, model)
     _move(actor=actor, model=model, to=Status.COMMENDED, note=f"{decision_number}")
     assert model.recognised_level is not None  # only a recognised model (with a level) moves here
@@ -440,7 +521,7 @@ def record_replication(
     adopted_from: Replication | None = None,
 ) -> Replication:
     """Record that a unit in the actor's scope adopts a recognised model."""
-    _require_scope(actor, unit)
+    require_perm(actor, "registry.register", unit)
     model = PracticeModel.objects.select_for_update().get(pk=model.pk)
     if not model.is_recognised:
         raise ValidationError(_("Only a recognised model can be replicated."), code="unrecognised")
@@ -476,7 +557,7 @@ def record_replication(
 @transaction.atomic
 def add_attachment(*, actor, model: PracticeModel, upload, checked_type: str) -> Attachment:
     """Store a file already checked by content (see forms)."""
-    _require_scope(actor, model.unit)
+    require_perm(actor, "registry.change", model.unit)
     attachment = Attachment(
         model=model,
         original_name=upload.name[:255],

@@ -21,7 +21,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from danvan.core.audit import log_action
 from danvan.core.jobs import JobContext, JobFailed, register
 from danvan.core.models import Job
 from danvan.lib.vntext import fold
@@ -43,11 +42,10 @@ from danvan.registry.models import (
     PracticeModel,
     RecognitionLevel,
     Status,
-    StatusChange,
 )
 from danvan.registry.queries import filtered_models
+from danvan.registry.services import import_models
 
-EDITOR_ROLES = ("administrator", "board_officer", "clerk")
 BATCH = 2000
 MAX_REPORTED_ERRORS = 500
 
@@ -116,7 +114,7 @@ class Lookups:
     @classmethod
     def for_user(cls, user) -> "Lookups":
         units: dict[str, list[Unit]] = {}
-        for unit in Unit.objects.visible_to(user, EDITOR_ROLES).only(
+        for unit in Unit.objects.visible_to(user, perm="registry.register").only(
             "id", "name", "short_name", "code", "path", "valid_to"
         ):
             for key in {fold(unit.name), fold(unit.short_name), unit.code}:
@@ -371,31 +369,6 @@ def preview_import(context: JobContext) -> dict:
     }
 
 
-def _to_model(row: dict, user, now) -> PracticeModel:
-    level = row["level"]
-    model = PracticeModel(
-        external_id=row["external_id"],
-        name=row["name"],
-        unit=row["unit"],
-        year=row["year"],
-        field=row["field"],
-        kind=row["kind"],
-        situation=row["situation"],
-        goals=row["goals"],
-        content=row["content"],
-        results=row["results"],
-        start_date=row["start_date"],
-        legacy_district_name=row["legacy_district_name"],
-        status=Status.RECOGNISED if level else Status.REGISTERED,
-        recognised_level=level,
-        recognised_on=row["recognised_on"] if level else None,
-        created_by=user,
-        created_at=now,
-    )
-    model.refresh_search_text()
-    return model
-
-
 def _rows_to_import(context: JobContext, user) -> Iterator[tuple[int, dict | None, str]]:
     """The preview's parsed rows when it kept them (its rows with errors counted as such),
     else the sheet checked again row by row."""
@@ -429,45 +402,23 @@ def _rows_to_import(context: JobContext, user) -> Iterator[tuple[int, dict | Non
 def run_import(context: JobContext) -> dict:
     """Import the valid rows in one transaction; bad rows are left out (the user chose so)."""
     user = context.job.owner
-    now = timezone.now()
-    created = skipped = bad = 0
-    with transaction.atomic():
-        batch: list[PracticeModel] = []
+    skipped = bad = 0
 
-        def flush():
-            nonlocal created
-            PracticeModel.objects.bulk_create(batch, batch_size=BATCH)
-            StatusChange.objects.bulk_create(
-                [
-                    StatusChange(
-                        model=m, from_status="", to_status=m.status, actor=user, note=_("import")
-                    )
-                    for m in batch
-                ],
-                batch_size=BATCH,
-            )
-            created += len(batch)
-            batch.clear()
-
+    def valid_rows() -> Iterator[dict]:
+        nonlocal skipped, bad
         for _number, row, reason in _rows_to_import(context, user):
             if reason == "skip":
                 skipped += 1
             elif reason:
                 bad += 1
             else:
-                assert row is not None  # only a parsed row comes without a reason
-                batch.append(_to_model(row, user, now))
-                if len(batch) >= BATCH:
-                    flush()
-        if batch:
-            flush()
+                yield row
+
+    with transaction.atomic():
+        per_unit = import_models(actor=user, rows=valid_rows(), batch_size=BATCH)
         if context.job.params.get("require_all") and bad:
             raise JobFailed(_("Some rows have errors: nothing was imported."))
-        log_action(
-            actor=user,
-            action="registry.import",
-            after={"created": created, "skipped": skipped, "left_out": bad},
-        )
+    created = sum(per_unit.values())
     # Imported: the preview's parsed rows are spent (importing again reads the sheet).
     _rows_path(context).unlink(missing_ok=True)
     return {

@@ -31,7 +31,7 @@ from danvan.registry.forms import (
     ReplicationForm,
     ScoreForm,
 )
-from danvan.registry.models import Council, PracticeModel, Recognition, Score, Status
+from danvan.registry.models import MANUAL_MOVES, Council, PracticeModel, Recognition, Score, Status
 from danvan.registry.queries import (
     filtered_models,
     get_model_for_user,
@@ -44,10 +44,6 @@ from danvan.registry.transfer import template_bytes
 
 PAGE_SIZE = 50
 SEARCH_COUNT_CAP = 1000
-
-
-# Moves a clerk makes by hand; classification and recognition have their own screens.
-MANUAL_MOVES = {Status.LAUNCHED, Status.UNDER_REVIEW, Status.STRENGTHENED, Status.WITHDRAWN}
 
 
 def _filters(request):
@@ -167,7 +163,7 @@ def model_detail(request, pk):
 def model_move(request, pk):
     model = get_model_for_user(request.user, pk, edit=True)
     form = MoveForm(request.POST)
-    if not form.is_valid() or form.cleaned_data["to"] not in MANUAL_MOVES:
+    if not form.is_valid():
         messages.error(request, _("This change of status is not possible here."))
         return redirect("registry:detail", pk=model.pk)
     try:
@@ -338,7 +334,7 @@ def _council_for_user(user, pk) -> Council:
 
 @login_required
 def council_list(request):
-    managed = Unit.objects.visible_to(request.user, ("administrator", "board_officer"))
+    managed = Unit.objects.visible_to(request.user, perm="registry.manage_councils")
     councils = (
         Council.objects.filter(Q(members=request.user) | Q(unit__in=managed))
         .distinct()

@@ -4,8 +4,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from danvan.core.audit import log_action
 from danvan.organisations.admin import CityRulesAdmin, ScopedUnitAdminMixin
+from danvan.voice import services
 from danvan.voice.forms import ApiKeyForm
 from danvan.voice.models import (
     ApiKey,
@@ -90,24 +90,31 @@ class ApiKeyAdmin(CityRulesAdmin):
     def get_fields(self, request, obj=None):
         return ["name"] if obj is None else ["name", "prefix", "is_active", "created_at"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A key is issued or revoked, never edited.
+        return self.readonly_fields if obj is None else ["name", *self.readonly_fields]
+
     def save_model(self, request, obj, form, change):
-        obj.save()
-        if not change:
-            log_action(
-                actor=request.user, action="voice.api_key", obj=obj, after={"name": obj.name}
-            )
-            messages.warning(
-                request,
-                _("The key of %(name)s is %(key)s — copy it now: it will not be shown again.")
-                % {"name": obj.name, "key": form.raw_key},
-            )
+        if change:
+            return
+        key, raw = services.issue_api_key(actor=request.user, name=obj.name)
+        # The admin goes on with the object it built (its log entry, the redirect).
+        obj.pk, obj.key_hash, obj.prefix, obj.created_at = (
+            key.pk,
+            key.key_hash,
+            key.prefix,
+            key.created_at,
+        )
+        messages.warning(
+            request,
+            _("The key of %(name)s is %(key)s — copy it now: it will not be shown again.")
+            % {"name": key.name, "key": raw},
+        )
 
     @admin.action(description=gettext_lazy("Revoke the selected keys"))
     def revoke(self, request, queryset):
         for key in queryset.filter(is_active=True):
-            key.is_active = False
-            key.save(update_fields=["is_active"])
-            log_action(actor=request.user, action="voice.api_key_revoke", obj=key)
+            services.revoke_api_key(actor=request.user, key=key)
         messages.success(request, _("The keys were revoked."))
 
 

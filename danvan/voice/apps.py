@@ -31,5 +31,8 @@ class VoiceConfig(AppConfig):
                 "voice.overdue": _("Case overdue"),
                 "voice.escalate": _("Case escalated"),
                 "voice.reporter_read": _("Reporter identity read"),
+                "voice.session": _("Reception session opened"),
+                "voice.api_key": _("API key issued"),
+                "voice.api_key_revoke": _("API key revoked"),
             }
         )

@@ -1,8 +1,6 @@
 """Forms of the staff pages: filters, logging a case, each action on a case, reception."""
 
 import datetime
-import hashlib
-import secrets
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -11,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from danvan.accounts.models import RoleAssignment
-from danvan.core.audit import log_action
+from danvan.accounts.rules import roles_for
 from danvan.lib.uploads import check_upload
 from danvan.organisations.models import SEGMENT_WIDTH, Unit, UnitKind
 from danvan.voice.models import (
@@ -25,7 +23,6 @@ from danvan.voice.models import (
     Status,
     Urgency,
 )
-from danvan.voice.rules import HANDLERS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -42,7 +39,7 @@ class UnitChoiceField(forms.ModelChoiceField):
 def handling_units_for(user):
     """Current units the user may hand a case to (their scope, handling roles)."""
     return (
-        Unit.objects.visible_to(user, HANDLERS)
+        Unit.objects.visible_to(user, perm="voice.handle")
         .current()
         .exclude(kind__in=NOT_HANDLING)
         .only("id", "name", "depth", "path")
@@ -52,7 +49,7 @@ def handling_units_for(user):
 def communes_for(user):
     """Communes a clerk may log a case about: those in scope and those their units lie in."""
     qs = Unit.objects.filter(kind=UnitKind.COMMUNE).current().order_by("search_text")
-    paths = user.scope_paths(HANDLERS)
+    paths = user.paths_for("voice.receive")
     if paths is None:
         return qs
     step = SEGMENT_WIDTH + 1
@@ -66,7 +63,7 @@ def communes_for(user):
 def handlers_for(unit: Unit):
     """Active users whose handling role covers the unit (a role on it or on an ancestor)."""
     roles = RoleAssignment.objects.active().filter(
-        role__in=HANDLERS, unit__path__in=[*unit.ancestor_paths(), unit.path]
+        role__in=roles_for("voice.handle"), unit__path__in=[*unit.ancestor_paths(), unit.path]
     )
     return (
         get_user_model()
@@ -380,21 +377,8 @@ class ScorecardForm(PeriodChoiceForm):
 
 
 class ApiKeyForm(forms.ModelForm):
-    """Name a client; saving a new one issues its key, shown once (only its hash is kept)."""
+    """Name a client; `services.issue_api_key` issues its key, shown once."""
 
     class Meta:
         model = ApiKey
         fields = ["name"]
-
-    raw_key: str | None = None
-
-    def save(self, commit=True, *, actor=None):
-        key = super().save(commit=False)
-        if key.pk is None:
-            self.raw_key = secrets.token_urlsafe(32)
-            key.key_hash = hashlib.sha256(self.raw_key.encode()).hexdigest()
-            key.prefix = self.raw_key[:8]
-        if commit:
-            key.save()
-            log_action(actor=actor, action="voice.api_key", obj=key, after={"name": key.name})
-        return key

@@ -210,9 +210,10 @@ def subtree_q(path: str) -> models.Q:
 
 
 class CaseQuerySet(models.QuerySet):
-    def visible_to(self, user, roles=None):
-        """Cases of units the user's roles reach, through the copied path (no join)."""
-        return scope.visible_to(self, "responsible_path", user, roles, subtree=subtree_q)
+    def visible_to(self, user, roles=None, *, perm: str | None = None):
+        """Cases of units the user's roles reach (or where the user holds perm), through the
+        copied path (no join)."""
+        return scope.visible_to(self, "responsible_path", user, roles, perm=perm, subtree=subtree_q)
 
     def in_subtree(self, unit: Unit):
         return self.filter(subtree_q(unit.path))

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from danvan.organisations.models import Unit
 from danvan.voice.models import OPEN_STATES, Case, ReceptionSchedule, ReceptionSession
-from danvan.voice.rules import HANDLERS
 
 
 def _int_or_404(pk) -> int:
@@ -26,7 +25,7 @@ def get_case_for_user(user, pk, *, handle: bool = False) -> Case:
     as a stranger, so "not allowed" and "not found" look alike.
     """
     pk = _int_or_404(pk)
-    units = Unit.objects.visible_to(user, HANDLERS if handle else None)
+    units = Unit.objects.visible_to(user, perm="voice.handle" if handle else None)
     qs = Case.objects.filter(responsible__in=units).select_related(
         "category",
         "commune",
@@ -89,7 +88,7 @@ def filtered_cases(user, params: dict, *, base=None):
 def get_session_for_user(user, pk, *, handle: bool = False) -> ReceptionSession:
     """Return the reception session if the user's scope reaches its unit, else 404."""
     pk = _int_or_404(pk)
-    units = Unit.objects.visible_to(user, HANDLERS if handle else None)
+    units = Unit.objects.visible_to(user, perm="voice.handle" if handle else None)
     return get_object_or_404(
         ReceptionSession.objects.filter(unit__in=units).select_related("unit"), pk=pk
     )

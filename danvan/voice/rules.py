@@ -1,24 +1,16 @@
-"""Named permissions of the citizen's voice: who may read cases and who may act on them."""
+"""Named permissions of the citizen's voice: the one place that says who may read cases,
+act on them, receive citizens and issue Open311 keys.
 
-import rules
+Services check them with `actor.has_perm(name, unit)`; choice lists and scoped reads use
+`visible_to(user, perm=name)`.
+"""
 
-from danvan.accounts.models import Role
-from danvan.accounts.rules import reaches
+from danvan.accounts.rules import EDITORS, MANAGERS, add_scoped_perm
 
-# The roles that receive and handle cases; viewers and judges may only read them.
-HANDLERS = (Role.ADMINISTRATOR, Role.BOARD_OFFICER, Role.CLERK)
-
-
-@rules.predicate
-def can_view(user, obj=None) -> bool:
-    return reaches(user, obj, None)
-
-
-@rules.predicate
-def can_handle(user, obj=None) -> bool:
-    return reaches(user, obj, HANDLERS)
-
-
-rules.add_perm("voice.view", can_view)
-rules.add_perm("voice.handle", can_handle)
-rules.add_perm("voice.receive", can_handle)
+add_scoped_perm("voice.view", None)
+# Receive, accept, handle, answer, forward a case; viewers and judges may only read them.
+add_scoped_perm("voice.handle", EDITORS)
+# Log a call, a letter or a visit, and hold reception sessions.
+add_scoped_perm("voice.receive", EDITORS)
+# Issue and revoke the keys of Open311 clients: administrators of the city (a root unit).
+add_scoped_perm("voice.manage_api_keys", MANAGERS)

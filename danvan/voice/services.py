@@ -3,6 +3,8 @@ ratings, reopening, forwarding and escalation. Portal, staff pages, Open311 and 
 escalation job all call these."""
 
 import datetime
+import hashlib
+import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -18,11 +20,13 @@ from danvan.voice.deadlines import deadline_for, find_rule
 from danvan.voice.models import (
     OPEN_STATES,
     TRANSITIONS,
+    ApiKey,
     Case,
     CaseAttachment,
     CaseEvent,
     DeadlineRule,
     Kind,
+    ReceptionSession,
     RejectionReason,
     RoutingRule,
     Status,
@@ -30,7 +34,6 @@ from danvan.voice.models import (
     new_tracking_code,
 )
 
-HANDLERS = ("administrator", "board_officer", "clerk")
 # Units that receive and handle cases (not hamlets, party cells or former districts).
 RECEIVING_KINDS = {
     UnitKind.PROVINCE,
@@ -45,14 +48,16 @@ RECEIVING_KINDS = {
 Step = DeadlineRule.Step
 
 
-def _require_scope(actor, unit: Unit) -> None:
-    if actor is not None and not actor.reaches(unit, HANDLERS):
+def _require_scope(actor, unit: Unit, perm: str = "voice.handle") -> None:
+    """Refuse an actor without the named permission (voice/rules.py) on the unit; None is
+    the system."""
+    if actor is not None and not actor.has_perm(perm, unit):
         raise PermissionDenied(_("This case is outside your scope."))
 
 
 def _works_in(actor, commune: Unit) -> bool:
-    """Whether a handler role of the actor reaches the commune or a unit inside it."""
-    paths = actor.scope_paths(HANDLERS)
+    """Whether the actor receives cases for the commune or a unit inside it."""
+    paths = actor.paths_for("voice.receive")
     return paths is None or any(
         p.startswith(commune.path) or commune.path.startswith(p) for p in paths
     )
@@ -352,7 +357,7 @@ def assign_case(*, actor, case: Case, unit: Unit | None = None, handler=None) ->
         case.responsible = unit
         case.responsible_path = unit.path
     if handler is not None:
-        if not handler.reaches(case.responsible, HANDLERS):
+        if not handler.has_perm("voice.handle", case.responsible):
             raise ValidationError(
                 _("This person does not work for the responsible unit."), code="handler"
             )
@@ -540,7 +545,7 @@ def reporter_identity(*, actor, case: Case) -> dict | None:
     A denunciation's reporter is protected (Luật Tố cáo): only the assigned handler sees
     them. For other kinds, handlers within scope see them.
     """
-    if not actor.reaches(case.responsible, HANDLERS):
+    if not actor.has_perm("voice.handle", case.responsible):
         return None
     if case.kind == Kind.DENUNCIATION and case.handler_id != actor.pk:
         return None
@@ -680,3 +685,67 @@ def run_clock_job(*, now=None, calendar: WorkCalendar | None = None) -> dict:
         "overdue": mark_overdue(now=now, calendar=calendar),
         "escalated": escalate_overdue(now=now),
     }
+
+
+# Reception of citizens
+
+
+@transaction.atomic
+def open_reception_session(
+    *, actor, unit: Unit, date: datetime.date, host: str, place: str = "", notes: str = ""
+) -> ReceptionSession:
+    """Open a reception session (buổi tiếp công dân) of a unit the actor receives for."""
+    _require_scope(actor, unit, "voice.receive")
+    session = ReceptionSession(unit=unit, date=date, host=host, place=place, notes=notes)
+    session.full_clean()
+    session.save()
+    log_action(
+        actor=actor,
+        action="voice.session",
+        obj=session,
+        unit=unit,
+        after={"date": date.isoformat(), "host": host},
+    )
+    return session
+
+
+# Open311 clients
+
+
+def _keys_unit(actor) -> Unit | None:
+    """The root unit (the city) whose administrators issue keys, and whose scope holds the
+    audit entries; the system (None) takes the first."""
+    roots = Unit.objects.filter(parent__isnull=True).order_by("path")
+    for root in roots:
+        if actor is None or actor.has_perm("voice.manage_api_keys", root):
+            return root
+    if actor is None:
+        return None
+    raise PermissionDenied(_("Only the city's administrators manage API keys."))
+
+
+@transaction.atomic
+def issue_api_key(*, actor, name: str) -> tuple[ApiKey, str]:
+    """Issue a key to an Open311 client; return it with the raw key, shown only this once
+    (only its hash is kept)."""
+    city = _keys_unit(actor)
+    raw = secrets.token_urlsafe(32)
+    key = ApiKey(
+        name=name.strip(), key_hash=hashlib.sha256(raw.encode()).hexdigest(), prefix=raw[:8]
+    )
+    key.full_clean()
+    key.save()
+    log_action(actor=actor, action="voice.api_key", obj=key, unit=city, after={"name": key.name})
+    return key, raw
+
+
+@transaction.atomic
+def revoke_api_key(*, actor, key: ApiKey) -> ApiKey:
+    """Stop a client's key from working; a revoked key stays listed."""
+    city = _keys_unit(actor)
+    key = ApiKey.objects.select_for_update().get(pk=key.pk)
+    if key.is_active:
+        key.is_active = False
+        key.save(update_fields=["is_active"])
+        log_action(actor=actor, action="voice.api_key_revoke", obj=key, unit=city)
+    return key

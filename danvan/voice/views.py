@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from danvan.core.audit import log_action
 from danvan.lib.actions import ACTION_LABELS
 from danvan.lib.paginators import CappedPaginator
 from danvan.organisations.forms import resolve_filters
@@ -317,16 +316,8 @@ def session_create(request, unit_pk):
         raise Http404
     form = ReceptionSessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        session = form.save(commit=False)
-        session.unit = unit
-        session.save()
-        # TODO(services): move to services.open_reception_session once it exists.
-        log_action(
-            actor=request.user,
-            action="voice.session",
-            obj=session,
-            unit=unit,
-            after={"date": session.date.isoformat(), "host": session.host},
+        session = services.open_reception_session(
+            actor=request.user, unit=unit, **form.cleaned_data
         )
         messages.success(request, _("The reception session was created."))
         return redirect("voice:session", pk=session.pk)

@@ -109,8 +109,25 @@ def test_ward_administrator_does_not_see_logins(tree, admin_b, client_for):
     assert listed(response) == []
 
 
-def test_clerk_cannot_open_the_audit_page(clerk_a, client_for):
-    assert client_for(clerk_a).get(AUDIT_URL).status_code == 403
+def test_clerk_reads_the_entries_of_own_commune_only(tree, city_officer, clerk_a, client_for):
+    """A clerk reads what was done in the commune they work for, nothing of another one,
+    and not the city-wide entries (logins)."""
+    update_unit(actor=city_officer, unit=tree.a.hamlet, name="Tổ dân phố số 1 mới")
+    update_unit(actor=city_officer, unit=tree.b.commune, name="Phường Hà Đông Mới")
+    log_action(actor=None, action="auth.login_failed", after={"username": "x"})
+
+    response = client_for(clerk_a).get(AUDIT_URL)
+
+    assert response.status_code == 200
+    entries = listed(response)
+    assert "unit.update" in [e.action for e in entries]
+    assert all(e.scope_path.startswith(tree.a.commune.path) for e in entries)
+    assert "Hà Đông Mới" not in response.content.decode()
+
+
+def test_viewer_cannot_open_the_audit_page(tree, client_for):
+    viewer = make_user("viewer_a", "viewer", tree.a.commune)
+    assert client_for(viewer).get(AUDIT_URL).status_code == 403
 
 
 def test_user_without_a_role_cannot_open_the_audit_page(no_role_user, client_for):

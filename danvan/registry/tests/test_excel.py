@@ -7,14 +7,15 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl.worksheet.worksheet import Worksheet
 
-from danvan.core.models import Job
+from danvan.core.models import AuditEntry, Job
 from danvan.lib.legacy_encodings import encode
-from danvan.registry import transfer
-from danvan.registry.models import PracticeModel, Status
+from danvan.registry import services, transfer
+from danvan.registry.models import Field, PracticeModel, Status
 
 HEADERS = [
     "Mã mô hình",
@@ -285,3 +286,79 @@ def test_export_of_an_empty_selection_is_refused(tree, clerk_a, client_for):
     response = client_for(clerk_a).post(reverse("registry:export"), {"year": 2011})
     assert response.status_code == 302
     assert not Job.objects.filter(kind="registry.export").exists()
+
+
+# The import's bulk writes: the registering rule on every unit, audited in each unit's scope
+
+AUDIT_URL = reverse("accounts:audit")
+
+
+def import_row(unit, name="Tổ tự quản", **extra):
+    """A row as the import's check leaves it (see transfer), ready for the service."""
+    row = {
+        "external_id": "",
+        "name": name,
+        "unit": unit,
+        "year": 2024,
+        "field": Field.objects.get(code="kinh-te"),
+        "kind": "collective",
+        "situation": "",
+        "goals": "",
+        "content": "",
+        "results": "",
+        "start_date": None,
+        "level": None,
+        "recognised_on": None,
+        "legacy_district_name": "",
+    }
+    row.update(extra)
+    return row
+
+
+def imports_seen_by(client) -> list:
+    response = client.get(AUDIT_URL, {"action": "registry.import"})
+    assert response.status_code == 200
+    return list(response.context["page"].object_list)
+
+
+@pytest.mark.parametrize("who", ["clerk_b", "viewer_a", "judge"])
+def test_the_import_is_refused_on_a_unit_the_actor_may_not_register_for(
+    request, tree, clerk_a, who
+):
+    """A clerk of another commune, a viewer and a judge of the city register nothing in A."""
+    actor = request.getfixturevalue(who)
+    rows = [import_row(tree.a.commune, "Mô hình Ba Đình"), import_row(tree.a.hamlet)]
+
+    with pytest.raises(PermissionDenied):
+        services.import_models(actor=actor, rows=rows)
+
+    assert not PracticeModel.objects.exists()
+    assert not AuditEntry.objects.filter(action="registry.import").exists()
+
+
+def test_a_sheet_touching_a_unit_out_of_scope_imports_nothing(tree, clerk_a):
+    rows = [import_row(tree.a.commune, "Mô hình Ba Đình"), import_row(tree.b.commune)]
+
+    with pytest.raises(PermissionDenied):
+        services.import_models(actor=clerk_a, rows=rows)
+
+    assert not PracticeModel.objects.exists()
+
+
+def test_an_import_is_audited_per_unit_for_the_clerk_who_imported(
+    tree, clerk_a, clerk_b, client_for
+):
+    client = client_for(clerk_a)
+    rows = [
+        *good_rows(tree, 2),
+        ["", "Tổ hòa giải", "Tổ dân phố số 1, Phường Ba Đình", 2024, "Kinh tế"],
+    ]
+    confirm(client, preview(client, sheet(rows)))
+
+    entries = imports_seen_by(client)
+    assert sorted((e.scope_path, e.after["created"]) for e in entries) == [
+        (tree.a.commune.path, 2),
+        (tree.a.hamlet.path, 1),
+    ]
+    assert all(e.actor == clerk_a for e in entries)
+    assert imports_seen_by(client_for(clerk_b)) == []

@@ -8,7 +8,13 @@ from django.urls import reverse
 
 from danvan.core.models import AuditEntry
 from danvan.registry import services
-from danvan.registry.models import TRANSITIONS, PracticeModel, Status
+from danvan.registry.models import (
+    DECIDED_STATES,
+    MANUAL_MOVES,
+    TRANSITIONS,
+    PracticeModel,
+    Status,
+)
 from danvan.registry.tests.factories import (
     PracticeModelFactory,
     council_for,
@@ -237,3 +243,58 @@ def test_status_form_shows_why_a_move_the_table_forbids_is_refused(tree, clerk_a
     assert str(Status.UNDER_REVIEW.label) in messages[0]
     model.refresh_from_db()
     assert model.status == Status.REGISTERED
+
+
+# Manual moves: the service, not only the status form, holds the line
+
+
+def test_every_manual_move_is_a_move_of_the_table():
+    reachable = set().union(*TRANSITIONS.values())
+    assert MANUAL_MOVES <= reachable
+    assert MANUAL_MOVES.isdisjoint(DECIDED_STATES)
+    assert MANUAL_MOVES | DECIDED_STATES == reachable
+
+
+def test_a_person_cannot_mark_a_model_replicated_by_hand(tree, clerk_a, city_officer, judge):
+    """Replication follows a recorded adoption: not a manual move, even for the board."""
+    council = council_for(tree.a.commune, members=[judge])
+    model = make_good(PracticeModelFactory(actor=clerk_a, unit=tree.a.commune), council)
+    recognise(model, actor=city_officer)
+    model.refresh_from_db()
+    changes_before = model.changes.count()
+
+    for actor in (clerk_a, city_officer):
+        with pytest.raises(ValidationError) as refused:
+            services.transition(actor=actor, model=model, to=Status.REPLICATING)
+        assert refused.value.code == "decided"
+
+    model.refresh_from_db()
+    assert model.status == Status.RECOGNISED
+    assert model.changes.count() == changes_before
+
+
+@pytest.mark.parametrize("who", ["viewer_a", "judge", "clerk_b"])
+def test_a_role_without_the_change_permission_cannot_move_a_model(request, tree, clerk_a, who):
+    model = PracticeModelFactory(actor=clerk_a, unit=tree.a.commune)
+    entries_before = audit_entries(model).count()
+
+    with pytest.raises(PermissionDenied):
+        services.transition(actor=request.getfixturevalue(who), model=model, to=Status.LAUNCHED)
+
+    model.refresh_from_db()
+    assert model.status == Status.REGISTERED
+    assert audit_entries(model).count() == entries_before
+
+
+def test_a_manual_move_is_on_the_audit_page_of_the_wards_clerk_only(
+    tree, clerk_a, clerk_b, client_for
+):
+    model = PracticeModelFactory(actor=clerk_a, unit=tree.a.hamlet)
+    move(client_for(clerk_a), model, Status.LAUNCHED)
+
+    def launches(user):
+        response = client_for(user).get(reverse("accounts:audit"), {"action": "registry.launched"})
+        return [e.object_id for e in response.context["page"].object_list]
+
+    assert launches(clerk_a) == [str(model.pk)]
+    assert launches(clerk_b) == []

@@ -2,9 +2,14 @@
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import make_user
+from danvan.accounts.models import Role
+from danvan.core.models import AuditEntry
+from danvan.voice import services
 from danvan.voice.models import Case, Category, Channel, Kind, ReceptionSchedule, ReceptionSession
 
 
@@ -152,3 +157,55 @@ def test_sessions_of_a_unit_newest_first_with_its_schedule(tree, schedules, cler
     assert [s.pk for s in sessions] == sorted([older.pk, newer.pk], key=lambda pk: pk != newer.pk)
     assert list(response.context["schedules"]) == [schedules[0]]
     assert response.context["can_receive"] is True
+
+
+# Opening a session: the receiving rule, and an audit entry in the unit's scope
+
+
+def sessions_seen_by(client) -> list:
+    response = client.get(reverse("accounts:audit"), {"action": "voice.session"})
+    assert response.status_code == 200
+    return list(response.context["page"].object_list)
+
+
+@pytest.mark.parametrize("who", ["viewer", "judge", "clerk_b"])
+def test_a_role_that_does_not_receive_cannot_open_a_session(tree, clerk_b, who):
+    actor = {
+        "viewer": lambda: make_user("viewer_a", Role.VIEWER, tree.a.commune),
+        "judge": lambda: make_user("judge", Role.JUDGE, tree.city),
+        "clerk_b": lambda: clerk_b,
+    }[who]()
+
+    with pytest.raises(PermissionDenied):
+        services.open_reception_session(
+            actor=actor, unit=tree.a.state, date=timezone.localdate(), host="Chủ tịch"
+        )
+
+    assert not ReceptionSession.objects.exists()
+    assert not AuditEntry.objects.filter(action="voice.session").exists()
+
+
+def test_a_viewer_gets_404_for_the_new_session_page(tree, staff):
+    viewer = make_user("viewer_a", Role.VIEWER, tree.a.commune)
+    response = staff(viewer).post(
+        reverse("voice:session_create", args=[tree.a.state.pk]),
+        {"date": timezone.localdate().isoformat(), "host": "Chủ tịch"},
+    )
+    assert response.status_code == 404
+    assert not ReceptionSession.objects.exists()
+
+
+def test_an_opened_session_is_on_the_audit_page_of_the_wards_clerk_only(
+    tree, clerk_a, clerk_b, staff
+):
+    staff(clerk_a).post(
+        reverse("voice:session_create", args=[tree.a.state.pk]),
+        {"date": timezone.localdate().isoformat(), "host": "Chủ tịch UBND"},
+    )
+    session = ReceptionSession.objects.get()
+
+    entries = sessions_seen_by(staff(clerk_a))
+    assert [(e.object_id, e.scope_path, e.actor) for e in entries] == [
+        (str(session.pk), tree.a.state.path, clerk_a)
+    ]
+    assert sessions_seen_by(staff(clerk_b)) == []

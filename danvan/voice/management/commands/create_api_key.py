@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from danvan.voice.forms import ApiKeyForm
+from danvan.voice.services import issue_api_key
 
 
 class Command(BaseCommand):
@@ -15,6 +16,6 @@ class Command(BaseCommand):
         form = ApiKeyForm({"name": name})
         if not form.is_valid():
             raise CommandError(" ".join(m for errors in form.errors.values() for m in errors))
-        key = form.save()
-        self.stdout.write(f"{key.name}: {form.raw_key}")
+        key, raw = issue_api_key(actor=None, name=form.cleaned_data["name"])
+        self.stdout.write(f"{key.name}: {raw}")
         self.stderr.write("Copy the key now: only its hash is kept, it cannot be shown again.")
