@@ -348,7 +348,8 @@ def line_chart(
 
     body = _grid(top, unit, left, WIDTH - right, y_of)
     for s in series:
-        runs, run = [], []
+        runs: list[list[str]] = []
+        run: list[str] = []
         for i, point in enumerate(s.points):
             if point.value is None:
                 if run:

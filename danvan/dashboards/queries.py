@@ -12,6 +12,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Sum
 from django.urls import reverse
@@ -32,6 +33,9 @@ from danvan.registry.models import (
     Status,
 )
 from danvan.voice.metrics import CASES
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 FIRST_YEAR = 2009  # the "Dân vận khéo" emulation movement starts
 MAX_MONTH_BUCKETS = 24  # longer periods are charted by year
@@ -266,8 +270,9 @@ class Dashboard:
     panels: list[Panel]
     # Breakdowns of the models of the current period's years, and of every year.
     by_field: list[tuple[Field, int]] = field(default_factory=list)
-    by_status: list[tuple[str, str, int]] = field(default_factory=list)  # value, label, n
-    by_kind: list[tuple[str, str, int]] = field(default_factory=list)
+    # (value, label, n); the labels are the choices' lazy strings.
+    by_status: list[tuple[str, "StrOrPromise", int]] = field(default_factory=list)
+    by_kind: list[tuple[str, "StrOrPromise", int]] = field(default_factory=list)
     by_year: list[tuple[int, int]] = field(default_factory=list)
     # Every year together: (first year, models registered, models recognised).
     since_first: tuple[int, int, int] | None = None

@@ -235,7 +235,7 @@ def _registry_charts(board: Dashboard, unit: Unit, period: Period) -> list:
                     Point(
                         str(year),
                         n,
-                        href=list_url("models_registered", unit, period, year=year),
+                        href=list_url("models_registered", unit, period, year=year) or "",
                         highlight=year in years,
                     )
                     for year, n in board.by_year
@@ -253,7 +253,7 @@ def _registry_charts(board: Dashboard, unit: Unit, period: Period) -> list:
             Point(
                 label,
                 n,
-                href=list_url("models_registered", unit, period, **{key: value}),
+                href=list_url("models_registered", unit, period, **{key: value}) or "",
                 title=_share(label, n, total),
             )
             for value, label, n in rows

@@ -1,6 +1,8 @@
 """Forms of the campaign pages: they offer only what the reader may choose; the services
 decide."""
 
+from typing import TypedDict
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +13,14 @@ from danvan.organisations.models import Unit, UnitKind
 from danvan.plans.models import Target
 from danvan.registry.forms import DATE, UnitChoiceField
 
-VALUE = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
+
+class DecimalBounds(TypedDict):
+    max_digits: int
+    decimal_places: int
+    min_value: int
+
+
+VALUE: DecimalBounds = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
 
 
 def _units(user):

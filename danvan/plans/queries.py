@@ -164,7 +164,7 @@ def ranked(rows: list[TargetRow]) -> list[TargetRow]:
 
     def key(row: TargetRow):
         current, _met, percent = row.progress
-        if current is None:
+        if current is None or percent is None:
             return (1, 0, Decimal(0))
         better = -current if row.target.comparison == Target.Comparison.AT_LEAST else current
         return (0, -percent, better)

@@ -296,6 +296,8 @@ EMPTY_EXPORT = gettext_lazy(
 def export_period(context: JobContext) -> dict:
     """Export a period's roll-up: the figures of every accepted report, as XLSX, DOCX or PDF."""
     user = context.job.owner
+    if user is None:  # a job started without an actor: there is no scope to export
+        raise JobFailed(_("This export has no owner: start it again from the report page."))
     params = context.job.params
     template = (
         ReportTemplate.objects.select_related("owner__parent").filter(pk=params["template"]).first()

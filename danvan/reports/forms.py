@@ -107,7 +107,9 @@ def display_values(specs: list[FieldSpec], values: dict) -> list[dict]:
         if spec.type == "number" and value not in (None, ""):
             # Written as its reader writes numbers: 8,6 and 1.234 in Vietnamese.
             try:
-                item["value"] = formats.number_format(parse_number(value), force_grouping=True)
+                number = parse_number(value)
+                if number is not None:  # only blanks: shown as they are, not as "None"
+                    item["value"] = formats.number_format(number, force_grouping=True)
             except ValueError:
                 pass
         if spec.type == "table":

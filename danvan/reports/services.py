@@ -41,7 +41,7 @@ EDITABLE = (Status.DRAFT, Status.RETURNED)
 SUBMITTED = (Status.SUBMITTED, Status.ACCEPTED)
 
 FIELD_TYPES = ("number", "text", "table")
-MONTHS_OF = {
+MONTHS_OF: dict[str, int] = {  # looked up with the stored string
     Frequency.MONTHLY: 1,
     Frequency.QUARTERLY: 3,
     Frequency.HALF_YEARLY: 6,

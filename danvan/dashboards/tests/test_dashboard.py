@@ -482,7 +482,7 @@ def test_a_metric_registered_later_brings_its_panel(monkeypatch, client_for, cit
 # Charts
 
 
-def _svg_titles(svg: ET.Element) -> list[str]:
+def _svg_titles(svg: ET.Element) -> list[str | None]:
     return [t.text for t in svg.iter(f"{SVG}title")]
 
 

@@ -9,6 +9,7 @@ import docx
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from danvan.core.jobs import start_job
 from danvan.core.models import Job
@@ -237,4 +238,17 @@ def test_export_job_fails_cleanly_when_nothing_is_accepted_any_more(
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED
     assert "nothing to export" in job.message
+    assert not job.output_file
+
+
+def test_export_job_without_an_owner_fails_with_a_message(tree, template, accepted):
+    with translation.override("vi"):
+        job = start_job(
+            actor=None,
+            kind="reports.export_period",
+            params={"template": template.pk, "period_start": Q1.isoformat(), "format": "xlsx"},
+        )
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert job.message == "Lượt xuất này không có người yêu cầu: hãy bắt đầu lại từ trang báo cáo."
     assert not job.output_file

@@ -582,3 +582,11 @@ def test_a_read_only_report_writes_its_numbers_as_vietnamese_readers_do(template
     assert shown["models"] == "1.234"
     assert shown["meetings"] == "8,5"
     assert shown["summary"] == "1.5 không phải số"  # text stays as written
+
+
+def test_a_read_only_report_shows_a_blank_number_as_blank(template):
+    specs = services.template_fields(template)
+    values = {"models": " "}
+    with translation.override("vi"):
+        shown = {item["spec"].code: item["value"] for item in display_values(specs, values)}
+    assert shown["models"] == " "

@@ -35,6 +35,7 @@ import tempfile
 import time
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.files import File
@@ -262,7 +263,7 @@ class Command(BenchPages, BaseCommand):
 
     def _load(self, options) -> dict:
         """Hà Nội's units and the demo models, each loaded (and timed) only when absent."""
-        load = {"units_seconds": None, "models_seconds": None, "models_created": 0}
+        load: dict[str, Any] = {"units_seconds": None, "models_seconds": None, "models_created": 0}
         has_city = Unit.objects.filter(key=CITY_KEY).exists()
         has_models = PracticeModel.objects.exists()
         if options["skip_load"]:

@@ -41,6 +41,7 @@ import sys
 import time
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
@@ -245,7 +246,11 @@ class Command(BenchPages, BaseCommand):
     def _load(self, options) -> dict:
         """Hà Nội's units, the demo models and the demo cases, each loaded (and timed) only
         when absent."""
-        load = {"units_seconds": None, "models_seconds": None, "cases_seconds": None}
+        load: dict[str, Any] = {
+            "units_seconds": None,
+            "models_seconds": None,
+            "cases_seconds": None,
+        }
         has_city = Unit.objects.filter(key=CITY_KEY).exists()
         has_models = PracticeModel.objects.exists()
         has_cases = Case.objects.exists()
@@ -585,7 +590,7 @@ class Command(BenchPages, BaseCommand):
         measured = answer["measured"]
         measured["result"] = answer["result"]
         job.refresh_from_db()
-        output = media / job.output_file.name if job.output_file else None
+        output = media / job.output_file.name if job.output_file.name else None
         measured["output_kb"] = round(output.stat().st_size / 1024) if output else None
         if output:
             output.unlink(missing_ok=True)

@@ -35,6 +35,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -241,7 +242,7 @@ class Command(BenchPages, BaseCommand):
 
     def _load(self, options) -> dict:
         """Hà Nội's units and the demo cases, each loaded (and timed) only when absent."""
-        load = {"units_seconds": None, "cases_seconds": None, "cases_created": 0}
+        load: dict[str, Any] = {"units_seconds": None, "cases_seconds": None, "cases_created": 0}
         has_city = Unit.objects.filter(key=CITY_KEY).exists()
         has_cases = Case.objects.exists()
         if options["skip_load"]:
@@ -382,7 +383,9 @@ class Command(BenchPages, BaseCommand):
         host, port = addr.rsplit(":", 1)
         logging.getLogger("django.server").setLevel(logging.ERROR)
         with override_settings(DEBUG=False, ROOT_URLCONF=__name__):
-            run(host, int(port), SpreadClients(WSGIHandler()), threading=True)
+            app = SpreadClients(WSGIHandler())
+            # The stubs want a WSGIHandler; run() serves any WSGI callable.
+            run(host, int(port), app, threading=True)  # type: ignore[arg-type]
 
     def _throughput(self, tracked: Case, open311_form: dict, public_form: dict, options) -> dict:
         wrk = shutil.which("wrk")
@@ -564,7 +567,7 @@ def _lua_post(form: dict, spread: bool) -> str:
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
-def _ms(text: str) -> float:
+def _ms(text: str) -> float | None:
     match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text.strip())
     return round(float(match[1]) * _UNITS[match[2]], 2) if match else None
 
@@ -578,7 +581,7 @@ def _parse_wrk(output: str) -> dict:
     rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
     return {
         "requests": int(done[1]) if done else 0,
-        "seconds": round(_ms(f"{done[2]}{done[3]}") / 1000, 2) if done else 0,
+        "seconds": round(float(done[2]) * _UNITS[done[3]] / 1000, 2) if done else 0,
         "rps": float(rps[1]) if rps else 0.0,
         "latency_p50_ms": _ms(latency["50"]) if "50" in latency else None,
         "latency_p99_ms": _ms(latency["99"]) if "99" in latency else None,
