@@ -99,7 +99,7 @@ def _own_units(user: User) -> list[Unit]:
 
 
 def _log_own(actor: User, action: str) -> None:
-    units = _own_units(actor) or [None]
+    units: list[Unit | None] = [*_own_units(actor)] or [None]
     for unit in units:
         log_action(actor=actor, action=action, obj=actor, unit=unit)
 

@@ -412,6 +412,7 @@ def run_import(context: JobContext) -> dict:
             elif reason:
                 bad += 1
             else:
+                assert row is not None  # only a parsed row comes without a reason
                 yield row
 
     with transaction.atomic():

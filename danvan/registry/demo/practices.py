@@ -153,7 +153,7 @@ def hanoi_communes(on: datetime.date | None = None) -> list[Commune]:
     for unit in current_communes(on):
         commune = Commune(
             phrase=in_sentence(unit.name),
-            legacy_district=unit.legacy_district.name if unit.legacy_district_id else "",
+            legacy_district=unit.legacy_district.name if unit.legacy_district else "",
         )
         commune.parts["commune"] = [Place(unit.pk, "commune", commune.phrase)]
         communes[unit.pk] = commune
