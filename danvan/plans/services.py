@@ -86,7 +86,7 @@ def open_campaign(
     )
     log_action(
         actor=actor,
-        action="reports.open_campaign",
+        action="plans.open_campaign",
         obj=campaign,
         unit=owner,
         after=snapshot(campaign, CAMPAIGN_FIELDS),
@@ -169,7 +169,7 @@ def set_target(
     )
     log_action(
         actor=actor,
-        action="reports.set_target",
+        action="plans.set_target",
         obj=target,
         unit=unit,
         after=snapshot(target, TARGET_FIELDS),
@@ -227,7 +227,7 @@ def cascade_target(*, actor, target: Target, kinds: Iterable[str] = ("commune",)
             created.append(child)
             log_action(
                 actor=actor,
-                action="reports.cascade_target",
+                action="plans.cascade_target",
                 obj=child,
                 unit=unit,
                 after=snapshot(child, TARGET_FIELDS),
@@ -237,7 +237,7 @@ def cascade_target(*, actor, target: Target, kinds: Iterable[str] = ("commune",)
             found.save(update_fields=["parent"])
             log_action(
                 actor=actor,
-                action="reports.cascade_target",
+                action="plans.cascade_target",
                 obj=found,
                 unit=unit,
                 before={"parent": None},
@@ -269,7 +269,7 @@ def report_progress(*, actor, target: Target, value, note: str) -> Target:
     target.save(update_fields=["reported_value", "reported_note", "reported_at"])
     log_action(
         actor=actor,
-        action="reports.report_progress",
+        action="plans.report_progress",
         obj=target,
         unit=target.unit,
         before={k: str(v) if v is not None else None for k, v in before.items()},

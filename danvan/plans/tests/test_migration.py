@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from danvan.core.models import AuditEntry
 from danvan.plans.models import Campaign, Target
 
 BEFORE = [("reports", "0001_initial")]
@@ -52,6 +53,10 @@ def test_campaigns_and_targets_keep_their_rows_when_they_move_to_plans():
         content_type = old.get_model("contenttypes", "ContentType").objects.get_or_create(
             app_label="reports", model="campaign"
         )[0]
+        # The kernel's tables are as they are today; the entry was written under reports.*.
+        entry = AuditEntry.objects.create(
+            action="reports.open_campaign", object_id=str(campaign.pk), scope_path=city.path
+        )
     finally:
         _migrate(leaves, state=leaves)
 
@@ -66,6 +71,7 @@ def test_campaigns_and_targets_keep_their_rows_when_they_move_to_plans():
         (parent.pk, city.pk, None, None),
         (child.pk, commune.pk, parent.pk, Decimal("3.50")),
     ]
+    assert AuditEntry.objects.get(pk=entry.pk).action == "plans.open_campaign"
     relabelled = ContentType.objects.get(pk=content_type.pk)
     assert (relabelled.app_label, relabelled.model) == ("plans", "campaign")
     assert relabelled.model_class() is Campaign

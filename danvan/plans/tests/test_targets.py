@@ -250,7 +250,7 @@ def test_hand_target_is_reported_by_the_ward_clerk(tree, campaign, city_officer,
         "Biên bản các buổi đối thoại",
     )
     assert progress(ward_a) == Progress(Decimal(12), True, 100)
-    entry = AuditEntry.objects.filter(action="reports.report_progress").get()
+    entry = AuditEntry.objects.filter(action="plans.report_progress").get()
     assert entry.actor == clerk_a and entry.scope_path == tree.a.commune.path
     table = campaign_progress(campaign, target)
     assert [(row.target.unit, row.progress.met) for row in table] == [
