@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from danvan.lib.uploads import check_upload
 from danvan.lib.xlsx import SpreadsheetError, safe_open_workbook
+from danvan.organisations.kinds import ISSUERS
 from danvan.organisations.models import Unit, UnitKind
 from danvan.organisations.queries import get_unit_for_user
 from danvan.registry.models import (
@@ -16,7 +17,6 @@ from danvan.registry.models import (
     Status,
     Tag,
 )
-from danvan.registry.services import ISSUER_KINDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 EDITOR_ROLES = ("administrator", "board_officer", "clerk")
@@ -227,6 +227,6 @@ def issuers_for(user, model):
     return (
         Unit.objects.visible_to(user, ("administrator", "board_officer"))
         .current()
-        .filter(near, kind__in=ISSUER_KINDS)
+        .filter(near, kind__in=ISSUERS)
         .order_by("path")
     )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from danvan.lib.audit import log_action
 from danvan.lib.workdays import WorkCalendar
+from danvan.organisations.kinds import CASE_HANDLERS
 from danvan.organisations.models import Unit, UnitKind
 from danvan.voice.deadlines import deadline_for, find_rule
 from danvan.voice.models import (
@@ -31,17 +32,6 @@ from danvan.voice.models import (
 )
 
 HANDLERS = ("administrator", "board_officer", "clerk")
-# Units that receive and handle cases (not hamlets, party cells or former districts).
-RECEIVING_KINDS = {
-    UnitKind.PROVINCE,
-    UnitKind.COMMUNE,
-    UnitKind.PARTY_COMMITTEE,
-    UnitKind.PEOPLES_COMMITTEE,
-    UnitKind.FRONT_COMMITTEE,
-    UnitKind.MASS_ORGANISATION,
-    UnitKind.AGENCY,
-    UnitKind.SCHOOL,
-}
 Step = DeadlineRule.Step
 
 
@@ -394,7 +384,7 @@ def forward_case(
             _("Forward either to a unit of the system or to a named outside body."),
             code="target",
         )
-    if to_unit is not None and (not to_unit.is_current() or to_unit.kind not in RECEIVING_KINDS):
+    if to_unit is not None and (not to_unit.is_current() or to_unit.kind not in CASE_HANDLERS):
         raise ValidationError(
             _("Cases can be forwarded to committees, agencies and schools that exist today."),
             code="target",
