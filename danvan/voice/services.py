@@ -59,10 +59,12 @@ def route(category, commune: Unit) -> tuple[Unit, RoutingRule | None]:
     """
     ancestors = commune.ancestor_paths() + [commune.path]
     rules = list(
-        RoutingRule.objects.filter(
+        RoutingRule.objects.in_force()
+        .filter(
             Q(category=category) | Q(category__isnull=True),
             Q(place__isnull=True) | Q(place__path__in=ancestors),
-        ).select_related("place", "responsible")
+        )
+        .select_related("place", "responsible")
     )
     if rules:
         rules.sort(
