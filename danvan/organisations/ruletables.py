@@ -22,12 +22,16 @@ class RuleInUse(ValidationError):
 
 
 def pointing_relations(model: type[models.Model]) -> list[ForeignObjectRel]:
-    """Relations of other tables to rows of model, except the history tables' copies."""
+    """Relations of other tables to rows of model: what uses a row, found by looking, so
+    that a table a new app adds (an award pointing to a medal rule) counts without being
+    listed. Not the history tables' copies, nor the row's own parts (RuleRow.rule_parts)."""
+    parts = getattr(model, "rule_parts", ())
     return [
         rel
         for rel in model._meta.get_fields(include_hidden=True)
         if isinstance(rel, ForeignObjectRel)
         and not issubclass(rel.related_model, HistoricalChanges)
+        and rel.get_accessor_name() not in parts
     ]
 
 
@@ -42,6 +46,10 @@ def changed_fields(stored: models.Model, edited: models.Model) -> list[str]:
 
 class RuleRow(models.Model):
     """A row of a rule table; dated rows in use refuse to change in place."""
+
+    # Reverse accessors of the rows that are part of this one (a rubric's criteria), which
+    # do not make it "in use".
+    rule_parts: tuple[str, ...] = ()
 
     class Meta:
         abstract = True

@@ -300,6 +300,7 @@ class Rubric(RuleRow):
 
     objects = DatedQuerySet.as_manager()
     history = HistoricalRecords()
+    rule_parts = ("criteria",)
 
     class Meta:
         ordering = ["-effective_from"]

@@ -12,7 +12,7 @@ from django.utils import timezone
 from danvan.lib.models import AuditEntry
 from danvan.registry.forms import RecognitionForm
 from danvan.registry.models import Classification, RecognitionLevel, Rubric
-from danvan.registry.tests.factories import level
+from danvan.registry.tests.factories import CriterionFactory, RubricFactory, level
 
 
 @pytest.fixture
@@ -137,3 +137,18 @@ def test_raising_the_threshold_of_a_rubric_in_use_adds_its_successor(
     assert result.rubric_id == rubric.pk
     entry = AuditEntry.objects.get(action="rules.revised")
     assert entry.scope_path == tree.a.commune.path  # a ward's rubric: the ward's officers
+
+
+def test_a_rubric_no_council_uses_changes_in_place(tree, city_admin, staff):
+    rubric = RubricFactory(issuer=tree.b.commune)
+    CriterionFactory(rubric=rubric, name="Tính sáng tạo")
+    url = reverse("admin:registry_rubric_change", args=[rubric.pk])
+
+    response = staff(city_admin).post(url, rubric_data(rubric, good_threshold="75"))
+
+    assert response.status_code == 302
+    rubric.refresh_from_db()
+    assert rubric.good_threshold == Decimal("75")
+    assert [c.name for c in rubric.criteria.all()] == ["Tính sáng tạo"]
+    assert Rubric.objects.filter(issuer=tree.b.commune).count() == 1
+    assert AuditEntry.objects.get(action="rules.changed").scope_path == tree.b.commune.path
