@@ -1,14 +1,20 @@
-"""Admin for units and clusters, limited to the units an administrator's roles reach."""
+"""Admin for units and clusters, limited to the units an administrator's roles reach, and
+the base of the city's rule tables' admin pages."""
+
+import datetime
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from danvan.organisations import services
 from danvan.organisations.models import Cluster, Unit
+from danvan.organisations.ruletables import CLOSING_FIELDS
 
 
 class ScopedUnitAdminMixin:
@@ -98,8 +104,8 @@ class UnitAdminForm(forms.ModelForm):
         return parent
 
 
-class CityRulesAdmin(admin.ModelAdmin):
-    """City-wide rule tables: editable by administrators of a root unit only."""
+class CityAdmin(admin.ModelAdmin):
+    """City-wide tables: editable by administrators of a root unit only."""
 
     def _city_admin(self, request) -> bool:
         paths = request.user.paths_for("organisations.manage")
@@ -114,7 +120,65 @@ class CityRulesAdmin(admin.ModelAdmin):
     has_change_permission = has_add_permission = has_view_permission
 
     def has_delete_permission(self, request, obj=None):
-        return False  # rules are closed with a date, never deleted
+        return False  # rules are closed with a date or set out of use, never deleted
+
+
+class RuleAdminForm(forms.ModelForm):
+    """Check a change to a dated rule in use as the successor it will become."""
+
+    def clean(self):
+        data = super().clean()
+        model = type(self.instance)
+        changed = set(self.changed_data) - CLOSING_FIELDS
+        if self.instance.pk is None or not model.is_dated() or not changed:
+            return data
+        stored = model._base_manager.get(pk=self.instance.pk)
+        if stored.in_use():
+            start = data.get("effective_from") if "effective_from" in changed else None
+            try:
+                services.check_revision(stored, start or timezone.localdate())
+            except ValidationError as exc:
+                raise forms.ValidationError(exc.messages) from exc
+        return data
+
+
+class RuleAdminMixin:
+    """Rule rows are added, changed, closed and revised through the rule services: audited,
+    kept in history, and a dated row in use is succeeded instead of changed."""
+
+    form = RuleAdminForm
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            services.add_rule(obj, actor=request.user)
+            return
+        model = type(obj)
+        names = {field.name for field in model._meta.concrete_fields}
+        changes = {name: form.cleaned_data[name] for name in form.changed_data if name in names}
+        stored = model._base_manager.get(pk=obj.pk)
+        saved = services.change_rule(stored, changes, actor=request.user)
+        if saved.pk != stored.pk:
+            messages.info(
+                request,
+                _(
+                    "This rule is in use, so it was kept as it was, in force until %(closed)s; "
+                    "the changes take effect as a new rule from %(start)s."
+                )
+                % {
+                    "closed": (saved.effective_from - datetime.timedelta(days=1)).strftime(
+                        "%d/%m/%Y"
+                    ),
+                    "start": saved.effective_from.strftime("%d/%m/%Y"),
+                },
+            )
+        # The admin goes on (inlines, its message, the redirect) with the row that now
+        # carries the changes.
+        for field in model._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(saved, field.attname))
+
+
+class CityRulesAdmin(RuleAdminMixin, CityAdmin, SimpleHistoryAdmin):
+    """City-wide rule tables: for administrators of a root unit; audited, with history."""
 
 
 @admin.register(Unit)

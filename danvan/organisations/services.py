@@ -9,10 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Length, Substr
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from danvan.core.audit import log_action, snapshot
 from danvan.organisations.models import BRANCH_OF_KIND, SEGMENT_WIDTH, Cluster, Unit, segment
+from danvan.organisations.ruletables import CLOSING_FIELDS, RuleRow
 from danvan.organisations.signals import unit_moved
 
 EDITABLE_FIELDS = [
@@ -157,3 +159,144 @@ def set_cluster_units(*, actor, cluster: Cluster, units: Iterable[Unit]) -> Clus
         after={"units": after},
     )
     return cluster
+
+
+# Rule tables (deadlines, routing, levels, rubrics…). The city-wide tables' audit entries carry
+# no unit: the audit page shows entries tied to no unit to the holders of a role on a root
+# unit, the city's administrators and board officers, and to no one below. A rubric's
+# entries are scoped to its issuing unit (RuleRow.audit_unit).
+
+
+def _rule_values(rule: RuleRow, names) -> dict:
+    return snapshot(rule, list(names))
+
+
+@transaction.atomic
+def add_rule(rule: RuleRow, *, actor) -> RuleRow:
+    """Add a rule row (a new rule, or a dated successor entered by hand)."""
+    rule.save()
+    log_action(
+        actor=actor, action="rules.added", obj=rule, unit=rule.audit_unit(), after=snapshot(rule)
+    )
+    return rule
+
+
+@transaction.atomic
+def close_rule(rule: RuleRow, *, actor, on: datetime.date) -> RuleRow:
+    """Close a dated rule row: it stays in force until `on`, inclusive, and keeps its values."""
+    rule = type(rule)._base_manager.select_for_update().get(pk=rule.pk)
+    if on < rule.effective_from:
+        raise ValidationError(
+            _("A rule cannot close before it takes effect (%(date)s).")
+            % {"date": rule.effective_from.strftime("%d/%m/%Y")},
+            code="close_before_start",
+        )
+    before = {"effective_to": _jsonable_date(rule.effective_to)}
+    rule.effective_to = on
+    rule.save(update_fields=["effective_to"])
+    log_action(
+        actor=actor,
+        action="rules.closed",
+        obj=rule,
+        unit=rule.audit_unit(),
+        before=before,
+        after={"effective_to": on.isoformat()},
+    )
+    return rule
+
+
+def _jsonable_date(value: datetime.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def check_revision(rule: RuleRow, effective_from: datetime.date) -> None:
+    """Refuse a successor that would not leave the rule it replaces a day of its own."""
+    if effective_from <= rule.effective_from:
+        raise ValidationError(
+            _(
+                "This rule is in use: its changes take effect as a new rule, which must start "
+                "after %(date)s."
+            )
+            % {"date": rule.effective_from.strftime("%d/%m/%Y")},
+            code="revision_start",
+        )
+    if rule.effective_to is not None and rule.effective_to < effective_from - datetime.timedelta(
+        days=1
+    ):
+        raise ValidationError(
+            _("This rule ended on %(date)s: add a new rule instead of changing it.")
+            % {"date": rule.effective_to.strftime("%d/%m/%Y")},
+            code="revision_closed",
+        )
+
+
+@transaction.atomic
+def revise_rule(
+    rule: RuleRow, changes: dict, *, actor, effective_from: datetime.date | None = None
+) -> RuleRow:
+    """Change a dated rule row by succession: the row is closed the day before
+    `effective_from` (default: today) with its values kept, and a new row carries the changes.
+    Results that named the old row still name it; new results get the successor."""
+    model = type(rule)
+    rule = model._base_manager.select_for_update().get(pk=rule.pk)
+    start = effective_from or timezone.localdate()
+    check_revision(rule, start)
+    changes = {k: v for k, v in changes.items() if k not in ("effective_from", "id")}
+    successor = model(
+        **{
+            field.attname: getattr(rule, field.attname)
+            for field in model._meta.concrete_fields
+            if not field.primary_key
+        }
+    )
+    for name, value in changes.items():
+        setattr(successor, name, value)
+    successor.effective_from = start
+    close_rule(rule, actor=actor, on=start - datetime.timedelta(days=1))
+    successor.full_clean()
+    successor.save()
+    rule.copy_to_successor(successor)
+    names = [*changes, "effective_from"]
+    log_action(
+        actor=actor,
+        action="rules.revised",
+        obj=successor,
+        unit=successor.audit_unit(),
+        before={**_rule_values(rule, names), "id": rule.pk},
+        after={**_rule_values(successor, names), "id": successor.pk},
+    )
+    return successor
+
+
+@transaction.atomic
+def change_rule(rule: RuleRow, changes: dict, *, actor) -> RuleRow:
+    """Apply changes to a rule row and return the row that now carries them.
+
+    A dated row that a result points to is revised (see revise_rule) unless the change only
+    closes it; any other row changes in place. Every change is audited and kept in history.
+    """
+    model = type(rule)
+    rule = model._base_manager.select_for_update().get(pk=rule.pk)
+    changes = {k: v for k, v in changes.items() if getattr(rule, k) != v}
+    if not changes:
+        return rule
+    if model.is_dated():
+        if set(changes) == {"effective_to"} and changes["effective_to"] is not None:
+            return close_rule(rule, actor=actor, on=changes["effective_to"])
+        if set(changes) - CLOSING_FIELDS and rule.in_use():
+            start = changes.pop("effective_from", None)
+            return revise_rule(rule, changes, actor=actor, effective_from=start)
+    before = _rule_values(rule, changes)
+    for name, value in changes.items():
+        setattr(rule, name, value)
+    rule.full_clean()
+    rule.save()
+    log_action(
+        actor=actor,
+        action="rules.changed",
+        obj=rule,
+        unit=rule.audit_unit(),
+        before=before,
+        after=_rule_values(rule, changes),
+    )
+    return rule

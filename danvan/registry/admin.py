@@ -3,7 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from danvan.organisations.admin import CityRulesAdmin, ScopedUnitAdminMixin
+from danvan.organisations.admin import CityRulesAdmin, RuleAdminMixin, ScopedUnitAdminMixin
 from danvan.registry.models import (
     Council,
     Criterion,
@@ -28,15 +28,31 @@ class TagAdmin(CityRulesAdmin):
 @admin.register(RecognitionLevel)
 class RecognitionLevelAdmin(CityRulesAdmin):
     list_display = ["name", "code", "rank", "effective_from", "effective_to"]
+    list_filter = ["code"]
 
 
 class CriterionInline(admin.TabularInline):
+    """A rubric's criteria; read-only once a council or a result uses the rubric: changing
+    the rubric then makes its successor, with copies of the criteria to change."""
+
     model = Criterion
     extra = 1
 
+    def _editable(self, obj) -> bool:
+        return obj is None or not obj.in_use()
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_delete_permission(request, obj)
+
 
 @admin.register(Rubric)
-class RubricAdmin(ScopedUnitAdminMixin, SimpleHistoryAdmin):
+class RubricAdmin(RuleAdminMixin, ScopedUnitAdminMixin, SimpleHistoryAdmin):
     unit_field = "issuer"
     list_display = ["name", "issuer", "kind", "good_threshold", "effective_from", "effective_to"]
     raw_id_fields = ["issuer"]

@@ -1,10 +1,9 @@
 """The recognition decision of a model, as an official document (NĐ 30/2020 layout)."""
 
 from danvan.lib.documents import OfficialDocument
+from danvan.organisations.kinds import TERRITORIAL
 from danvan.organisations.models import Branch, UnitKind
 from danvan.registry.models import Recognition
-
-TERRITORIAL = {UnitKind.PROVINCE, UnitKind.COMMUNE, UnitKind.LEGACY_DISTRICT}
 
 
 def _place(unit) -> str:

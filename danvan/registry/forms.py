@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from danvan.lib.uploads import check_upload
 from danvan.lib.xlsx import SpreadsheetError, safe_open_workbook
+from danvan.organisations.kinds import ISSUERS
 from danvan.organisations.models import Unit, UnitKind
 from danvan.registry.models import (
     Field,
@@ -15,7 +16,6 @@ from danvan.registry.models import (
     Status,
     Tag,
 )
-from danvan.registry.services import ISSUER_KINDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -215,6 +215,6 @@ def issuers_for(user, model):
     return (
         Unit.objects.visible_to(user, perm="registry.recognise")
         .current()
-        .filter(near, kind__in=ISSUER_KINDS)
+        .filter(near, kind__in=ISSUERS)
         .order_by("path")
     )

@@ -14,15 +14,18 @@ from danvan.core.models import DatedQuerySet
 from danvan.lib import scope
 from danvan.lib.vntext import filter_search, search_key
 from danvan.organisations.models import Unit
+from danvan.organisations.ruletables import RuleRow
 
 
-class Field(models.Model):
+class Field(RuleRow):
     """A field of work (lĩnh vực); four are canonical, provinces may add tags."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=120)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("in use"), default=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "name"]
@@ -33,8 +36,10 @@ class Field(models.Model):
         return self.name
 
 
-class Tag(models.Model):
+class Tag(RuleRow):
     name = models.CharField(_("name"), max_length=80, unique=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -45,21 +50,28 @@ class Tag(models.Model):
         return self.name
 
 
-class RecognitionLevel(models.Model):
+class RecognitionLevel(RuleRow):
     """A level at which a model is recognised (cơ sở, huyện until 2025, thành phố)."""
 
-    code = models.SlugField(_("code"), max_length=40, unique=True)
+    # One code per level; a revised level's successor keeps it (unique with its start).
+    code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=120)
     rank = models.PositiveSmallIntegerField(_("rank"), help_text=_("Higher is a higher level."))
     effective_from = models.DateField(_("effective from"))
     effective_to = models.DateField(_("effective to"), null=True, blank=True)
 
     objects = DatedQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
-        ordering = ["rank"]
+        ordering = ["rank", "-effective_from"]
         verbose_name = _("recognition level")
         verbose_name_plural = _("recognition levels")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "effective_from"], name="recognitionlevel_code_from"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -273,7 +285,7 @@ class Attachment(models.Model):
         return self.original_name
 
 
-class Rubric(models.Model):
+class Rubric(RuleRow):
     """Scoring criteria of an issuing unit, in force for a period."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -292,6 +304,7 @@ class Rubric(models.Model):
 
     objects = DatedQuerySet.as_manager()
     history = HistoricalRecords()
+    rule_parts = ("criteria",)
 
     class Meta:
         ordering = ["-effective_from"]
@@ -300,6 +313,21 @@ class Rubric(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def audit_unit(self):
+        return self.issuer
+
+    def copy_to_successor(self, successor: RuleRow) -> None:
+        Criterion.objects.bulk_create(
+            Criterion(
+                rubric=successor,
+                order=c.order,
+                name=c.name,
+                weight=c.weight,
+                max_score=c.max_score,
+            )
+            for c in self.criteria.all()
+        )
 
 
 class Criterion(models.Model):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from danvan.core.audit import log_action, snapshot
+from danvan.organisations.kinds import ISSUERS
 from danvan.organisations.models import Unit, UnitKind
 from danvan.registry.models import (
     DECIDED_STATES,
@@ -69,20 +70,9 @@ def territory_of(unit: Unit) -> Unit:
     return found or unit
 
 
-# Bodies that issue decisions: committees and boards, not hamlets, cells or schools.
-ISSUER_KINDS = {
-    UnitKind.PROVINCE,
-    UnitKind.COMMUNE,
-    UnitKind.PARTY_COMMITTEE,
-    UnitKind.PEOPLES_COMMITTEE,
-    UnitKind.FRONT_COMMITTEE,
-    UnitKind.AGENCY,
-}
-
-
 def _check_issuer(issuer: Unit, model: PracticeModel) -> None:
     """A committee or board decides for the models of its commune or city."""
-    if issuer.kind not in ISSUER_KINDS or not model.unit.path.startswith(territory_of(issuer).path):
+    if issuer.kind not in ISSUERS or not model.unit.path.startswith(territory_of(issuer).path):
         raise ValidationError(
             _("The issuing body must be a committee or board of the model's commune or city."),
             code="issuer",

@@ -125,7 +125,8 @@ class Lookups:
             fields[_loose(field.name)] = field
             fields[field.code] = field
         levels = {}
-        for level in RecognitionLevel.objects.all():
+        # A revised level's successor shares its code: the newest row answers to it.
+        for level in RecognitionLevel.objects.order_by("effective_from"):
             levels[_loose(level.name)] = level
             levels[level.code] = level
             levels[_loose(level.name.replace("Cấp ", ""))] = level

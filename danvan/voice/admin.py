@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from danvan.organisations.admin import CityRulesAdmin, ScopedUnitAdminMixin
+from danvan.organisations.admin import CityAdmin, CityRulesAdmin, ScopedUnitAdminMixin
 from danvan.voice import services
 from danvan.voice.forms import ApiKeyForm
 from danvan.voice.models import (
@@ -44,14 +44,17 @@ class DeadlineRuleAdmin(CityRulesAdmin):
 
 @admin.register(RoutingRule)
 class RoutingRuleAdmin(CityRulesAdmin):
-    list_display = ["category", "place", "responsible", "priority"]
+    list_display = [
+        "category",
+        "place",
+        "responsible",
+        "priority",
+        "effective_from",
+        "effective_to",
+    ]
     list_filter = ["category"]
     list_select_related = ["category", "place", "responsible"]
     raw_id_fields = ["place", "responsible"]
-
-    def has_delete_permission(self, request, obj=None):
-        # Routing rules carry no dates; cases keep their unit when a rule goes away.
-        return self._city_admin(request)
 
 
 @admin.register(RejectionReason)
@@ -78,7 +81,7 @@ class ReceptionScheduleAdmin(CityRulesAdmin):
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(CityRulesAdmin):
+class ApiKeyAdmin(CityAdmin):
     """Open311 clients: a new key is shown once, then only its prefix; keys are revoked."""
 
     form = ApiKeyForm

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from danvan.accounts.models import RoleAssignment
 from danvan.accounts.rules import roles_for
 from danvan.lib.uploads import check_upload
+from danvan.organisations.kinds import NOT_CASE_HANDLERS
 from danvan.organisations.models import SEGMENT_WIDTH, Unit, UnitKind
 from danvan.voice.models import (
     ApiKey,
@@ -27,8 +28,6 @@ from danvan.voice.models import (
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 TEXT = forms.Textarea(attrs={"rows": 3})
-# Units a case is never handled by: historical districts and the smallest grassroots cells.
-NOT_HANDLING = (UnitKind.LEGACY_DISTRICT, UnitKind.HAMLET, UnitKind.PARTY_CELL)
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -41,7 +40,7 @@ def handling_units_for(user):
     return (
         Unit.objects.visible_to(user, perm="voice.handle")
         .current()
-        .exclude(kind__in=NOT_HANDLING)
+        .exclude(kind__in=NOT_CASE_HANDLERS)
         .only("id", "name", "depth", "path")
     )
 
@@ -264,7 +263,7 @@ class ForwardForm(CaseActionForm):
         super().__init__(*args, **kwargs)
         self.fields["to_unit"].queryset = (
             Unit.objects.current()
-            .exclude(kind__in=NOT_HANDLING)
+            .exclude(kind__in=NOT_CASE_HANDLERS)
             .exclude(pk=self.case.responsible_id)
             .only("id", "name", "depth", "path")
         )

@@ -10,11 +10,13 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from danvan.core.models import DatedQuerySet
 from danvan.lib import scope
 from danvan.lib.vntext import filter_search, search_key
 from danvan.organisations.models import Unit
+from danvan.organisations.ruletables import RuleRow
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
 
@@ -70,12 +72,14 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 
-class Category(models.Model):
+class Category(RuleRow):
     code = models.SlugField(_("code"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=160)
     description = models.CharField(_("description"), max_length=300, blank=True)
     is_active = models.BooleanField(_("in use"), default=True)
     order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "name"]
@@ -86,7 +90,7 @@ class Category(models.Model):
         return self.name
 
 
-class DeadlineRule(models.Model):
+class DeadlineRule(RuleRow):
     """A legal clock: for a kind (and urgency), how long a step may take."""
 
     class Step(models.TextChoices):
@@ -115,6 +119,7 @@ class DeadlineRule(models.Model):
     effective_to = models.DateField(_("effective to"), null=True, blank=True)
 
     objects = DatedQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["kind", "step", "urgency", "-effective_from"]
@@ -128,8 +133,8 @@ class DeadlineRule(models.Model):
         )
 
 
-class RoutingRule(models.Model):
-    """Category × place → the unit responsible. The most specific matching rule wins."""
+class RoutingRule(RuleRow):
+    """Category × place → the unit responsible. The most specific rule in force wins."""
 
     category = models.ForeignKey(
         Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.CASCADE
@@ -146,6 +151,11 @@ class RoutingRule(models.Model):
         Unit, verbose_name=_("responsible unit"), on_delete=models.PROTECT, related_name="+"
     )
     priority = models.PositiveSmallIntegerField(_("priority"), default=0)
+    effective_from = models.DateField(_("effective from"), default=timezone.localdate)
+    effective_to = models.DateField(_("effective to"), null=True, blank=True)
+
+    objects = DatedQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-priority", "id"]
@@ -156,12 +166,14 @@ class RoutingRule(models.Model):
         return f"{self.category or '*'} @ {self.place or '*'} → {self.responsible}"
 
 
-class RejectionReason(models.Model):
+class RejectionReason(RuleRow):
     """A template reason for refusing a case (out of scope, duplicate, no content…)."""
 
     code = models.SlugField(max_length=40, unique=True)
     text = models.CharField(_("reason"), max_length=300)
     is_active = models.BooleanField(default=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["code"]
@@ -172,7 +184,7 @@ class RejectionReason(models.Model):
         return self.text
 
 
-class VoiceSettings(models.Model):
+class VoiceSettings(RuleRow):
     """Dated parameters of the escalation and reopening rules."""
 
     escalation_grace_hours = models.PositiveIntegerField(
@@ -183,6 +195,8 @@ class VoiceSettings(models.Model):
         _("citizen may reopen within (days)"), default=15
     )
     effective_from = models.DateField(_("effective from"))
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-effective_from"]
@@ -452,7 +466,7 @@ class CaseAttachment(models.Model):
         return self.original_name
 
 
-class ReceptionSchedule(models.Model):
+class ReceptionSchedule(RuleRow):
     """The weekly citizen-reception day of a unit's chair (Luật Tiếp công dân: ≥ 1 day/week)."""
 
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE)
@@ -476,6 +490,8 @@ class ReceptionSchedule(models.Model):
     place = models.CharField(_("place"), max_length=200)
     host = models.CharField(_("received by"), max_length=120)
     is_active = models.BooleanField(default=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("reception schedule")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from danvan.core.audit import log_action
 from danvan.core.workdays import WorkCalendar
+from danvan.organisations.kinds import CASE_HANDLERS
 from danvan.organisations.models import Unit, UnitKind
 from danvan.voice.deadlines import deadline_for, find_rule
 from danvan.voice.models import (
@@ -34,17 +35,6 @@ from danvan.voice.models import (
     new_tracking_code,
 )
 
-# Units that receive and handle cases (not hamlets, party cells or former districts).
-RECEIVING_KINDS = {
-    UnitKind.PROVINCE,
-    UnitKind.COMMUNE,
-    UnitKind.PARTY_COMMITTEE,
-    UnitKind.PEOPLES_COMMITTEE,
-    UnitKind.FRONT_COMMITTEE,
-    UnitKind.MASS_ORGANISATION,
-    UnitKind.AGENCY,
-    UnitKind.SCHOOL,
-}
 Step = DeadlineRule.Step
 
 
@@ -74,10 +64,12 @@ def route(category, commune: Unit) -> tuple[Unit, RoutingRule | None]:
     """
     ancestors = commune.ancestor_paths() + [commune.path]
     rules = list(
-        RoutingRule.objects.filter(
+        RoutingRule.objects.in_force()
+        .filter(
             Q(category=category) | Q(category__isnull=True),
             Q(place__isnull=True) | Q(place__path__in=ancestors),
-        ).select_related("place", "responsible")
+        )
+        .select_related("place", "responsible")
     )
     if rules:
         rules.sort(
@@ -399,7 +391,7 @@ def forward_case(
             _("Forward either to a unit of the system or to a named outside body."),
             code="target",
         )
-    if to_unit is not None and (not to_unit.is_current() or to_unit.kind not in RECEIVING_KINDS):
+    if to_unit is not None and (not to_unit.is_current() or to_unit.kind not in CASE_HANDLERS):
         raise ValidationError(
             _("Cases can be forwarded to committees, agencies and schools that exist today."),
             code="target",
