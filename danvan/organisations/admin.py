@@ -146,7 +146,7 @@ class RuleAdminMixin:
     """Rule rows are added, changed, closed and revised through the rule services: audited,
     kept in history, and a dated row in use is succeeded instead of changed."""
 
-    form = RuleAdminForm
+    form: type[forms.ModelForm] = RuleAdminForm
 
     def save_model(self, request, obj, form, change):
         if not change:

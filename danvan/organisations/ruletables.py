@@ -7,6 +7,9 @@ changed in place. It may only be closed (`effective_to`); a change makes a succe
 admin, a shell, a future API), so no path can silently rewrite a rule an old result names.
 """
 
+import datetime
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.fields.reverse_related import ForeignObjectRel
@@ -50,6 +53,10 @@ class RuleRow(models.Model):
     # Reverse accessors of the rows that are part of this one (a rubric's criteria), which
     # do not make it "in use".
     rule_parts: tuple[str, ...] = ()
+
+    if TYPE_CHECKING:  # the dated tables declare these fields; see is_dated()
+        effective_from: datetime.date
+        effective_to: datetime.date | None
 
     class Meta:
         abstract = True

@@ -193,7 +193,8 @@ def close_rule(rule: RuleRow, *, actor, on: datetime.date) -> RuleRow:
         )
     before = {"effective_to": _jsonable_date(rule.effective_to)}
     rule.effective_to = on
-    rule.save(update_fields=["effective_to"])
+    # The plugin sees RuleRow, not the dated table that declares the field.
+    rule.save(update_fields=["effective_to"])  # type: ignore[misc]
     log_action(
         actor=actor,
         action="rules.closed",

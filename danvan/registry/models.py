@@ -320,7 +320,7 @@ class Rubric(RuleRow):
     def copy_to_successor(self, successor: RuleRow) -> None:
         Criterion.objects.bulk_create(
             Criterion(
-                rubric=successor,
+                rubric_id=successor.pk,
                 order=c.order,
                 name=c.name,
                 weight=c.weight,
