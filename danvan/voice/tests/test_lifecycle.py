@@ -10,7 +10,7 @@ from conftest import make_user
 from danvan.core.models import AuditEntry
 from danvan.organisations.services import move_unit
 from danvan.voice import services
-from danvan.voice.models import Case, CaseEvent, RejectionReason, Status
+from danvan.voice.models import CODE_ALPHABET, Case, CaseEvent, RejectionReason, Status
 
 
 def test_a_portal_case_is_routed_to_the_communes_committee_with_a_clock(tree, sent):
@@ -19,7 +19,9 @@ def test_a_portal_case_is_routed_to_the_communes_committee_with_a_clock(tree, se
     assert case.responsible == tree.a.state
     assert case.responsible_path == tree.a.state.path
     assert case.deadline_rule.step == "accept" and case.deadline > case.received_at
-    assert len(case.code) == 14 and str(case.pk) not in case.code.replace("-", "")
+    # Twelve random characters of the code alphabet in three groups, not the case's number.
+    groups = case.code.split("-")
+    assert [len(g) for g in groups] == [4, 4, 4] and set("".join(groups)) <= set(CODE_ALPHABET)
     assert case.events.get().action == "submit"
     assert AuditEntry.objects.filter(action="voice.submit", object_id=str(case.pk)).exists()
 
