@@ -3,6 +3,7 @@
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 
@@ -125,3 +126,26 @@ def login(user) -> Client:
 @pytest.fixture
 def client_for():
     return login
+
+
+def english_client(user, *, staff: bool = False) -> Client:
+    """A logged-in client that reads the pages in English (the msgids); with staff=True the
+    user may also open the admin (which still applies the user's scope)."""
+    if staff and not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    client = login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+@pytest.fixture
+def staff():
+    """make(user): a logged-in client reading the pages in English."""
+    return english_client
+
+
+@pytest.fixture
+def admin_staff():
+    """make(user): a logged-in staff client reading the admin in English."""
+    return lambda user: english_client(user, staff=True)

@@ -6,7 +6,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -43,18 +42,6 @@ MODELS_TITLE = f"Each commune registers at least 5 models in {YEAR}"
 
 
 pytestmark = pytest.mark.usefixtures("english")
-
-
-@pytest.fixture
-def staff(client_for):
-    """A logged-in client that reads the pages in English (the msgids)."""
-
-    def make(user):
-        client = client_for(user)
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return client
-
-    return make
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,18 +12,6 @@ from danvan.core.models import AuditEntry
 from danvan.registry.forms import RecognitionForm
 from danvan.registry.models import Classification, RecognitionLevel, Rubric
 from danvan.registry.tests.factories import CriterionFactory, RubricFactory, level
-
-
-@pytest.fixture
-def staff(client_for):
-    def make(user):
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
-        client = client_for(user)
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return client
-
-    return make
 
 
 def level_data(row: RecognitionLevel, **changes) -> dict:
@@ -43,11 +30,11 @@ def level_url(row) -> str:
     return reverse("admin:registry_recognitionlevel_change", args=[row.pk])
 
 
-def test_renaming_a_level_a_model_holds_adds_its_successor(tree, ward_a, city_admin, staff):
+def test_renaming_a_level_a_model_holds_adds_its_successor(tree, ward_a, city_admin, admin_staff):
     used = ward_a.recognised.recognised_level
     today = timezone.localdate()
 
-    staff(city_admin).post(level_url(used), level_data(used, name="Cấp xã, phường"))
+    admin_staff(city_admin).post(level_url(used), level_data(used, name="Cấp xã, phường"))
 
     old = RecognitionLevel.objects.get(pk=used.pk)
     assert old.name == used.name
@@ -68,10 +55,10 @@ def test_renaming_a_level_a_model_holds_adds_its_successor(tree, ward_a, city_ad
     assert successor.history.count() == 1 and old.history.first().history_type == "~"
 
 
-def test_a_level_no_model_holds_changes_in_place(tree, ward_a, city_admin, staff):
+def test_a_level_no_model_holds_changes_in_place(tree, ward_a, city_admin, admin_staff):
     unused = level("thanh-pho")
 
-    staff(city_admin).post(level_url(unused), level_data(unused, name="Cấp Thành phố"))
+    admin_staff(city_admin).post(level_url(unused), level_data(unused, name="Cấp Thành phố"))
 
     unused.refresh_from_db()
     assert unused.name == "Cấp Thành phố"
@@ -81,11 +68,11 @@ def test_a_level_no_model_holds_changes_in_place(tree, ward_a, city_admin, staff
 
 
 @pytest.mark.parametrize("who", ["clerk_a", "city_officer", "admin_b"])
-def test_only_city_administrators_change_levels(request, tree, ward_a, staff, who):
+def test_only_city_administrators_change_levels(request, tree, ward_a, admin_staff, who):
     used = ward_a.recognised.recognised_level
     count = RecognitionLevel.objects.count()
 
-    response = staff(request.getfixturevalue(who)).post(
+    response = admin_staff(request.getfixturevalue(who)).post(
         level_url(used), level_data(used, name="Cấp xã, phường")
     )
 
@@ -117,13 +104,13 @@ def rubric_data(rubric: Rubric, **changes) -> dict:
 
 
 def test_raising_the_threshold_of_a_rubric_in_use_adds_its_successor(
-    tree, ward_a, city_admin, staff
+    tree, ward_a, city_admin, admin_staff
 ):
     rubric = ward_a.council.rubric
     result = Classification.objects.get(model=ward_a.recognised)
     url = reverse("admin:registry_rubric_change", args=[rubric.pk])
 
-    response = staff(city_admin).post(url, rubric_data(rubric, good_threshold="80"))
+    response = admin_staff(city_admin).post(url, rubric_data(rubric, good_threshold="80"))
 
     assert response.status_code == 302, response.content.decode()[:2000]
     rubric.refresh_from_db()
@@ -139,12 +126,12 @@ def test_raising_the_threshold_of_a_rubric_in_use_adds_its_successor(
     assert entry.scope_path == tree.a.commune.path  # a ward's rubric: the ward's officers
 
 
-def test_a_rubric_no_council_uses_changes_in_place(tree, city_admin, staff):
+def test_a_rubric_no_council_uses_changes_in_place(tree, city_admin, admin_staff):
     rubric = RubricFactory(issuer=tree.b.commune)
     CriterionFactory(rubric=rubric, name="Tính sáng tạo")
     url = reverse("admin:registry_rubric_change", args=[rubric.pk])
 
-    response = staff(city_admin).post(url, rubric_data(rubric, good_threshold="75"))
+    response = admin_staff(city_admin).post(url, rubric_data(rubric, good_threshold="75"))
 
     assert response.status_code == 302
     rubric.refresh_from_db()

@@ -1,7 +1,6 @@
 """Citizen reception: weekly reception days, sessions of a unit, and a session's register."""
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
@@ -17,18 +16,6 @@ from danvan.voice.models import Case, Category, Channel, Kind, ReceptionSchedule
 def fast_passwords(settings):
     """Argon2 costs 0.2 s a user; these tests log in with force_login and never check one."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def staff(client_for):
-    """A logged-in client that reads the pages in English (the msgids)."""
-
-    def make(user):
-        client = client_for(user)
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return client
-
-    return make
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ place; the change becomes its successor, audited and kept in history."""
 import datetime
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,20 +13,6 @@ from danvan.organisations.ruletables import RuleInUse
 from danvan.voice.models import Case, Category, DeadlineRule, RoutingRule
 
 FIELDS = ["kind", "urgency", "step", "amount", "unit", "max_extensions", "legal_basis"]
-
-
-@pytest.fixture
-def staff(client_for):
-    """A logged-in staff client that reads the admin in English (the msgids)."""
-
-    def make(user):
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
-        client = client_for(user)
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return client
-
-    return make
 
 
 def form_data(rule: DeadlineRule, **changes) -> dict:
@@ -42,13 +27,15 @@ def change_url(rule) -> str:
     return reverse("admin:voice_deadlinerule_change", args=[rule.pk])
 
 
-def test_changing_a_rule_a_case_uses_adds_its_successor(tree, sent, city_admin, staff):
+def test_changing_a_rule_a_case_uses_adds_its_successor(tree, sent, city_admin, admin_staff):
     case = sent()
     rule = case.deadline_rule
     deadline = case.deadline
     today = timezone.localdate()
 
-    response = staff(city_admin).post(change_url(rule), form_data(rule, amount=16), follow=True)
+    response = admin_staff(city_admin).post(
+        change_url(rule), form_data(rule, amount=16), follow=True
+    )
 
     assert response.status_code == 200
     assert "This rule is in use" in response.content.decode()
@@ -68,11 +55,11 @@ def test_changing_a_rule_a_case_uses_adds_its_successor(tree, sent, city_admin, 
 
 
 def test_the_revision_is_audited_for_the_city_and_kept_in_history(
-    tree, sent, city_admin, city_officer, staff
+    tree, sent, city_admin, city_officer, admin_staff
 ):
     rule = sent().deadline_rule
 
-    staff(city_admin).post(change_url(rule), form_data(rule, amount=16))
+    admin_staff(city_admin).post(change_url(rule), form_data(rule, amount=16))
 
     successor = DeadlineRule.objects.get(amount=16, kind=rule.kind, step=rule.step)
     revised = AuditEntry.objects.get(action="rules.revised")
@@ -88,15 +75,15 @@ def test_the_revision_is_audited_for_the_city_and_kept_in_history(
     assert rule.history.first().history_user == city_admin
     assert successor.history.count() == 1
     # City-wide rules: the city's board officers read them on the audit page.
-    page = staff(city_officer).get(reverse("accounts:audit"))
+    page = admin_staff(city_officer).get(reverse("accounts:audit"))
     assert "rules.revised" in [entry.action for entry in page.context["page"]]
 
 
-def test_a_rule_no_case_uses_changes_in_place(tree, city_admin, staff):
+def test_a_rule_no_case_uses_changes_in_place(tree, city_admin, admin_staff):
     rule = DeadlineRule.objects.in_force().filter(kind="denunciation").first()
     assert not Case.objects.filter(deadline_rule=rule).exists()
 
-    staff(city_admin).post(change_url(rule), form_data(rule, legal_basis="Luật Tố cáo 2018"))
+    admin_staff(city_admin).post(change_url(rule), form_data(rule, legal_basis="Luật Tố cáo 2018"))
 
     rule.refresh_from_db()
     assert rule.legal_basis == "Luật Tố cáo 2018"
@@ -108,11 +95,11 @@ def test_a_rule_no_case_uses_changes_in_place(tree, city_admin, staff):
     assert rule.history.first().legal_basis == "Luật Tố cáo 2018"
 
 
-def test_a_successor_cannot_start_before_the_rule_it_replaces(tree, sent, city_admin, staff):
+def test_a_successor_cannot_start_before_the_rule_it_replaces(tree, sent, city_admin, admin_staff):
     rule = sent().deadline_rule
     count = DeadlineRule.objects.count()
 
-    response = staff(city_admin).post(
+    response = admin_staff(city_admin).post(
         change_url(rule), form_data(rule, amount=16, effective_from="2000-01-01")
     )
 
@@ -123,12 +110,12 @@ def test_a_successor_cannot_start_before_the_rule_it_replaces(tree, sent, city_a
 
 
 @pytest.mark.parametrize("who", ["clerk_a", "city_officer", "admin_b"])
-def test_only_city_administrators_change_rules(request, tree, sent, staff, who):
+def test_only_city_administrators_change_rules(request, tree, sent, admin_staff, who):
     rule = sent().deadline_rule
     user = request.getfixturevalue(who)
     count = DeadlineRule.objects.count()
 
-    response = staff(user).post(change_url(rule), form_data(rule, amount=16))
+    response = admin_staff(user).post(change_url(rule), form_data(rule, amount=16))
 
     assert response.status_code in (302, 403, 404)
     assert DeadlineRule.objects.count() == count
@@ -155,12 +142,12 @@ def test_code_cannot_change_a_rule_in_use_in_place(tree, sent):
     assert DeadlineRule.objects.get(pk=rule.pk).amount == 8
 
 
-def test_closing_a_rule_in_use_keeps_its_values(tree, sent, city_admin, staff):
+def test_closing_a_rule_in_use_keeps_its_values(tree, sent, city_admin, admin_staff):
     case = sent()
     rule = case.deadline_rule
     end = timezone.localdate() + datetime.timedelta(days=30)
 
-    staff(city_admin).post(change_url(rule), form_data(rule, effective_to=end.isoformat()))
+    admin_staff(city_admin).post(change_url(rule), form_data(rule, effective_to=end.isoformat()))
 
     rule.refresh_from_db()
     assert rule.effective_to == end
@@ -195,7 +182,7 @@ def test_a_routing_rule_in_use_is_revised_and_new_cases_follow_its_successor(
     assert AuditEntry.objects.filter(action="rules.added", object_id=str(rule.pk)).exists()
 
 
-def test_a_category_changes_in_place_and_is_set_out_of_use(tree, sent, city_admin, staff):
+def test_a_category_changes_in_place_and_is_set_out_of_use(tree, sent, city_admin, admin_staff):
     category = sent().category
     url = reverse("admin:voice_category_change", args=[category.pk])
     data = {
@@ -205,7 +192,7 @@ def test_a_category_changes_in_place_and_is_set_out_of_use(tree, sent, city_admi
         "order": category.order,
     }  # "is_active" left out: unticked
 
-    staff(city_admin).post(url, data)
+    admin_staff(city_admin).post(url, data)
 
     category.refresh_from_db()
     assert category.is_active is False
@@ -213,7 +200,7 @@ def test_a_category_changes_in_place_and_is_set_out_of_use(tree, sent, city_admi
     assert AuditEntry.objects.get(action="rules.changed").after == {"is_active": False}
     assert category.history.first().is_active is False
     assert (
-        staff(city_admin)
+        admin_staff(city_admin)
         .get(reverse("admin:voice_category_delete", args=[category.pk]))
         .status_code
         == 403

@@ -5,7 +5,6 @@ import datetime
 import hashlib
 
 import pytest
-from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.management import call_command
 from django.db import connection
@@ -31,18 +30,6 @@ from danvan.voice.models import (
 def fast_passwords(settings):
     """Argon2 costs 0.2 s a user; these tests log in with force_login and never check one."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def staff(client_for):
-    """A logged-in client that reads the pages in English (the msgids)."""
-
-    def make(user):
-        client = client_for(user)
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return client
-
-    return make
 
 
 def submit(actor, commune, *, kind="feedback", urgency="normal", category="moi-truong", **extra):

@@ -4,7 +4,6 @@ a denunciation's reporter is shown to its handler only; viewers read and do not 
 from types import SimpleNamespace
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -22,18 +21,6 @@ PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 def fast_passwords(settings):
     """Argon2 costs 0.2 s a user; these tests log in with force_login and never check one."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def staff(client_for):
-    """A logged-in client that reads the pages in English (the msgids)."""
-
-    def make(user):
-        client = client_for(user)
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return client
-
-    return make
 
 
 def submit(actor, commune, *, kind="feedback", urgency="normal", **extra):
