@@ -6,7 +6,6 @@ from typing import TypedDict
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from danvan.accounts.rules import SUPERVISORS
 from danvan.lib.metrics import METRICS
 from danvan.organisations.kinds import OWNERS
 from danvan.organisations.models import Unit, UnitKind
@@ -24,7 +23,11 @@ VALUE: DecimalBounds = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
 
 
 def _units(user):
-    return Unit.objects.visible_to(user, SUPERVISORS).current().only("id", "name", "depth", "path")
+    return (
+        Unit.objects.visible_to(user, perm="plans.decide")
+        .current()
+        .only("id", "name", "depth", "path")
+    )
 
 
 class CampaignForm(forms.Form):

@@ -10,7 +10,6 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from danvan.accounts.rules import EDITORS, SUPERVISORS
 from danvan.lib.metrics import METRICS, compute, compute_many
 from danvan.organisations.models import Unit
 from danvan.plans.models import Campaign, Target
@@ -20,14 +19,14 @@ from danvan.plans.models import Campaign, Target
 
 def may_open_campaigns(user) -> bool:
     """Whether the user decides for at least one unit."""
-    paths = user.scope_paths(SUPERVISORS)
+    paths = user.paths_for("plans.decide")
     return paths is None or bool(paths)
 
 
 def may_set_targets(user, campaign: Campaign) -> bool:
     """Whether the user decides for some unit of the campaign owner's subtree."""
     owner_path = campaign.owner.path
-    paths = user.scope_paths(SUPERVISORS)
+    paths = user.paths_for("plans.decide")
     return paths is None or any(p.startswith(owner_path) or owner_path.startswith(p) for p in paths)
 
 
@@ -36,7 +35,7 @@ def may_set_targets(user, campaign: Campaign) -> bool:
 
 def campaigns_visible_to(user):
     """Campaigns opened by a unit in the user's scope or with targets for one."""
-    units = Unit.objects.visible_to(user)
+    units = Unit.objects.visible_to(user, perm="plans.view")
     return Campaign.objects.filter(Q(owner__in=units) | Q(targets__unit__in=units)).distinct()
 
 
@@ -44,13 +43,13 @@ def get_campaign_for_user(user, pk) -> Campaign:
     return get_object_or_404(campaigns_visible_to(user).select_related("owner"), pk=pk)
 
 
-def get_target_for_user(user, pk, *, roles=None) -> Target:
-    """Return the target if the user's roles (of these kinds) reach its unit, else 404."""
+def get_target_for_user(user, pk, *, perm: str = "plans.view") -> Target:
+    """Return the target if the user holds the named permission on its unit, else 404."""
     try:
         pk = int(pk)
     except (TypeError, ValueError) as exc:
         raise Http404 from exc
-    qs = Target.objects.filter(unit__in=Unit.objects.visible_to(user, roles))
+    qs = Target.objects.filter(unit__in=Unit.objects.visible_to(user, perm=perm))
     return get_object_or_404(
         qs.select_related("unit", "campaign__owner", "parent__unit"),
         pk=pk,
@@ -153,8 +152,12 @@ def _row(target: Target, figures: dict[int, Progress], user=None) -> TargetRow:
     return TargetRow(
         target=target,
         progress=figures[target.pk],
-        can_cascade=user is not None and user.reaches(target.unit, SUPERVISORS),
-        can_report=user is not None and not target.metric and user.reaches(target.unit, EDITORS),
+        can_cascade=user is not None and user.has_perm("plans.decide", target.unit),
+        can_report=(
+            user is not None
+            and not target.metric
+            and user.has_perm("plans.report_progress", target.unit)
+        ),
     )
 
 
@@ -203,7 +206,9 @@ def campaign_targets_for(user, campaign: Campaign) -> list[TargetRow]:
     Cost: one query for the targets plus progress_of's — the same for 3 or 300 targets.
     """
     targets = list(
-        Target.objects.filter(campaign=campaign, unit__in=Unit.objects.visible_to(user))
+        Target.objects.filter(
+            campaign=campaign, unit__in=Unit.objects.visible_to(user, perm="plans.view")
+        )
         .select_related("unit")
         .order_by("unit__path", "title", "id")
     )

@@ -13,7 +13,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from danvan.accounts.rules import EDITORS, SUPERVISORS
 from danvan.core.audit import log_action, snapshot
 from danvan.lib.metrics import METRICS
 from danvan.organisations.models import Unit, UnitKind
@@ -28,9 +27,10 @@ def _is_person(actor) -> bool:
     return actor is not None and getattr(actor, "is_authenticated", False)
 
 
-def _require_roles(actor, unit: Unit, roles, message: str) -> None:
-    """Refuse a unit that the actor's roles (of these kinds) do not reach; None is the system."""
-    if actor is not None and not actor.reaches(unit, roles):
+def _require_perm(actor, perm: str, unit: Unit, message: str) -> None:
+    """Refuse an actor without the named permission (plans/rules.py) on the unit; None is the
+    system."""
+    if actor is not None and not actor.has_perm(perm, unit):
         raise PermissionDenied(message)
 
 
@@ -64,10 +64,10 @@ def open_campaign(
     description: str = "",
 ) -> Campaign:
     """Open a campaign or annual work programme of a board the actor decides for."""
-    _require_roles(
+    _require_perm(
         actor,
+        "plans.decide",
         owner,
-        SUPERVISORS,
         _("Only an administrator or a board officer of “%(unit)s” may open its campaigns.")
         % {"unit": owner.name},
     )
@@ -103,10 +103,10 @@ def _check_target(*, actor, campaign: Campaign, unit: Unit, title: str, metric: 
             % {"unit": unit.name, "owner": owner.name},
             code="outside_campaign",
         )
-    _require_roles(
+    _require_perm(
         actor,
+        "plans.decide",
         unit,
-        SUPERVISORS,
         _("You cannot set targets for “%(unit)s”: it is outside your scope.") % {"unit": unit.name},
     )
     if not unit.is_current():
@@ -185,10 +185,10 @@ def cascade_target(*, actor, target: Target, kinds: Iterable[str] = ("commune",)
     second one; if that target stands alone (no parent), it is linked to this one. Returns
     the targets created.
     """
-    _require_roles(
+    _require_perm(
         actor,
+        "plans.decide",
         target.unit,
-        SUPERVISORS,
         _("You cannot cascade targets of “%(unit)s”: it is outside your scope.")
         % {"unit": target.unit.name},
     )
@@ -249,10 +249,10 @@ def cascade_target(*, actor, target: Target, kinds: Iterable[str] = ("commune",)
 @transaction.atomic
 def report_progress(*, actor, target: Target, value, note: str) -> Target:
     """Record the progress a unit reports for a target that is not measured from live data."""
-    _require_roles(
+    _require_perm(
         actor,
+        "plans.report_progress",
         target.unit,
-        EDITORS,
         _("Only the staff of “%(unit)s” may report its progress.") % {"unit": target.unit.name},
     )
     if target.metric:

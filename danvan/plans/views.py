@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from danvan.accounts.rules import EDITORS, SUPERVISORS
 from danvan.lib.metrics import METRICS
 from danvan.plans import queries, services
 from danvan.plans.forms import CampaignForm, CascadeForm, ProgressForm, TargetForm
@@ -105,9 +104,9 @@ def target_detail(request, pk):
             "metric": METRICS.get(target.metric),
             "progress": queries.progress(target),
             "children": campaign_progress(target.campaign, target, user=user),
-            "can_cascade": user.reaches(target.unit, SUPERVISORS),
-            "can_report": not target.metric and user.reaches(target.unit, EDITORS),
-            "show_parent": target.parent_id and user.reaches(target.parent.unit),
+            "can_cascade": user.has_perm("plans.decide", target.unit),
+            "can_report": not target.metric and user.has_perm("plans.report_progress", target.unit),
+            "show_parent": target.parent_id and user.has_perm("plans.view", target.parent.unit),
         },
     )
 
@@ -115,7 +114,7 @@ def target_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def target_cascade(request, pk):
-    target = get_target_for_user(request.user, pk, roles=SUPERVISORS)
+    target = get_target_for_user(request.user, pk, perm="plans.decide")
     form = CascadeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -141,7 +140,7 @@ def target_cascade(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def target_report(request, pk):
-    target = get_target_for_user(request.user, pk, roles=EDITORS)
+    target = get_target_for_user(request.user, pk, perm="plans.report_progress")
     if target.metric:  # measured from live data: there is nothing to report
         raise Http404
     initial = {"value": target.reported_value, "note": target.reported_note}

@@ -18,7 +18,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from danvan.accounts.rules import SUPERVISORS
 from danvan.core.audit import log_action
 from danvan.core.jobs import JobContext, JobFailed, register
 from danvan.lib.documents import BodyItem, OfficialDocument, render_docx, render_pdf
@@ -302,7 +301,7 @@ def export_period(context: JobContext) -> dict:
     template = (
         ReportTemplate.objects.select_related("owner__parent").filter(pk=params["template"]).first()
     )
-    if template is None or not user.reaches(template.owner, SUPERVISORS):
+    if template is None or not user.has_perm("reports.review", template.owner):
         raise JobFailed(_("This report template is outside your scope."))
     start = datetime.date.fromisoformat(params["period_start"])
     fmt = params.get("format", "xlsx")

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from danvan.accounts.models import RoleAssignment
-from danvan.accounts.rules import EDITORS, SUPERVISORS
+from danvan.accounts.rules import roles_for
 from danvan.core.audit import log_action, snapshot
 from danvan.lib.actions import register_action_labels
 from danvan.lib.metrics import METRICS, compute
@@ -397,19 +397,20 @@ def metric_values(specs: list[FieldSpec], unit: Unit, start, end) -> dict[str, s
 # --- Checks shared by the services -------------------------------------------------------
 
 
-def _require_scope(actor, unit: Unit, roles) -> None:
-    """Refuse a unit that the actor's roles (of these kinds) do not reach; None is the system."""
-    if actor is not None and not actor.reaches(unit, roles):
+def _require_perm(actor, perm: str, unit: Unit) -> None:
+    """Refuse an actor without the named permission (reports/rules.py) on the unit; None is
+    the system."""
+    if actor is not None and not actor.has_perm(perm, unit):
         raise PermissionDenied(_("This unit is outside your scope."))
 
 
 def can_edit(user, report: Report) -> bool:
-    return user.reaches(report.unit, EDITORS)
+    return user.has_perm("reports.edit", report.unit)
 
 
 def can_review(user, template: ReportTemplate) -> bool:
     """Whether the user acts for the unit that asked for the report (its parent)."""
-    return user.reaches(template.owner, SUPERVISORS)
+    return user.has_perm("reports.review", template.owner)
 
 
 def _lock(report: Report) -> Report:
@@ -461,11 +462,11 @@ def _audit(report: Report, *, actor, action: str, before: dict, note: str = "") 
 
 
 def _unit_emails(unit: Unit) -> list[str]:
-    """Addresses of the people who fill the unit's reports."""
+    """Addresses of the people who fill the unit's reports (who hold "reports.edit" there)."""
     return sorted(
         set(
             RoleAssignment.objects.active()
-            .filter(unit=unit, role__in=EDITORS, user__is_active=True)
+            .filter(unit=unit, role__in=roles_for("reports.edit"), user__is_active=True)
             .exclude(user__email="")
             .values_list("user__email", flat=True)
         )
@@ -510,7 +511,7 @@ def open_period(
     so opening a period again only adds units created since.
     """
     owner = template.owner
-    _require_scope(actor, owner, SUPERVISORS)
+    _require_perm(actor, "reports.review", owner)
     if not template.is_active:
         raise ValidationError(_("This report template is no longer in use."), code="inactive")
     start, end = period_bounds(template.frequency, period_start)
@@ -563,7 +564,7 @@ def open_period(
 def save_draft(*, actor, report: Report, values: dict) -> Report:
     """Save some or all of a report's values, checked against the template's types."""
     report = _lock(report)
-    _require_scope(actor, report.unit, EDITORS)
+    _require_perm(actor, "reports.edit", report.unit)
     _check_editable(report)
     cleaned = clean_values(report.template, values)
     before = snapshot(report, ["status", "values", "review_note"])
@@ -577,7 +578,7 @@ def save_draft(*, actor, report: Report, values: dict) -> Report:
 def refresh_figures(*, actor, report: Report) -> Report:
     """Fill the number fields that name a metric again with today's live figures."""
     report = _lock(report)
-    _require_scope(actor, report.unit, EDITORS)
+    _require_perm(actor, "reports.edit", report.unit)
     _check_editable(report)
     before = snapshot(report, ["status", "values", "review_note"])
     specs = template_fields(report.template)
@@ -594,7 +595,7 @@ def refresh_figures(*, actor, report: Report) -> Report:
 def submit_report(*, actor, report: Report, values: dict | None = None) -> Report:
     """Send the report to the parent unit, saving `values` first when given; all or nothing."""
     report = _lock(report)
-    _require_scope(actor, report.unit, EDITORS)
+    _require_perm(actor, "reports.edit", report.unit)
     _check_move(report, Status.SUBMITTED)
     before = snapshot(report, ["status", "values", "review_note"])
     merged = report.values
@@ -624,7 +625,7 @@ def submit_report(*, actor, report: Report, values: dict | None = None) -> Repor
 def return_report(*, actor, report: Report, note: str) -> Report:
     """Send a submitted report back to its unit for correction, saying what to correct."""
     report = _lock(report)
-    _require_scope(actor, report.template.owner, SUPERVISORS)
+    _require_perm(actor, "reports.review", report.template.owner)
     note = (note or "").strip()
     if not note:
         raise ValidationError(_("Say what needs correcting."), code="note")
@@ -644,7 +645,7 @@ def return_report(*, actor, report: Report, note: str) -> Report:
 def accept_report(*, actor, report: Report, note: str = "") -> Report:
     """Accept a submitted report: its figures count in the roll-up and it is final."""
     report = _lock(report)
-    _require_scope(actor, report.template.owner, SUPERVISORS)
+    _require_perm(actor, "reports.review", report.template.owner)
     _check_move(report, Status.ACCEPTED)
     before = snapshot(report, ["status", "values", "review_note"])
     report.status = Status.ACCEPTED

@@ -57,7 +57,7 @@ from danvan.reports.services import (
 
 def visible_templates(user):
     """Templates the user's scope touches: issued by a unit it reaches, or asking one."""
-    units = Unit.objects.visible_to(user)
+    units = Unit.objects.visible_to(user, perm="reports.view")
     asked = Report.objects.filter(template=OuterRef("pk"), unit__in=units)
     return ReportTemplate.objects.filter(Q(owner__in=units) | Q(Exists(asked)))
 
@@ -72,7 +72,7 @@ def _template_for_user(user, pk, *, review: bool = False) -> ReportTemplate:
 
 def _report_for_user(user, pk) -> Report:
     """Return the report if the user's scope reaches its unit, else 404."""
-    reports = Report.objects.filter(unit__in=Unit.objects.visible_to(user))
+    reports = Report.objects.filter(unit__in=Unit.objects.visible_to(user, perm="reports.view"))
     return get_object_or_404(
         reports.select_related("template__owner__parent", "unit__parent"), pk=pk
     )
@@ -127,7 +127,10 @@ def template_detail(request, pk):
         context["open_form"] = OpenPeriodForm()
     else:
         reports = (
-            Report.objects.filter(template=template, unit__in=Unit.objects.visible_to(request.user))
+            Report.objects.filter(
+                template=template,
+                unit__in=Unit.objects.visible_to(request.user, perm="reports.view"),
+            )
             .select_related("unit")
             .order_by("-period_start", "unit__path")[:200]
         )

@@ -57,8 +57,31 @@ def test_every_app_names_its_permissions():
         "voice.handle",
         "voice.receive",
         "voice.manage_api_keys",
+        "plans.decide",
+        "plans.report_progress",
+        "reports.edit",
+        "reports.review",
         "organisations.manage",
         "core.view_audit",
     ]:
         assert name in SCOPED_PERMISSIONS
         assert SCOPED_PERMISSIONS[name], name
+
+
+ROLE_GROUPS = {"MANAGERS", "SUPERVISORS", "EDITORS"}
+
+
+def test_only_the_apps_rules_modules_use_the_role_groups():
+    """Outside accounts, a role group is named only where an app declares its permissions;
+    everything else checks a permission by name."""
+    found = []
+    for relative, path in _python_files():
+        if relative.endswith("/rules.py"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "danvan.accounts.rules":
+                names = {alias.name for alias in node.names} & ROLE_GROUPS
+                found += [f"{relative}:{node.lineno}: {name}" for name in sorted(names)]
+            elif isinstance(node, ast.Attribute) and node.attr in ROLE_GROUPS:
+                found.append(f"{relative}:{node.lineno}: {node.attr}")
+    assert found == [], "Check a permission of the app's rules.py instead"

@@ -226,6 +226,19 @@ def test_clerk_cannot_export_the_period(tree, template, clerk_a, accepted, clien
     assert not Job.objects.exists()
 
 
+def test_export_job_of_a_clerk_fails_without_a_file(tree, template, clerk_a, accepted):
+    """The job checks the reviewer's permission itself, not only the page that starts it."""
+    job = start_job(
+        actor=clerk_a,
+        kind="reports.export_period",
+        params={"template": template.pk, "period_start": Q1.isoformat(), "format": "xlsx"},
+    )
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert "outside your scope" in job.message
+    assert not job.output_file
+
+
 def test_export_job_fails_cleanly_when_nothing_is_accepted_any_more(
     tree, template, city_officer, accepted
 ):
