@@ -6,6 +6,7 @@ turned into Unicode, ``parse_date`` reads the dates clerks type. Exports: ``writ
 streams any number of rows; ``template_workbook`` builds the import template.
 """
 
+import calendar
 import datetime
 import io
 import math
@@ -14,6 +15,7 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from itertools import chain, islice, repeat
 from typing import IO, Any
@@ -25,8 +27,10 @@ from django.utils.translation import gettext as _
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
 
 from danvan.lib import legacy_encodings
 from danvan.lib.vntext import fold
@@ -240,13 +244,144 @@ def _heading_key(cell: object) -> tuple[str, ...]:
     return tuple(sorted(re.findall(r"[^\W_]+", text)))
 
 
+@dataclass(frozen=True)
+class UncomputedFormula:
+    """What ``iter_rows`` yields for a formula saved without its result.
+
+    Excel saves each formula's last result beside it, and that cached value is what is
+    read (no formula is ever evaluated). Tools that write workbooks without computing them
+    leave the result out; the cell then holds this instead of a value, so it is never
+    mistaken for an empty cell or imported as formula text.
+    """
+
+    coordinate: str
+
+    @property
+    def message(self) -> str:
+        return _(
+            "Cell %(cell)s holds a formula without a value: open the file in Excel and save "
+            "it again."
+        ) % {"cell": self.coordinate}
+
+
+def row_problem(values: Sequence[object]) -> str | None:
+    """Return why a row from ``iter_rows`` cannot be read as it stands, or None."""
+    for value in values:
+        if isinstance(value, UncomputedFormula):
+            return value.message
+    return None
+
+
+class _FormulaAwareParser(WorkSheetParser):
+    """openpyxl's sheet parser, marking formulas saved without a cached value."""
+
+    def parse_cell(self, element: Any) -> dict[str, Any]:
+        cell = super().parse_cell(element)
+        if (
+            self.data_only
+            and cell["value"] is None
+            and element.find(FORMULA_TAG) is not None
+            and element.find(VALUE_TAG) is None  # <v></v> is a formula whose result is ""
+        ):
+            coordinate = element.get("r") or f"{get_column_letter(cell['column'])}{cell['row']}"
+            cell["value"] = UncomputedFormula(coordinate)
+            cell["data_type"] = "s"
+        return cell
+
+
+def _sheet_rows(worksheet: Any) -> Iterator[Any]:
+    """Yield a sheet's rows of cells from row 1, an empty tuple for each missing row.
+
+    A read-only sheet is parsed as openpyxl does it (``ReadOnlyWorksheet._cells_by_row``,
+    pinned openpyxl 3.1.5) but with ``_FormulaAwareParser``.
+    """
+    if not isinstance(worksheet, ReadOnlyWorksheet):
+        yield from worksheet.iter_rows()
+        return
+    sheet: Any = worksheet  # the private parts used below are not in the type stubs
+    workbook = sheet.parent
+    with sheet._get_source() as source:
+        parser = _FormulaAwareParser(
+            source,
+            sheet._shared_strings,
+            data_only=workbook.data_only,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+        expected = 1
+        for number, cells in parser.parse():
+            if number < expected:
+                continue  # a row repeated or out of order: openpyxl keeps the first
+            for _missing in range(expected, number):
+                yield ()
+            yield sheet._get_row(cells, 1, None, False)
+            expected = number + 1
+
+
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3}[0-9]+:[A-Z]{1,3}[0-9]+)"')
+
+
+def _merged_ranges(worksheet: Any) -> list[tuple[int, int, int, int]]:
+    """Return the merged ranges of a sheet as (min_col, min_row, max_col, max_row).
+
+    A read-only sheet lists them after its rows, so the sheet's XML is scanned for them
+    first: it is only inflated, not parsed, which costs a small part of reading it.
+    """
+    if not isinstance(worksheet, ReadOnlyWorksheet):
+        return [rng.bounds for rng in worksheet.merged_cells.ranges]
+    refs: list[bytes] = []
+    tail = b""
+    sheet: Any = worksheet
+    with sheet._get_source() as source:
+        while chunk := source.read(1 << 20):
+            data = tail + chunk
+            end = 0
+            for match in _MERGE_REF.finditer(data):
+                refs.append(match[1])
+                end = match.end()
+            tail = data[max(end, len(data) - 256) :]
+    return [range_boundaries(ref.decode()) for ref in refs]  # type: ignore[misc]
+
+
+class _MergedFill:
+    """Fill the cells of merged ranges with the value of each range's first cell."""
+
+    def __init__(self, ranges: list[tuple[int, int, int, int]]):
+        self.anchors: dict[int, list[tuple[int, int]]] = {}  # row → columns that start a range
+        self.covered: dict[int, list[tuple[int, tuple[int, int]]]] = {}
+        for min_col, min_row, max_col, max_row in ranges:
+            if (min_col, min_row) == (max_col, max_row):
+                continue
+            self.anchors.setdefault(min_row, []).append((min_row, min_col))
+            for row in range(min_row, max_row + 1):
+                for column in range(min_col, max_col + 1):
+                    if (row, column) != (min_row, min_col):
+                        self.covered.setdefault(row, []).append((column, (min_row, min_col)))
+        self.values: dict[tuple[int, int], Any] = {}
+
+    def fill(self, number: int, values: list[Any]) -> None:
+        for anchor in self.anchors.get(number, ()):
+            column = anchor[1]
+            self.values[anchor] = values[column - 1] if column <= len(values) else None
+        for column, anchor in self.covered.get(number, ()):
+            if column > len(values):
+                values.extend([None] * (column - len(values)))
+            if values[column - 1] is None:
+                values[column - 1] = self.values.get(anchor)
+
+
 def iter_rows(
-    workbook: Workbook, sheet: str | int | None = None
+    workbook: Workbook, sheet: str | int | None = None, *, fill_merged: bool = False
 ) -> Iterator[tuple[int, list[Any]]]:
     """Yield (Excel row number, values) for each non-empty row of a sheet, lazily.
 
     ``sheet`` is a name, a 0-based index or None for the active sheet. Text is stripped,
     empty text becomes None and rows are padded to the widest of the first 200 rows.
+    A formula gives its cached value; one saved without it gives an UncomputedFormula
+    (see ``row_problem``). With ``fill_merged``, every cell of a merged range holds the
+    value of its first cell (a unit written once beside the several rows it registered);
+    otherwise those cells are None, as openpyxl reads them.
 
     Legacy text is judged per sheet as well as per cell, because a short cell can read
     equally well two ways ("bò" is a word, and VNI for "bị"; "Tên" is TCVN3 for "Tờn").
@@ -263,16 +398,57 @@ def iter_rows(
     worksheet = _worksheet(workbook, sheet)
     if hasattr(worksheet, "reset_dimensions"):
         worksheet.reset_dimensions()  # old tools write wrong dimensions; read every row
-    rows = _guarded(worksheet.iter_rows())
+    merged = _MergedFill(_merged_ranges(worksheet)) if fill_merged else None
+    rows = _guarded(_sheet_rows(worksheet))
     head = list(islice(rows, _SAMPLE_ROWS))
     fallback = _sheet_fallback(head)
     width = max((len(row) for row in head), default=0)
     for number, row in enumerate(chain(head, rows), start=1):
         values = _row_values(row, fallback)
+        if merged is not None:
+            merged.fill(number, values)
         if all(value is None for value in values):
             continue
         values.extend([None] * (width - len(values)))
         yield number, values
+
+
+@dataclass(frozen=True)
+class SheetInfo:
+    """One sheet of a workbook, as the upload form lists it."""
+
+    index: int
+    name: str
+    visible: bool
+    filled: int  # non-empty cells among the first rows
+    likely: bool  # the sheet that most looks like the data
+
+
+def sheet_names(workbook: Workbook, *, sample_rows: int = 50) -> list[SheetInfo]:
+    """List a workbook's sheets with a guess of which one holds the data.
+
+    The guess is the visible sheet with the most non-empty cells in its first
+    ``sample_rows`` rows (a title page or an instructions sheet holds a few); a tie goes
+    to the sheet Excel opens on, then to the first. Hidden sheets are listed, never guessed.
+    """
+    active = workbook.active
+    sheets = []
+    for index, worksheet in enumerate(workbook.worksheets):
+        if hasattr(worksheet, "reset_dimensions"):
+            worksheet.reset_dimensions()
+        filled = sum(
+            value is not None and value != ""
+            for row in islice(_guarded(worksheet.iter_rows(values_only=True)), sample_rows)
+            for value in row
+        )
+        visible = getattr(worksheet, "sheet_state", "visible") == "visible"
+        sheets.append((index, worksheet.title, visible, filled, worksheet is active))
+    candidates = [sheet for sheet in sheets if sheet[2] and sheet[3]]
+    best = max(candidates, key=lambda s: (s[3], s[4], -s[0]), default=None)
+    return [
+        SheetInfo(index, name, visible, filled, likely=best is not None and index == best[0])
+        for index, name, visible, filled, _active in sheets
+    ]
 
 
 def _worksheet(workbook: Workbook, sheet: str | int | None) -> Any:
@@ -369,39 +545,113 @@ def _cell_value(cell: Any, fallback: legacy_encodings.Encoding | None) -> Any:
 
 # --- Dates --------------------------------------------------------------------------------
 
-_DMY = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})")
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_TIME = r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"  # "05/03/2012 08:30": the time is dropped
+_DMY = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})" + _TIME)
+_YMD = re.compile(r"(\d{4})([/.-])(\d{1,2})\2(\d{1,2})" + _TIME)
+_IN_WORDS = re.compile(r"(?:ngay\s+)?(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})")
+_MONTH = re.compile(r"(?:thang\s+)?(\d{1,2})\s*(?:[/.-]|\s+nam\s+)\s*(\d{4})")
+_YEAR = re.compile(r"(?:nam\s+)?(\d{4})")
+_YEARS = range(1000, 3000)
 _EXCEL_EPOCH = datetime.date(1899, 12, 30)
 _MAX_SERIAL = (datetime.date(9999, 12, 31) - _EXCEL_EPOCH).days
 
 
-def parse_date(value: object) -> datetime.date | None:
+def parse_date(
+    value: object, *, column: str | None = None, partial: bool = False
+) -> datetime.date | None:
     """Return the date a cell holds, or None when it is empty; raise ValueError otherwise.
 
-    Accepts date and datetime objects, Excel serial numbers (1900 date system) and the
-    strings dd/mm/yyyy, d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy and yyyy-mm-dd.
+    Accepts date and datetime cells, Excel serial numbers (1900 date system), and text in
+    the forms offices type, day first: dd/mm/yyyy, d/m/yy, dd-mm-yyyy, dd.mm.yyyy (a time
+    after it is dropped), yyyy-mm-dd, and "ngày 5 tháng 3 năm 2012" (with or without
+    "ngày", any case, TCVN3 or VNI text decoded first). A two-digit year is 2000–2069 for
+    00–69 and 1970–1999 for 70–99. A month ("3/2012", "tháng 3/2012", "tháng 3 năm 2012")
+    or a bare year ("2012", "năm 2012", or a whole number 1000–2999, never read as a
+    serial) is refused, unless ``partial`` is true: then it reads as its first day. The
+    message names the value, and ``column`` (its heading) when given.
     """
+    try:
+        return _parse_date(value, partial=partial)
+    except ValueError as exc:
+        if column is None:
+            raise
+        raise ValueError(
+            _("Column “%(column)s”: %(error)s") % {"column": column, "error": exc}
+        ) from None
+
+
+def _parse_date(value: object, *, partial: bool) -> datetime.date | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
+    if isinstance(value, UncomputedFormula):
+        raise ValueError(value.message)
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
         return value
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        number = float(value)
+        if math.isfinite(number) and number.is_integer() and int(number) in _YEARS:
+            return _partial(str(int(number)), int(number), None, partial=partial)
         return _from_serial(value)
-    if isinstance(value, str):
-        text = value.strip()
-        if match := _DMY.fullmatch(text):
-            day, _sep, month, year = match.groups()
-        elif match := _ISO.fullmatch(text):
-            year, month, day = match.groups()
-        else:
-            raise ValueError(_not_a_date(value))
-        try:
-            return datetime.date(int(year), int(month), int(day))
-        except ValueError:
-            raise ValueError(_("“%(value)s” is not a real date.") % {"value": text}) from None
-    raise ValueError(_not_a_date(value))
+    if not isinstance(value, str):
+        raise ValueError(_not_a_date(value))
+    shown = " ".join(value.split())
+    text = " ".join(fold(legacy_encodings.to_unicode(shown)).replace(",", " ").split())
+    if match := _DMY.fullmatch(text):
+        day, _sep, month, year = match.groups()
+        if len(year) == 2:
+            year = str((2000 if int(year) < 70 else 1900) + int(year))
+    elif match := _YMD.fullmatch(text):
+        year, _sep, month, day = match.groups()
+    elif match := _IN_WORDS.fullmatch(text):
+        day, month, year = match.groups()
+    elif match := _MONTH.fullmatch(text):
+        return _partial(shown, int(match[2]), int(match[1]), partial=partial)
+    elif match := _YEAR.fullmatch(text):
+        return _partial(shown, int(match[1]), None, partial=partial)
+    else:
+        raise ValueError(_not_a_date(shown))
+    return _real_date(shown, int(year), int(month), int(day))
+
+
+def _real_date(shown: str, year: int, month: int, day: int) -> datetime.date:
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        pass
+    if month > 12 and 1 <= day <= 12:
+        message = _("“%(value)s” has no month %(month)s: write the day first, as dd/mm/yyyy.") % {
+            "value": shown,
+            "month": month,
+        }
+    elif 1 <= month <= 12 and day > 28 and 1 <= year <= 9999:
+        days = calendar.monthrange(year, month)[1]
+        message = _("“%(value)s” is not a real date: %(month)s/%(year)s has %(days)s days.") % {
+            "value": shown,
+            "month": f"{month:02d}",
+            "year": year,
+            "days": days,
+        }
+    else:
+        message = _("“%(value)s” is not a real date.") % {"value": shown}
+    raise ValueError(message)
+
+
+def _partial(shown: str, year: int, month: int | None, *, partial: bool) -> datetime.date:
+    if month is not None and not 1 <= month <= 12:
+        raise ValueError(_("“%(value)s” is not a real date.") % {"value": shown})
+    if partial:
+        return datetime.date(year, month or 1, 1)
+    if month is None:
+        raise ValueError(
+            _("“%(value)s” is a year, not a date: write the whole date as dd/mm/yyyy.")
+            % {"value": shown}
+        )
+    raise ValueError(
+        _("“%(value)s” gives the month but not the day: write the whole date as dd/mm/yyyy.")
+        % {"value": shown}
+    )
 
 
 def _from_serial(serial: int | float | Decimal) -> datetime.date:

@@ -309,8 +309,8 @@ def test_dates_are_read(value, expected):
         "32/01/2025",
         "01/13/2025",
         "2025-02-30",
-        "05/01/26",
         "05/01-2026",
+        "5/1",
         "hôm qua",
         "45658",
         0,
@@ -331,7 +331,96 @@ def test_anything_else_is_not_a_date(value):
 def test_an_impossible_date_says_so():
     with pytest.raises(ValueError) as caught:
         parse_date("31/02/2025")
-    assert str(caught.value) == gettext("“%(value)s” is not a real date.") % {"value": "31/02/2025"}
+    assert str(caught.value) == gettext(
+        "“%(value)s” is not a real date: %(month)s/%(year)s has %(days)s days."
+    ) % {"value": "31/02/2025", "month": "02", "year": 2025, "days": 28}
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("5/3/12", datetime.date(2012, 3, 5)),
+        ("05/03/69", datetime.date(2069, 3, 5)),
+        ("05/03/70", datetime.date(1970, 3, 5)),
+        ("05/03/99", datetime.date(1999, 3, 5)),
+        ("05/03/00", datetime.date(2000, 3, 5)),
+        ("5-3-12", datetime.date(2012, 3, 5)),
+        ("05.03.2012", datetime.date(2012, 3, 5)),
+        ("05/03/2012 08:30", datetime.date(2012, 3, 5)),
+        ("2012/03/05", datetime.date(2012, 3, 5)),
+        ("ngày 5 tháng 3 năm 2012", datetime.date(2012, 3, 5)),
+        ("Ngày 05 tháng 03 năm 2012", datetime.date(2012, 3, 5)),
+        ("NGÀY 05 THÁNG 03 NĂM 2012", datetime.date(2012, 3, 5)),
+        ("5 tháng 3 năm 2012", datetime.date(2012, 3, 5)),
+        ("ngày 5, tháng 3, năm 2012", datetime.date(2012, 3, 5)),
+        ("  ngày  5  tháng 3 năm 2012 ", datetime.date(2012, 3, 5)),
+        (encode("ngày 5 tháng 3 năm 2012", "tcvn3"), datetime.date(2012, 3, 5)),
+        (encode("Ngày 05 tháng 03 năm 2012", "vni"), datetime.date(2012, 3, 5)),
+        (40973, datetime.date(2012, 3, 5)),
+        (_naive(2012, 3, 5, 0, 0), datetime.date(2012, 3, 5)),
+    ],
+)
+def test_dates_are_read_in_every_form_offices_type(value, expected):
+    assert parse_date(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("3/2012", datetime.date(2012, 3, 1)),
+        ("03/2012", datetime.date(2012, 3, 1)),
+        ("tháng 3/2012", datetime.date(2012, 3, 1)),
+        ("Tháng 3 năm 2012", datetime.date(2012, 3, 1)),
+        ("2012", datetime.date(2012, 1, 1)),
+        ("Năm 2012", datetime.date(2012, 1, 1)),
+        (2012, datetime.date(2012, 1, 1)),
+        (2012.0, datetime.date(2012, 1, 1)),
+    ],
+)
+def test_a_month_or_a_year_reads_as_its_first_day_only_when_the_caller_allows(value, expected):
+    assert parse_date(value, partial=True) == expected
+    with pytest.raises(ValueError, match=r"\S"):
+        parse_date(value)
+
+
+def test_a_month_or_a_year_is_refused_with_a_message_saying_what_is_missing():
+    with pytest.raises(ValueError) as caught:
+        parse_date("tháng 3/2012")
+    assert str(caught.value) == gettext(
+        "“%(value)s” gives the month but not the day: write the whole date as dd/mm/yyyy."
+    ) % {"value": "tháng 3/2012"}
+    with pytest.raises(ValueError) as caught:
+        parse_date(2012)
+    assert str(caught.value) == gettext(
+        "“%(value)s” is a year, not a date: write the whole date as dd/mm/yyyy."
+    ) % {"value": "2012"}
+
+
+def test_a_month_first_date_is_refused_with_advice():
+    with pytest.raises(ValueError) as caught:
+        parse_date("03/25/2012")
+    assert str(caught.value) == gettext(
+        "“%(value)s” has no month %(month)s: write the day first, as dd/mm/yyyy."
+    ) % {"value": "03/25/2012", "month": 25}
+
+
+@pytest.mark.parametrize(
+    "value", ["31/02/2012", "30/02/2012", "31/04/12", "0/3/2012", "5/0/2012", "tháng 13/2012"]
+)
+def test_impossible_dates_name_the_value(value):
+    with pytest.raises(ValueError, match=value.replace("/", "/")):
+        parse_date(value)
+
+
+def test_the_message_names_the_column_when_given():
+    with pytest.raises(ValueError) as caught:
+        parse_date("hôm qua", column="Ngày công nhận")
+    assert str(caught.value) == gettext("Column “%(column)s”: %(error)s") % {
+        "column": "Ngày công nhận",
+        "error": gettext("“%(value)s” is not a date; write it as dd/mm/yyyy.")
+        % {"value": "hôm qua"},
+    }
+    assert parse_date("05/03/2012", column="Ngày công nhận") == datetime.date(2012, 3, 5)
 
 
 # --- Reading rows -------------------------------------------------------------------------
