@@ -30,7 +30,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
+from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
 from danvan.lib import legacy_encodings
 from danvan.lib.vntext import fold
@@ -281,7 +281,9 @@ class _FormulaAwareParser(WorkSheetParser):
             self.data_only
             and cell["value"] is None
             and element.find(FORMULA_TAG) is not None
-            and element.find(VALUE_TAG) is None  # <v></v> is a formula whose result is ""
+            # Only a text result can be empty (Excel writes t="str" and <v></v>); openpyxl
+            # and others write an empty <v> or none for a formula they did not compute.
+            and element.get("t", "n") != "str"
         ):
             coordinate = element.get("r") or f"{get_column_letter(cell['column'])}{cell['row']}"
             cell["value"] = UncomputedFormula(coordinate)

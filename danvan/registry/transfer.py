@@ -215,8 +215,8 @@ def _parse_row(values: list, columns: dict[str, int], lookups: Lookups) -> dict:
     kind_text = fold(_text(cell("kind")))
     kind = ModelKind.INDIVIDUAL if kind_text in INDIVIDUAL_WORDS else ModelKind.COLLECTIVE
     try:
-        start_date = parse_date(cell("start_date"))
-        recognised_on = parse_date(cell("recognised_on"))
+        start_date = parse_date(cell("start_date"), column=str(COLUMNS["start_date"][0]))
+        recognised_on = parse_date(cell("recognised_on"), column=str(COLUMNS["recognised_on"][0]))
     except ValueError as exc:
         raise RowError(str(exc)) from exc
     level_text = _text(cell("level"))

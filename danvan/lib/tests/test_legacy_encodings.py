@@ -308,3 +308,28 @@ def test_tcvn3_sentences_round_trip(sentence):
     else:
         # Capitals with a tone and no TCVN3 code point may come back in lower case.
         assert decoded.lower() == sentence.lower()
+
+
+OFFICE_CELLS = [
+    "Dân vận khéo trong xây dựng nông thôn mới",
+    "Mặt trận Tổ quốc với người cao tuổi",
+    "Chi hội phụ nữ giúp nhau thoát nghèo",
+    "Tổ tự quản giữ gìn vệ sinh môi trường",
+    "ngày 5 tháng 3 năm 2012",
+]
+
+
+@pytest.mark.parametrize("encoding", ["tcvn3", "vni"])
+@pytest.mark.parametrize("text", OFFICE_CELLS)
+def test_a_legacy_cell_in_a_unicode_font_is_read_by_its_content(encoding, text):
+    # Calibri, Arial, Times New Roman: the font says nothing, the text decides.
+    assert font_encoding("Calibri") is None
+    assert to_unicode(encode(text, encoding), hint=font_encoding("Calibri")) == text
+
+
+@pytest.mark.parametrize("text", OFFICE_CELLS)
+def test_a_wrong_legacy_font_does_not_overrule_plain_content(text):
+    # A VNI cell formatted in .VnTime, a TCVN3 one in VNI-Times, Unicode in either.
+    assert to_unicode(encode(text, "vni"), hint="tcvn3") == text
+    assert to_unicode(encode(text, "tcvn3"), hint="vni") == text
+    assert to_unicode(text, hint="tcvn3") == text

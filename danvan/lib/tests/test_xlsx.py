@@ -539,6 +539,187 @@ def test_a_sheet_is_chosen_by_name_or_index():
         list(iter_rows(opened, "Không có"))
 
 
+@pytest.mark.parametrize(("encoding", "font"), [("tcvn3", "Calibri"), ("vni", "Calibri")])
+def test_legacy_cells_in_a_unicode_font_are_read_by_their_content(encoding, font):
+    rows = _read(_xlsx_bytes(_legacy(MODELS, encoding), font=font))
+    expected = _texts((n, row) for n, row in enumerate(MODELS, 1))
+    if encoding == "tcvn3":
+        expected[4][0] = "ủy ban nhân dân tiếp dân"  # "Ủ" has no TCVN3 capital (module notes)
+    assert _texts(rows) == expected
+
+
+MIXED = [
+    ["Tên mô hình", "Đơn vị đăng ký", "Lĩnh vực"],
+    ["Dân vận khéo trong xây dựng nông thôn mới", "Xã Sóc Sơn", "Kinh tế"],
+    ["Mặt trận Tổ quốc với người cao tuổi", "Phường Hoàn Kiếm", "Văn hóa - xã hội"],
+    ["Đảng viên gương mẫu nơi cư trú", "Phường Hà Đông", "Xây dựng Đảng"],
+    ["Chi hội phụ nữ giúp nhau thoát nghèo", "Xã Ba Vì", "Kinh tế"],
+    ["Tổ tự quản giữ gìn vệ sinh môi trường", "Phường Cầu Giấy", "Môi trường"],
+]
+
+
+@pytest.mark.parametrize("font", [None, "Calibri"])
+def test_a_mixed_sheet_reads_unicode_tcvn3_and_vni_rows_alike(font):
+    # Headings typed in Unicode, rows pasted from an old TCVN3 file and from a VNI one.
+    sheet = [MIXED[0], *_legacy(MIXED[1:3], "tcvn3"), *_legacy(MIXED[3:5], "vni"), MIXED[5]]
+    rows = _read(_xlsx_bytes(sheet, font=font))
+    assert [values for _number, values in rows] == MIXED
+
+
+def test_a_mixed_sheet_keeps_each_cell_in_its_own_font():
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(MIXED[0])
+    for row, (encoding, font) in zip(
+        MIXED[1:5],
+        [("tcvn3", ".VnTime"), ("vni", "VNI-Times"), ("tcvn3", "Calibri"), ("vni", None)],
+        strict=True,
+    ):
+        sheet.append([encode(value, encoding) for value in row])
+        if font:
+            for cell in sheet[sheet.max_row]:
+                cell.font = Font(name=font)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert [values for _number, values in _read(buffer.getvalue())] == MIXED[:5]
+
+
+def _with_cached_value(content: bytes, cell: str, cached: str, *, text: bool = False) -> bytes:
+    """Return the workbook with a cached result written beside a formula, as Excel does."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    entries = {name: source.read(name) for name in source.namelist()}
+    sheet = entries["xl/worksheets/sheet1.xml"].decode()
+    start = sheet.index(f'<c r="{cell}"')
+    end = sheet.index("</c>", start)
+    written = sheet[start:end].replace("<v></v>", cached)
+    if text:
+        written = written.replace(f'<c r="{cell}"', f'<c r="{cell}" t="str"', 1)
+    entries["xl/worksheets/sheet1.xml"] = (sheet[:start] + written + sheet[end:]).encode()
+    return _zip(entries)
+
+
+def test_a_formula_gives_its_cached_value_and_is_never_evaluated():
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Tên mô hình", "Ngày bắt đầu", "Kinh phí"])
+    sheet.append(["Dân vận khéo", "=DATE(2012,3,5)", "=1+1"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    content = _with_cached_value(buffer.getvalue(), "B2", "<v>40973</v>")
+    content = _with_cached_value(content, "C2", "<v>7</v>")  # not 2: the cache is read
+    rows = _read(content)
+    assert rows[1] == (2, ["Dân vận khéo", 40973, 7])
+    assert xlsx.row_problem(rows[1][1]) is None
+    assert parse_date(rows[1][1][1]) == datetime.date(2012, 3, 5)
+
+
+def test_a_formula_whose_text_result_is_empty_is_an_empty_cell():
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Tên mô hình", "Ghi chú"])
+    sheet.append(["Dân vận khéo", '=IF(1,"","x")'])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    content = _with_cached_value(buffer.getvalue(), "B2", "<v></v>", text=True)
+    rows = _read(content)
+    assert rows[1] == (2, ["Dân vận khéo", None])
+
+
+def test_a_formula_saved_without_its_value_names_its_cell():
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Tên mô hình", "Đơn vị", "Ngày bắt đầu"])
+    for _row in range(4):
+        sheet.append(["Dân vận khéo", "Xã Sóc Sơn", "05/03/2012"])
+    sheet["C5"] = "=C4+1"  # written by a tool that does not compute: no cached value
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    rows = _read(buffer.getvalue())
+    number, values = rows[4]
+    assert number == 5
+    assert values[:2] == ["Dân vận khéo", "Xã Sóc Sơn"]
+    assert not any(isinstance(value, str) and value.startswith("=") for value in values)
+    expected = gettext(
+        "Cell %(cell)s holds a formula without a value: open the file in Excel and save it again."
+    ) % {"cell": "C5"}
+    assert xlsx.row_problem(values) == expected
+    assert xlsx.row_problem(rows[3][1]) is None
+    with pytest.raises(ValueError, match="C5"):
+        parse_date(values[2], column="Ngày bắt đầu")
+
+
+def _merged_workbook() -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["DANH SÁCH MÔ HÌNH NĂM 2015", None, None])
+    sheet.append(["Đơn vị", "Tên mô hình", "Năm"])
+    sheet.append(["Xã Sóc Sơn", "Mô hình một", 2015])
+    sheet.append([None, "Mô hình hai", 2015])
+    sheet.append([None, "Mô hình ba", 2015])
+    sheet.append(["Xã Ba Vì", "Mô hình bốn", 2015])
+    sheet.merge_cells("A1:C1")  # the title block
+    sheet.merge_cells("A3:A5")  # one unit written once beside its three models
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_merged_cells_fill_every_row_they_span_when_asked():
+    opened = safe_open_workbook(_merged_workbook())
+    assert list(iter_rows(opened, fill_merged=True)) == [
+        (1, ["DANH SÁCH MÔ HÌNH NĂM 2015"] * 3),
+        (2, ["Đơn vị", "Tên mô hình", "Năm"]),
+        (3, ["Xã Sóc Sơn", "Mô hình một", 2015]),
+        (4, ["Xã Sóc Sơn", "Mô hình hai", 2015]),
+        (5, ["Xã Sóc Sơn", "Mô hình ba", 2015]),
+        (6, ["Xã Ba Vì", "Mô hình bốn", 2015]),
+    ]
+
+
+def test_merged_cells_are_empty_as_openpyxl_reads_them_by_default():
+    rows = _read(_merged_workbook())
+    assert rows[3] == (4, [None, "Mô hình hai", 2015])
+
+
+def test_merged_cells_fill_in_an_ordinary_workbook_too():
+    opened = openpyxl.load_workbook(io.BytesIO(_merged_workbook()))
+    assert list(iter_rows(opened, fill_merged=True))[4] == (5, ["Xã Sóc Sơn", "Mô hình ba", 2015])
+
+
+def test_sheets_are_listed_with_a_guess_of_the_one_holding_data():
+    workbook = openpyxl.Workbook()
+    cover = workbook.active
+    cover.title = "Bìa"
+    cover.append(["UBND QUẬN BA ĐÌNH"])
+    data = workbook.create_sheet("Danh sách")
+    data.append(["Tên mô hình", "Đơn vị", "Năm"])
+    for number in range(5):
+        data.append([f"Mô hình {number}", "Xã Sóc Sơn", 2015])
+    hidden = workbook.create_sheet("Tra cứu")
+    for number in range(50):
+        hidden.append([number, number, number, number])
+    hidden.sheet_state = "hidden"
+    workbook.create_sheet("Trống")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    sheets = xlsx.sheet_names(safe_open_workbook(buffer.getvalue()))
+    assert [(s.index, s.name, s.visible, s.likely) for s in sheets] == [
+        (0, "Bìa", True, False),
+        (1, "Danh sách", True, True),
+        (2, "Tra cứu", False, False),
+        (3, "Trống", True, False),
+    ]
+    assert sheets[1].filled == 18
+
+
+def test_a_workbook_of_empty_sheets_guesses_none():
+    workbook = openpyxl.Workbook()
+    workbook.create_sheet("Sheet2")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert not any(s.likely for s in xlsx.sheet_names(safe_open_workbook(buffer.getvalue())))
+
+
 # --- Writing ------------------------------------------------------------------------------
 
 HEADERS = ["STT", "Tên mô hình", "Đơn vị", "Ngày công nhận", "Kinh phí"]
