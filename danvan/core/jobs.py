@@ -4,19 +4,29 @@
 for the job's kind. Handlers report progress with `job.progress(done, total)`.
 """
 
+import datetime
 import logging
 import secrets
 from collections.abc import Callable
+from typing import Literal
 
 from django.db import transaction
-from django.tasks import task
+from django.tasks import TaskResultStatus, task
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks_db.models import DBTaskResult
 
 from danvan.core.models import Job
 
 logger = logging.getLogger(__name__)
 HANDLERS: dict[str, Callable[["JobContext"], dict]] = {}
+
+# `db_worker` looks for work every second, so a job still waiting after this long was not
+# picked up: every worker is busy, or none runs.
+PICK_UP_WITHIN = datetime.timedelta(seconds=10)
+# A task marked running for longer than this is taken for the leftover of a worker that
+# died mid-task, not for a sign of a live one (the longest import runs for minutes).
+LONGEST_TASK = datetime.timedelta(minutes=30)
 
 
 class JobFailed(Exception):
@@ -89,3 +99,23 @@ def _finish(job: Job, status: str, *, message: str = "", result: dict | None = N
     job.finished_at = timezone.now()
     with transaction.atomic():
         job.save(update_fields=["status", "message", "result", "finished_at"])
+
+
+def why_waiting(
+    job: Job, *, now: datetime.datetime | None = None
+) -> Literal["busy", "no_worker"] | None:
+    """Return why a job waits past PICK_UP_WITHIN: "busy" or "no_worker"; else None.
+
+    django-tasks-db keeps no heartbeat of its workers, but it marks the task a worker runs
+    as running: a job left waiting while another task runs waits its turn; one left waiting
+    while nothing runs has no worker to take it.
+    """
+    if job.status != Job.Status.QUEUED:
+        return None
+    now = now or timezone.now()
+    if now - job.created_at < PICK_UP_WITHIN:
+        return None
+    busy = DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, started_at__gte=now - LONGEST_TASK
+    ).exists()
+    return "busy" if busy else "no_worker"

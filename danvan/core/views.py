@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 
+from danvan.core.jobs import why_waiting
 from danvan.core.models import Job
 
 
@@ -19,7 +20,7 @@ def _job_for_user(user, token) -> Job:
 def job_detail(request, token):
     job = _job_for_user(request.user, token)
     template = "core/_job_progress.html" if request.htmx else "core/job_detail.html"
-    return render(request, template, {"job": job})
+    return render(request, template, {"job": job, "waiting": why_waiting(job)})
 
 
 @login_required

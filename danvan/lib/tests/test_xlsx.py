@@ -651,6 +651,7 @@ def test_a_formula_saved_without_its_value_names_its_cell():
 def _merged_workbook() -> bytes:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)
     sheet.append(["DANH SÁCH MÔ HÌNH NĂM 2015", None, None])
     sheet.append(["Đơn vị", "Tên mô hình", "Năm"])
     sheet.append(["Xã Sóc Sơn", "Mô hình một", 2015])
