@@ -12,6 +12,7 @@ field's `synonyms`); an unknown one comes back with the closest fields.
 
 import datetime
 import difflib
+import unicodedata
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -52,6 +53,14 @@ def split_prefix(text: str) -> tuple[str, str]:
     return "", folded
 
 
+def marked(text: str, bare: str) -> str:
+    """The last words of text that make its bare name, with their marks: "Xã Sơn Đồng" and
+    "Xã Sơn Đông" fold alike, and are told apart by these."""
+    count = len(bare.split())
+    plain = unicodedata.normalize("NFC", text).lower()
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in plain).split()[-count:])
+
+
 def _day(date: datetime.date) -> str:
     return date.strftime("%d/%m/%Y")
 
@@ -63,6 +72,7 @@ class Known:
     unit: Unit
     prefix: str
     bare: str
+    marked: str
     district: str  # the name of the district it belonged to (before 1 July 2025), or ""
     district_bare: str
 
@@ -116,13 +126,14 @@ class UnitIndex:
         for unit in units:
             district = self._district_of(unit, districts, commune_district)
             prefix, bare = split_prefix(unit.name)
-            known = Known(unit, prefix, bare, district, split_prefix(district)[1])
+            known = Known(
+                unit, prefix, bare, marked(unit.name, bare), district, split_prefix(district)[1]
+            )
             self.by_id[unit.pk] = known
             if unit.code:
                 self.by_code.setdefault(unit.code, []).append(known)
-            for name in {unit.name, unit.short_name}:
-                if name:
-                    self.by_name.setdefault(split_prefix(name)[1], []).append(known)
+            for key in {split_prefix(name)[1] for name in (unit.name, unit.short_name) if name}:
+                self.by_name.setdefault(key, []).append(known)
         self.successors: dict[int, list[Known]] = {}
         self._memo: dict[tuple, tuple[Known, Known | None] | UnitNotResolved] = {}
 
@@ -242,6 +253,10 @@ class UnitIndex:
                         "units": ", ".join(k.label() for k in candidates[:MAX_LISTED]),
                     }
                 )
+        if len(of_time) > 1:
+            # Names that differ only by their marks: the one written exactly.
+            written = marked(text, bare)
+            of_time = [k for k in of_time if k.marked == written] or of_time
         chosen = self._one(text, of_time, district, sheet_district, code)
         return chosen, replaced.get(chosen.unit.pk)
 

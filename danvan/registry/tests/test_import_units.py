@@ -152,6 +152,41 @@ def test_prefixes_and_their_short_forms_are_tolerated(legacy, lookups, written, 
     assert parse(lookups, written, district=district)["unit"] == getattr(legacy, expected)
 
 
+def test_names_that_differ_only_by_their_marks_are_told_apart(legacy, tree, city_officer):
+    son_dong = create_unit(
+        actor=None,
+        parent=legacy.hoai_duc,
+        name="Xã Sơn Đồng",
+        kind=UnitKind.COMMUNE,
+        valid_to=CLOSED,
+    )
+    son_dong_2 = create_unit(
+        actor=None,
+        parent=legacy.quoc_oai,
+        name="Xã Sơn Đông",
+        kind=UnitKind.COMMUNE,
+        valid_to=CLOSED,
+    )
+    lookups = transfer.Lookups.for_user(city_officer)
+    assert parse(lookups, "Xã Sơn Đồng")["unit"] == son_dong
+    assert parse(lookups, "xã sơn đông")["unit"] == son_dong_2
+    assert len(error_of(lookups, "Son Dong").candidates) == 2  # written without marks
+
+
+def test_a_unit_whose_short_name_is_its_bare_name_is_one_candidate(tree, city_officer):
+    ward = create_unit(
+        actor=None,
+        parent=tree.city,
+        name="Phường Láng",
+        short_name="Láng",
+        kind=UnitKind.COMMUNE,
+        valid_from=REFORM,
+    )
+    lookups = transfer.Lookups.for_user(city_officer)
+    assert parse(lookups, "Phường Láng", year=2026)["unit"] == ward
+    assert parse(lookups, "Láng", year=2026)["unit"] == ward
+
+
 # Units of their time
 
 
