@@ -75,6 +75,7 @@ class Known:
     marked: str
     district: str  # the name of the district it belonged to (before 1 July 2025), or ""
     district_bare: str
+    labelled: str = ""  # label(), made once
 
     def valid_on(self, on: datetime.date) -> bool:
         return self.unit.is_current(on)
@@ -91,6 +92,11 @@ class Known:
 
     def label(self) -> str:
         """The unit with its district and dates: "Xã Tân Lập (Huyện Đan Phượng, đến …)"."""
+        if not self.labelled:
+            self.labelled = self._label()
+        return self.labelled
+
+    def _label(self) -> str:
         start = self.unit.valid_from
         # The district tells apart the units of before 2025, not those that came after it.
         district = "" if start and start >= REFORM_DATE else self.district
@@ -136,6 +142,7 @@ class UnitIndex:
                 self.by_name.setdefault(key, []).append(known)
         self.successors: dict[int, list[Known]] = {}
         self._memo: dict[tuple, tuple[Known, Known | None] | UnitNotResolved] = {}
+        self._named: dict[str, tuple[list[Known] | None, list[Known], str]] = {}
 
     @staticmethod
     def _district_of(unit: Unit, districts: dict[int, str], commune_district: dict) -> str:
@@ -198,10 +205,22 @@ class UnitIndex:
             raise UnitNotResolved(found.message, found.candidates)
         return found
 
+    def _named_by(self, text: str) -> tuple[list[Known] | None, list[Known], str]:
+        """The units a text names whatever the date: (by code or None, by name, bare name)."""
+        found = self._named.get(text)
+        if found is None:
+            by_code = next((self.by_code[c] for c in _codes(text) if c in self.by_code), None)
+            prefix, bare = split_prefix(text)
+            candidates = self.by_name.get(bare, [])
+            if prefix:
+                candidates = [k for k in candidates if k.prefix == prefix] or candidates
+            found = self._named[text] = (by_code, candidates, bare)
+        return found
+
     def _resolve(
         self, text: str, on: datetime.date, district: str, sheet_district: str, code: str
     ) -> tuple[Known, Known | None]:
-        by_code = next((self.by_code[c] for c in _codes(text) if c in self.by_code), None)
+        by_code, candidates, bare = self._named_by(text)
         if by_code is not None:
             of_time = [k for k in by_code if k.valid_on(on)]
             if not of_time:
@@ -214,8 +233,6 @@ class UnitIndex:
                     }
                 )
             return self._one(text, of_time, district, sheet_district, code), None
-        prefix, bare = split_prefix(text)
-        candidates = self.by_name.get(bare, [])
         if not candidates and "," in text:
             # "Xã Tân Lập, huyện Đan Phượng": the district written after the name.
             head, _sep, tail = text.partition(",")
@@ -224,8 +241,6 @@ class UnitIndex:
             raise UnitNotResolved(
                 _("The unit “%(unit)s” is unknown or outside your scope.") % {"unit": text}
             )
-        if prefix:
-            candidates = [k for k in candidates if k.prefix == prefix] or candidates
         of_time = [k for k in candidates if k.valid_on(on)]
         replaced: dict[int, Known] = {}
         if not of_time:
@@ -298,6 +313,7 @@ class FieldIndex:
     """The fields in use, by code, name and synonyms, matched by their words."""
 
     def __init__(self, fields: list[Field]):
+        self._found: dict[str, Field | None] = {}
         self.by_key: dict[str, Field] = {}
         self.names: dict[str, Field] = {}  # folded name or synonym → field, for suggestions
         for field in fields:
@@ -308,7 +324,9 @@ class FieldIndex:
                     self.names.setdefault(words(name), field)
 
     def get(self, text: str) -> Field | None:
-        return self.by_key.get(text.strip()) or self.by_key.get(field_key(text))
+        if text not in self._found:
+            self._found[text] = self.by_key.get(text.strip()) or self.by_key.get(field_key(text))
+        return self._found[text]
 
     def closest(self, text: str, n: int = 3) -> list[Field]:
         """The fields whose names or synonyms come nearest to the text, nearest first."""
