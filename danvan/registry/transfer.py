@@ -215,7 +215,7 @@ def _parse_row(
         raise RowError(str(exc)) from exc
     district = _text(cell("legacy_district_name"))[:120]
     try:
-        unit, replaced = lookups.units.resolve(
+        chosen, replaced = lookups.units.resolve(
             unit_text,
             on=_row_date(year, start_date),
             district=district,
@@ -226,14 +226,14 @@ def _parse_row(
         raise RowError(
             exc.message, [{"id": k.unit.pk, "label": k.label()} for k in exc.candidates]
         ) from exc
-    unit_label = unit.label()
+    unit_label = chosen.label()
     if replaced is not None:
         unit_label = _("%(unit)s, successor of %(old)s") % {
             "unit": unit_label,
             "old": replaced.label(),
         }
     if not district and _row_date(year, start_date) < REFORM_DATE:
-        district = unit.district[:120]  # the district the unit belonged to then
+        district = chosen.district[:120]  # the district the unit belonged to then
     field_text = _text(cell("field"))
     field = lookups.fields.get(field_text)
     if field is None:
@@ -264,7 +264,7 @@ def _parse_row(
     return {
         "external_id": _text(cell("external_id"))[:80],
         "name": name,
-        "unit": unit.unit,
+        "unit": chosen.unit,
         "unit_label": unit_label,
         "year": year,
         "field": field,
