@@ -4,6 +4,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from danvan.organisations.models import SEGMENT_WIDTH, Unit
 
@@ -59,6 +60,13 @@ def breadcrumb(unit: Unit, user) -> list[Unit]:
     """Ancestors of a unit that the user may open, root first (one query)."""
     ancestors = Unit.objects.ancestors_of(unit).visible_to(user)
     return list(ancestors.only("id", "name", "path", "depth"))
+
+
+def count_closed_matches(user, query: str) -> int:
+    """How many units the user may see match the query but have closed: the search of
+    current units says so rather than finding nothing."""
+    today = timezone.localdate()
+    return Unit.objects.visible_to(user).search(query).filter(valid_to__lt=today).count()
 
 
 def search_units(user, query: str, *, include_closed: bool = False, limit: int = 50):

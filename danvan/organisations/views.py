@@ -21,6 +21,7 @@ from danvan.organisations.models import Cluster, Unit
 from danvan.organisations.queries import (
     breadcrumb,
     children_for_tree,
+    count_closed_matches,
     get_unit_for_user,
     scope_roots,
     search_units,
@@ -40,6 +41,7 @@ def tree(request):
     query = form.cleaned_data["q"] if form.is_valid() else ""
     closed = form.is_valid() and form.cleaned_data["closed"]
     results = search_units(request.user, query, include_closed=closed) if query else None
+    closed_matches = count_closed_matches(request.user, query) if query and not closed else 0
     roots = scope_roots(request.user)
     panels = (
         [] if query else [(root, children_for_tree(root, include_closed=closed)) for root in roots]
@@ -47,7 +49,14 @@ def tree(request):
     return render(
         request,
         "organisations/tree.html",
-        {"form": form, "query": query, "results": results, "panels": panels, "closed": closed},
+        {
+            "form": form,
+            "query": query,
+            "results": results,
+            "closed_matches": closed_matches,
+            "panels": panels,
+            "closed": closed,
+        },
     )
 
 

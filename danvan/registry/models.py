@@ -24,6 +24,14 @@ class Field(RuleRow):
     name = models.CharField(_("name"), max_length=120)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("in use"), default=True)
+    synonyms = models.TextField(
+        _("other names"),
+        blank=True,
+        help_text=_(
+            "One per line: names of earlier years and local variants that mean this field "
+            "(matched without marks, punctuation or word order)."
+        ),
+    )
 
     history = HistoricalRecords()
 

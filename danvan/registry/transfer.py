@@ -34,7 +34,7 @@ from danvan.lib.xlsx import (
     write_xlsx,
 )
 from danvan.organisations.forms import resolve_filters
-from danvan.organisations.models import Unit
+from danvan.organisations.models import REFORM_DATE, Unit
 from danvan.registry.forms import FilterForm
 from danvan.registry.models import (
     Field,
@@ -44,6 +44,7 @@ from danvan.registry.models import (
     Status,
 )
 from danvan.registry.queries import filtered_models
+from danvan.registry.resolve import FieldIndex, UnitIndex, UnitNotResolved
 from danvan.registry.services import import_models
 
 BATCH = 2000
@@ -65,6 +66,7 @@ COLUMNS = {
     "level": (gettext_lazy("Recognised at"), ["Cấp công nhận"]),
     "recognised_on": (gettext_lazy("Recognised on"), ["Ngày công nhận"]),
     "legacy_district_name": (gettext_lazy("District (before 2025)"), ["Quận huyện", "Huyện"]),
+    "unit_code": (gettext_lazy("Unit code"), ["Mã đơn vị", "Mã ĐVHC", "Mã xã"]),
 }
 REQUIRED_COLUMNS = ["name", "unit", "year", "field"]
 INDIVIDUAL_WORDS = {"ca nhan", "dien hinh", "individual"}
@@ -91,39 +93,33 @@ def template_bytes() -> bytes:
         "",
         None,
         "Quận Ba Đình",
+        "00004",
     ]
     notes = {
         str(COLUMNS["year"][0]): _("2009 to this year"),
         str(COLUMNS["start_date"][0]): _("dd/mm/yyyy"),
         str(COLUMNS["recognised_on"][0]): _("dd/mm/yyyy; only for recognised models"),
         str(COLUMNS["unit"][0]): _("Name or official code of a unit in your scope"),
+        str(COLUMNS["unit_code"][0]): _("Only where several units share the name"),
     }
     return template_workbook(headers, example, notes=notes)
 
 
 @dataclass
 class Lookups:
-    """What rows are matched against, loaded once per job."""
+    """What rows are matched against, loaded once per job: the units of the user's scope
+    with their dates and districts (see resolve), the fields with their other names."""
 
-    units_by_key: dict[str, list[Unit]]
-    fields: dict[str, Field]
+    units: UnitIndex
+    fields: FieldIndex
     levels: dict[str, RecognitionLevel]
     existing_ids: set[str]
     existing_keys: set[tuple[str, int, int]]
 
     @classmethod
     def for_user(cls, user) -> "Lookups":
-        units: dict[str, list[Unit]] = {}
-        for unit in Unit.objects.visible_to(user, perm="registry.register").only(
-            "id", "name", "short_name", "code", "path", "valid_to"
-        ):
-            for key in {fold(unit.name), fold(unit.short_name), unit.code}:
-                if key:
-                    units.setdefault(key, []).append(unit)
-        fields = {}
-        for field in Field.objects.filter(is_active=True):
-            fields[_loose(field.name)] = field
-            fields[field.code] = field
+        units = UnitIndex.for_user(user, perm="registry.register")
+        fields = FieldIndex(list(Field.objects.filter(is_active=True)))
         levels = {}
         # A revised level's successor shares its code: the newest row answers to it.
         for level in RecognitionLevel.objects.order_by("effective_from"):
@@ -174,10 +170,25 @@ def _text(value) -> str:
 
 
 class RowError(Exception):
-    pass
+    """A row that cannot be imported; `candidates` are the units it could name, when it
+    names one that several units share (id and label, for a choice per row)."""
+
+    def __init__(self, message: str, candidates: list[dict] | None = None):
+        super().__init__(message)
+        self.candidates = candidates or []
 
 
-def _parse_row(values: list, columns: dict[str, int], lookups: Lookups) -> dict:
+def _row_date(year: int, start_date: datetime.date | None) -> datetime.date:
+    """The date a row's unit is looked up on: its start, else the middle of its year."""
+    return start_date or datetime.date(year, 7, 1)
+
+
+def _parse_row(
+    values: list, columns: dict[str, int], lookups: Lookups, facts: dict | None = None
+) -> dict:
+    """The row as the import writes it; `facts` are what the sheet says for every row
+    (its year, its district), else None."""
+
     def cell(name):
         index = columns.get(name)
         return values[index] if index is not None and index < len(values) else None
@@ -190,17 +201,6 @@ def _parse_row(values: list, columns: dict[str, int], lookups: Lookups) -> dict:
     unit_text = _text(cell("unit"))
     if not unit_text:
         raise RowError(_("The unit is missing."))
-    candidates = lookups.units_by_key.get(unit_text) or lookups.units_by_key.get(fold(unit_text))
-    if not candidates:
-        raise RowError(
-            _("The unit “%(unit)s” is unknown or outside your scope.") % {"unit": unit_text}
-        )
-    current = [u for u in candidates if u.valid_to is None]
-    if len(current or candidates) > 1:
-        raise RowError(
-            _("Several units are named “%(unit)s”: write its official code.") % {"unit": unit_text}
-        )
-    unit = (current or candidates)[0]
     year_text = _text(cell("year"))
     try:
         year = int(year_text)
@@ -208,17 +208,44 @@ def _parse_row(values: list, columns: dict[str, int], lookups: Lookups) -> dict:
         raise RowError(_("The year “%(year)s” is not a number.") % {"year": year_text}) from exc
     if year < 2009 or year > timezone.localdate().year:
         raise RowError(_("The year must be between 2009 and this year."))
-    field_text = _text(cell("field"))
-    field = lookups.fields.get(_loose(field_text)) or lookups.fields.get(field_text)
-    if field is None:
-        raise RowError(_("The field “%(field)s” is unknown.") % {"field": field_text})
-    kind_text = fold(_text(cell("kind")))
-    kind = ModelKind.INDIVIDUAL if kind_text in INDIVIDUAL_WORDS else ModelKind.COLLECTIVE
     try:
         start_date = parse_date(cell("start_date"), column=str(COLUMNS["start_date"][0]))
         recognised_on = parse_date(cell("recognised_on"), column=str(COLUMNS["recognised_on"][0]))
     except ValueError as exc:
         raise RowError(str(exc)) from exc
+    district = _text(cell("legacy_district_name"))[:120]
+    try:
+        chosen, replaced = lookups.units.resolve(
+            unit_text,
+            on=_row_date(year, start_date),
+            district=district,
+            sheet_district=(facts or {}).get("district") or "",
+            code=_text(cell("unit_code")),
+        )
+    except UnitNotResolved as exc:
+        raise RowError(
+            exc.message, [{"id": k.unit.pk, "label": k.label()} for k in exc.candidates]
+        ) from exc
+    unit_label = chosen.label()
+    if replaced is not None:
+        unit_label = _("%(unit)s, successor of %(old)s") % {
+            "unit": unit_label,
+            "old": replaced.label(),
+        }
+    if not district and _row_date(year, start_date) < REFORM_DATE:
+        district = chosen.district[:120]  # the district the unit belonged to then
+    field_text = _text(cell("field"))
+    field = lookups.fields.get(field_text)
+    if field is None:
+        closest = lookups.fields.closest(field_text)
+        if closest:
+            raise RowError(
+                _("The field “%(field)s” is unknown; the closest: %(closest)s.")
+                % {"field": field_text, "closest": ", ".join(f.name for f in closest)}
+            )
+        raise RowError(_("The field “%(field)s” is unknown.") % {"field": field_text})
+    kind_text = fold(_text(cell("kind")))
+    kind = ModelKind.INDIVIDUAL if kind_text in INDIVIDUAL_WORDS else ModelKind.COLLECTIVE
     level_text = _text(cell("level"))
     level = None
     if level_text:
@@ -237,7 +264,8 @@ def _parse_row(values: list, columns: dict[str, int], lookups: Lookups) -> dict:
     return {
         "external_id": _text(cell("external_id"))[:80],
         "name": name,
-        "unit": unit,
+        "unit": chosen.unit,
+        "unit_label": unit_label,
         "year": year,
         "field": field,
         "kind": kind,
@@ -248,7 +276,7 @@ def _parse_row(values: list, columns: dict[str, int], lookups: Lookups) -> dict:
         "start_date": start_date,
         "level": level,
         "recognised_on": recognised_on,
-        "legacy_district_name": _text(cell("legacy_district_name"))[:120],
+        "legacy_district_name": district,
     }
 
 
@@ -309,8 +337,8 @@ def _previewed_rows(path: Path, lookups: Lookups) -> Iterator[tuple[int, dict | 
     """The rows the preview found valid, checked again against the registry as it is now:
     a row imported since (by another sheet) is skipped, a unit out of the user's scope
     since then is an error."""
-    units = {u.pk: u for found in lookups.units_by_key.values() for u in found}
-    fields = {f.pk: f for f in lookups.fields.values()}
+    units = {pk: known.unit for pk, known in lookups.units.by_id.items()}
+    fields = {f.pk: f for f in lookups.fields.by_key.values()}
     levels = {level.pk: level for level in lookups.levels.values()}
     seen = Seen(lookups)
     with gzip.open(path, "rt", encoding="utf-8") as lines:

@@ -138,3 +138,36 @@ def test_search_matches_word_starts_as_a_phrase(tree):
     assert other not in found  # "nhân dân ... Đông" holds "ha" and "dong" only inside words
     assert set(Unit.objects.search("dong ngac")) == {other}
     assert set(Unit.objects.search("ngac dong")) == {other}  # no phrase: every word, any order
+
+
+def test_the_search_says_when_only_closed_units_match(tree, city_officer, client_for):
+    for name in ["Xã Tân Lập", "Phường Tân Lập"]:
+        create_unit(
+            actor=None,
+            parent=tree.city,
+            name=name,
+            kind=UnitKind.COMMUNE,
+            valid_to=datetime.date(2025, 6, 30),
+        )
+    client = client_for(city_officer)
+    page = client.get(reverse("organisations:tree"), {"q": "tan lap"}).content.decode()
+    assert "0 đơn vị đang hoạt động; 2 đơn vị đã ngừng hoạt động khớp —" in " ".join(page.split())
+    assert "Tìm thấy 0 đơn vị" not in page
+    link = reverse("organisations:tree") + "?q=tan%20lap&amp;closed=1"
+    assert f'href="{link}"' in page
+    shown = client.get(reverse("organisations:tree"), {"q": "tan lap", "closed": "1"})
+    assert "Xã Tân Lập" in shown.content.decode()
+    assert "Phường Tân Lập" in shown.content.decode()
+
+
+def test_the_search_counts_only_closed_units_in_the_users_scope(tree, clerk_b, client_for):
+    create_unit(
+        actor=None,
+        parent=tree.a.commune,
+        name="Tổ dân phố Tân Lập",
+        kind=UnitKind.HAMLET,
+        valid_to=datetime.date(2025, 6, 30),
+    )
+    page = client_for(clerk_b).get(reverse("organisations:tree"), {"q": "tan lap"})
+    assert "ngừng hoạt động khớp" not in page.content.decode()
+    assert "Tìm thấy 0 đơn vị" in page.content.decode()

@@ -63,7 +63,7 @@ from danvan.core.models import Job
 from danvan.lib.vntext import fold
 from danvan.lib.xlsx import write_xlsx
 from danvan.organisations.demo import in_sentence
-from danvan.organisations.models import Unit, UnitKind
+from danvan.organisations.models import REFORM_DATE, Unit, UnitKind
 from danvan.registry import demo
 from danvan.registry.models import Field, PracticeModel, RecognitionLevel
 from danvan.registry.queries import totals
@@ -548,7 +548,7 @@ class Command(BenchPages, BaseCommand):
                     start,
                     level,
                     recognised_on,
-                    district if year < LAST_YEAR else "",
+                    district if start < REFORM_DATE else "",
                 ]
 
         return write_xlsx(sheet, headers, generated(), sheet_title="Mô hình")
