@@ -80,6 +80,16 @@ class ImportSpec:
         return str(column.label) if column else _("Not imported")
 
 
+# The specs the registers declare, by register name (for the admin of the synonym table).
+SPECS: dict[str, ImportSpec] = {}
+
+
+def declare(spec: ImportSpec) -> ImportSpec:
+    """Make a register's spec known to the synonym table's admin; return it."""
+    SPECS[spec.register] = spec
+    return spec
+
+
 # --- Matching headings ----------------------------------------------------------------------
 
 
