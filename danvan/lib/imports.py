@@ -222,14 +222,18 @@ def _texts(values: Sequence[object]) -> list[str | None]:
 
 
 def _score(values: Sequence[object], synonyms: Synonyms) -> int:
-    """How many distinct fields (or known ignored headings) a row's cells name."""
+    """How many distinct fields (or known ignored headings) a row's cells name; a row naming
+    only one scores it only if that heading is a synonym word for word (a title or a line
+    of instructions holds a synonym's words by chance, a header holds several)."""
     found = set()
+    exact = False
     for value in values:
         if isinstance(value, str):
-            code, _score_, _tied = synonyms.match(value)
+            code, score, _tied = synonyms.match(value)
             if code is not None:
                 found.add(code)
-    return len(found)
+                exact = exact or score == 1.0
+    return len(found) if len(found) > 1 or exact else 0
 
 
 def _is_second_line(header: list[str | None], values: Sequence[object], synonyms: Synonyms) -> bool:
