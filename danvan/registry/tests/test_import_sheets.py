@@ -275,7 +275,9 @@ COLUMNS = [
     ("Năm thực hiện", lambda i: 2015 + i),
     ("Kết quả đạt được", lambda i: f"Kết quả {i}"),
 ]
-TITLES = st.lists(st.sampled_from([r for r in TITLE if r] + [[None, "Kèm theo công văn số 5"]]))
+TITLES = st.lists(
+    st.sampled_from([r for r in TITLE if r] + [[None, "Kèm theo công văn số 5"]]), max_size=10
+)
 
 
 @settings(
