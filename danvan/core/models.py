@@ -1,4 +1,5 @@
-"""Cross-cutting tables: the audit trail, working-day calendar overrides, background jobs."""
+"""Cross-cutting tables: the audit trail, working-day calendar overrides, background jobs,
+the headings and column mappings of the imports."""
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -9,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from danvan.lib import workdays
 from danvan.lib.actions import ACTION_LABELS
+from danvan.lib.imports import heading_key
 from danvan.lib.scope import under_paths
 
 
@@ -161,3 +163,64 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class ColumnSynonym(models.Model):
+    """A heading an office uses for a register's column ("Cơ quan, đơn vị" is the unit).
+
+    ``register`` and ``column`` are the codes a register's import declares (the registry's
+    "registry", its "unit" column); the column "ignore" marks a heading read and left out.
+    """
+
+    register = models.CharField(_("register"), max_length=40)
+    column = models.CharField(_("column"), max_length=40)
+    heading = models.CharField(_("heading"), max_length=200)
+    # The heading's matching words (lib.imports.heading_key), so a spelling is kept once.
+    key = models.CharField(max_length=200, editable=False)
+
+    class Meta:
+        ordering = ["register", "column", "heading"]
+        verbose_name = _("column heading")
+        verbose_name_plural = _("column headings")
+        constraints = [
+            models.UniqueConstraint(fields=["register", "key"], name="column_synonym_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.heading} → {self.column}"
+
+    def save(self, *args, **kwargs):
+        self.key = " ".join(heading_key(self.heading))
+        super().save(*args, **kwargs)
+
+
+class ColumnMapping(models.Model):
+    """A user's choice of which column of a sheet is which, kept for the next sheet with the
+    same headings (``signature``: lib.imports.signature of the header)."""
+
+    register = models.CharField(_("register"), max_length=40)
+    signature = models.CharField(max_length=64)
+    headings = models.JSONField(_("headings"), default=list)
+    mapping = models.JSONField(_("mapping"), default=dict)  # {"0": "name", "3": "ignore"}
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("chosen by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("time"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("column mapping")
+        verbose_name_plural = _("column mappings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["register", "signature"], name="column_mapping_unique_signature"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.register} {self.signature[:8]}"

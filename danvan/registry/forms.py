@@ -184,6 +184,39 @@ class ScoreForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Excel file (.xlsx, up to 20 MB)"))
+    sheet = forms.CharField(
+        label=_("Sheet"),
+        required=False,
+        max_length=31,
+        help_text=_("Leave empty to read the first sheet with a recognisable header."),
+    )
+    year = forms.IntegerField(
+        label=_("Year of the whole sheet"),
+        required=False,
+        min_value=2009,
+        help_text=_("For a sheet without a year column: otherwise the year in its title is used."),
+    )
+    district = forms.CharField(
+        label=_("All rows are units of the district"),
+        required=False,
+        max_length=120,
+        help_text=_("Unit names are then looked for in this district first."),
+    )
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if year is not None and year > timezone.localdate().year:
+            raise forms.ValidationError(_("The year must be between 2009 and this year."))
+        return year
+
+    def params(self) -> dict:
+        """The preview's parameters: what the user said about the whole sheet."""
+        data = self.cleaned_data
+        return {
+            key: value.strip() if isinstance(value, str) else value
+            for key in ("sheet", "year", "district")
+            if (value := data.get(key))
+        }
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -20,16 +20,17 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl.utils import get_column_letter
 
+from danvan.core.imports import Sheet, read_sheet
 from danvan.core.jobs import JobContext, JobFailed, register
 from danvan.core.models import Job
+from danvan.lib.imports import Column, ImportSpec, declare
 from danvan.lib.vntext import fold
 from danvan.lib.xlsx import (
     SpreadsheetError,
-    iter_rows,
-    match_headers,
     parse_date,
-    safe_open_workbook,
+    row_problem,
     template_workbook,
     write_xlsx,
 )
@@ -68,12 +69,12 @@ COLUMNS = {
     "legacy_district_name": (gettext_lazy("District (before 2025)"), ["Quận huyện", "Huyện"]),
     "unit_code": (gettext_lazy("Unit code"), ["Mã đơn vị", "Mã ĐVHC", "Mã xã"]),
 }
-REQUIRED_COLUMNS = ["name", "unit", "year", "field"]
 INDIVIDUAL_WORDS = {"ca nhan", "dien hinh", "individual"}
 
 
-def _aliases() -> dict[str, list[str]]:
-    return {key: [str(label), *others] for key, (label, others) in COLUMNS.items()}
+# The year is needed too, but may come from a date column, the title block or the user.
+REQUIRED_COLUMNS = ["name", "unit", "field"]
+SAMPLE_ROWS = 20
 
 
 def template_bytes() -> bytes:
@@ -202,6 +203,8 @@ def _parse_row(
     if not unit_text:
         raise RowError(_("The unit is missing."))
     year_text = _text(cell("year"))
+    if not year_text:
+        year_text = _sheet_year(cell("start_date"), facts or {})
     try:
         year = int(year_text)
     except ValueError as exc:
@@ -280,31 +283,118 @@ def _parse_row(
     }
 
 
-def checked_rows(path, user, progress=None) -> Iterator[tuple[int, dict | None, str]]:
-    """Yield (row number, parsed row or None, reason) for each data row of the sheet.
+def _sheet_year(start_date, facts: dict) -> str:
+    """The year of a row without one: its start date's, else the whole sheet's."""
+    try:
+        started = parse_date(start_date)
+    except ValueError:
+        started = None
+    if started is not None:
+        return str(started.year)
+    if facts.get("year"):
+        return str(facts["year"])
+    raise RowError(
+        _("The year is missing: fill the year column, or give the year of the whole sheet.")
+    )
+
+
+SPEC = declare(
+    ImportSpec(
+        register="registry",
+        columns=tuple(
+            Column(code, label, required=code in REQUIRED_COLUMNS, synonyms=tuple(others))
+            for code, (label, others) in COLUMNS.items()
+        ),
+        parse_row=_parse_row,
+    )
+)
+
+
+def open_sheet(path, params: dict) -> Sheet:
+    """The sheet to import, planned: the user's sheet and mapping when they gave them."""
+    try:
+        return read_sheet(
+            path, SPEC, sheet=params.get("sheet") or "", choice=params.get("mapping") or None
+        )
+    except SpreadsheetError as exc:
+        raise JobFailed(exc.message) from exc
+
+
+def sheet_facts(sheet: Sheet, params: dict) -> dict:
+    """What the whole sheet says beside its rows: the user's values first, then its title."""
+    plan = sheet.plan
+    if params.get("year"):
+        year, year_source = int(params["year"]), "form"
+    elif plan.year:
+        year, year_source = plan.year, "title"
+    else:
+        year, year_source = None, ""
+    district = params.get("district") or plan.district or None
+    return {
+        "year": year,
+        "year_source": year_source,
+        "district": district,
+        "district_source": ("form" if params.get("district") else "title") if district else "",
+    }
+
+
+def _merged_hint(values: list, previous: list | None, sheet: Sheet) -> str:
+    """Name a needed cell left empty under a filled one: most often a merged cell."""
+    if previous is None:
+        return ""
+    for code in REQUIRED_COLUMNS:
+        index = sheet.plan.matching.columns.get(code)
+        if index is None or index >= len(values) or values[index] is not None:
+            continue
+        if index < len(previous) and previous[index] is not None:
+            heading = sheet.plan.header.cells[index] or ""
+            return " " + _(
+                "Column %(letter)s (“%(heading)s”) is empty under a filled cell: if the cells "
+                "are merged, unmerge them and fill in every row."
+            ) % {"letter": get_column_letter(index + 1), "heading": heading}
+    return ""
+
+
+def sheet_rows(
+    sheet: Sheet, facts: dict, user, progress=None
+) -> Iterator[tuple[int, dict | None, str]]:
+    """Yield (row number, parsed row or None, reason) for each data row of a planned sheet.
 
     A row already in the registry, or repeated in the sheet, comes back with reason "skip".
     """
+    columns = sheet.plan.matching.columns
+    lookups = Lookups.for_user(user)
+    seen = Seen(lookups)
+    previous = None
     try:
-        workbook = safe_open_workbook(path)
-        rows = iter_rows(workbook)
-        header_row = next(rows, None)
-        if header_row is None:
-            raise JobFailed(_("The sheet is empty."))
-        columns = match_headers(header_row[1], _aliases(), required=REQUIRED_COLUMNS)
-        lookups = Lookups.for_user(user)
-        seen = Seen(lookups)
-        for count, (number, values) in enumerate(rows, start=1):
+        for count, (number, values) in enumerate(sheet.rows, start=1):
             if progress and count % 1000 == 0:
                 progress(count)
-            try:
-                row = _parse_row(values, columns, lookups)
-            except RowError as exc:
-                yield number, None, str(exc)
+            if problem := row_problem(values):  # a formula saved without its value
+                yield number, None, problem
+                previous = values
                 continue
+            try:
+                row = _parse_row(values, columns, lookups, facts)
+            except RowError as exc:
+                yield number, None, str(exc) + _merged_hint(values, previous, sheet)
+                continue
+            finally:
+                previous = values
             yield number, row, "" if seen.first_time(row) else "skip"
     except SpreadsheetError as exc:
         raise JobFailed(exc.message) from exc
+
+
+def checked_rows(
+    path, user, progress=None, params: dict | None = None
+) -> Iterator[tuple[int, dict | None, str]]:
+    """The rows of the sheet at path, checked (see sheet_rows), read as params say."""
+    params = params or {}
+    sheet = open_sheet(path, params)
+    if not sheet.plan.matching.complete:
+        raise JobFailed(_("The columns of the sheet are not all known: check it again."))
+    yield from sheet_rows(sheet, sheet_facts(sheet, params), user, progress)
 
 
 def _job_path(context: JobContext) -> str:
@@ -364,17 +454,117 @@ def _iso_date(text: str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(text) if text else None
 
 
+def _sample(number: int, row: dict) -> dict:
+    """A row as the preview shows it: as it will be imported."""
+    return {
+        "number": number,
+        "name": row["name"],
+        "unit": row["unit_label"],
+        "unit_code": row["unit"].code,
+        "year": row["year"],
+        "field": row["field"].name,
+        "results": row["results"][:200],
+    }
+
+
+def _sheet_summary(sheet: Sheet, facts: dict, params: dict) -> dict:
+    """What the preview says about the sheet before its rows: which sheet, which header
+    row, which column is which field, what is not imported, where the year comes from."""
+    plan = sheet.plan
+    columns = plan.matching.columns
+    headings = plan.header.cells
+    if "year" in columns:
+        year_source = _("from the column “%(heading)s”") % {
+            "heading": headings[columns["year"]] or ""
+        }
+    elif "start_date" in columns:
+        year_source = _("from the start date (column “%(heading)s”)") % {
+            "heading": headings[columns["start_date"]] or ""
+        }
+    elif facts["year_source"] == "form":
+        year_source = _("%(year)d, given for the whole sheet") % {"year": facts["year"]}
+    elif facts["year_source"] == "title":
+        year_source = _("%(year)d, from the title of the sheet") % {"year": facts["year"]}
+    else:
+        year_source = ""
+    if params.get("sheet"):
+        sheet_note = _("Sheet “%(sheet)s”, as chosen.") % {"sheet": sheet.name}
+    else:
+        sheet_note = _("Sheet “%(sheet)s”: the first with a recognisable header.") % {
+            "sheet": sheet.name
+        }
+    return {
+        "sheet": sheet.name,
+        "sheets": sheet.names,
+        "sheet_note": sheet_note,
+        "header_row": plan.header.row,
+        "header_rows": plan.header.rows,
+        "headings": headings,
+        "title": plan.header.title_lines[:6],
+        "columns": plan.column_listing(SPEC),
+        "mapped": [
+            [headings[index] or get_column_letter(index + 1), SPEC.label(code)]
+            for code, index in sorted(columns.items(), key=lambda item: item[1])
+        ],
+        "not_imported": [headings[i] for i in plan.matching.not_imported if headings[i]],
+        "remembered": plan.remembered,
+        "year": facts["year"],
+        "year_source": year_source,
+        "district": facts["district"] or "",
+        "district_source": facts["district_source"],
+        "proposed_year": plan.year,
+        "proposed_district": plan.district or "",
+    }
+
+
+def _needs_mapping(sheet: Sheet, facts: dict) -> list[str]:
+    """Why the sheet cannot be read without the user's choice (empty: it can)."""
+    matching = sheet.plan.matching
+    reasons = [
+        _("No column is “%(column)s”.") % {"column": SPEC.label(code)} for code in matching.missing
+    ]
+    headings = sheet.plan.header.cells
+    reasons += [
+        _("Several columns could be “%(column)s”: %(headings)s.")
+        % {
+            "column": SPEC.label(code),
+            "headings": ", ".join(f"“{headings[i] or ''}”" for i in indexes),
+        }
+        for code, indexes in matching.ambiguous.items()
+    ]
+    columns = matching.columns
+    if "year" not in columns and "start_date" not in columns and not facts["year"]:
+        reasons.append(
+            _("No column gives the year, nor the title: give the year of the whole sheet.")
+        )
+    return reasons
+
+
 @register("registry.import_preview")
 def preview_import(context: JobContext) -> dict:
-    """Check every row and report: how many valid, how many already there, which are bad.
-    The valid rows are kept, parsed, for the import."""
+    """Check every row and report: how many valid, how many already there, which are bad,
+    and the first valid rows as they will be imported. The valid rows are kept, parsed,
+    for the import. A sheet whose columns are not all known stops at the mapping step."""
     user = context.job.owner
+    params = context.job.params
+    sheet = open_sheet(_job_path(context), params)
+    facts = sheet_facts(sheet, params)
+    summary = _sheet_summary(sheet, facts, params)
+    reasons = _needs_mapping(sheet, facts)
+    if reasons:
+        return {
+            **summary,
+            "needs_mapping": True,
+            "reasons": reasons,
+            "message": _("Say which column is which before the rows are checked."),
+        }
     valid = skipped = 0
     errors: list[tuple[int, str]] = []
+    sample: list[dict] = []
     error_count = 0
     kept = _rows_path(context)
     with gzip.open(kept, "wt", encoding="utf-8", compresslevel=1) as out:
-        for number, row, reason in checked_rows(_job_path(context), user, context.progress):
+        for number, row, reason in sheet_rows(sheet, facts, user, context.progress):
             if reason == "skip":
                 skipped += 1
             elif reason:
@@ -384,12 +574,16 @@ def preview_import(context: JobContext) -> dict:
             else:
                 assert row is not None  # only a parsed row comes without a reason
                 valid += 1
+                if len(sample) < SAMPLE_ROWS:
+                    sample.append(_sample(number, row))
                 out.write(_portable(number, row) + "\n")
     return {
+        **summary,
         "valid": valid,
         "skipped": skipped,
         "error_count": error_count,
         "errors": errors,
+        "sample": sample,
         "message": _(
             "%(valid)d rows can be imported, %(skipped)d are already in the registry, "
             "%(errors)d have errors."
@@ -413,7 +607,8 @@ def _rows_to_import(context: JobContext, user) -> Iterator[tuple[int, dict | Non
         or preview.input_file.name != context.job.input_file.name
         or not kept.exists()
     ):
-        yield from checked_rows(_job_path(context), user, context.progress)
+        params = preview.params if preview is not None else {}
+        yield from checked_rows(_job_path(context), user, context.progress, params)
         return
     # What the preview found already there, or wrong, counts as such without its rows.
     for _number in range(preview.result.get("skipped", 0)):

@@ -11,14 +11,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from danvan.core.forms import ColumnMappingForm
 from danvan.core.jobs import start_job
 from danvan.core.models import Job
+from danvan.core.services import remember_column_mapping
 from danvan.lib.documents import render_docx, render_pdf
 from danvan.lib.paginators import CappedPaginator
 from danvan.organisations.forms import resolve_filters
 from danvan.organisations.models import Unit
 from danvan.organisations.queries import breadcrumb
-from danvan.registry import services
+from danvan.registry import services, transfer
 from danvan.registry.documents import recognition_document as build_recognition_document
 from danvan.registry.forms import (
     AttachmentForm,
@@ -440,7 +442,10 @@ def import_start(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         job = start_job(
-            actor=request.user, kind="registry.import_preview", input_file=form.cleaned_data["file"]
+            actor=request.user,
+            kind="registry.import_preview",
+            params=form.params(),
+            input_file=form.cleaned_data["file"],
         )
         return redirect("registry:import_review", token=job.token)
     recent = Job.objects.filter(owner=request.user, kind__startswith="registry.import")[:10]
@@ -460,16 +465,44 @@ def import_template(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_review(request, token):
-    """The preview of a sheet: progress, then valid rows and bad rows; import or cancel."""
+    """The preview of a sheet: progress, then the column-mapping step or the valid rows and
+    bad rows; import or cancel."""
     job = get_object_or_404(
         Job, token=token, owner=request.user, kind__startswith="registry.import"
     )
+    done_preview = job.kind == "registry.import_preview" and job.status == Job.Status.DONE
+    mapping_form = (
+        ColumnMappingForm(transfer.SPEC, job.result, request.POST or None) if done_preview else None
+    )
     if request.method == "POST":
-        if job.kind != "registry.import_preview" or job.status != Job.Status.DONE:
+        if mapping_form is None:
             raise Http404
-        if request.POST.get("action") == "cancel":
+        action = request.POST.get("action")
+        if action == "cancel":
             messages.info(request, _("Nothing was imported."))
             return redirect("registry:import")
+        if action == "remap":
+            if not mapping_form.is_valid():
+                return render(
+                    request, "registry/import_review.html", {"job": job, "mapping": mapping_form}
+                )
+            params = mapping_form.params()
+            if "mapping" in params:
+                remember_column_mapping(
+                    actor=request.user,
+                    register=transfer.SPEC.register,
+                    headings=job.result["headings"],
+                    mapping=params["mapping"],
+                )
+            again = start_job(
+                actor=request.user,
+                kind="registry.import_preview",
+                params=params,
+                input_file=job.input_file.name,
+            )
+            return redirect("registry:import_review", token=again.token)
+        if job.result.get("needs_mapping"):
+            raise Http404
         run = start_job(
             actor=request.user,
             kind="registry.import",
@@ -478,7 +511,7 @@ def import_review(request, token):
         )
         return redirect("registry:import_review", token=run.token)
     template = "registry/_import_status.html" if request.htmx else "registry/import_review.html"
-    return render(request, template, {"job": job})
+    return render(request, template, {"job": job, "mapping": mapping_form})
 
 
 @login_required

@@ -212,11 +212,12 @@ def test_headers_in_any_case_marks_and_order_are_recognised(tree, clerk_a, clien
     assert job.result["valid"] == 1
 
 
-def test_a_sheet_missing_required_columns_fails_clearly(tree, clerk_a, client_for):
+def test_a_sheet_missing_required_columns_stops_at_the_mapping_step(tree, clerk_a, client_for):
     client = client_for(clerk_a)
     job = preview(client, sheet([["Một"]], ["Tên mô hình"]))
-    assert job.status == Job.Status.FAILED
-    assert "Đơn vị" in job.message or "Unit" in job.message
+    assert job.status == Job.Status.DONE and job.result["needs_mapping"]
+    assert any("Đơn vị" in reason for reason in job.result["reasons"])
+    assert PracticeModel.objects.count() == 0
 
 
 @pytest.mark.parametrize(
