@@ -401,10 +401,12 @@ def _job_path(context: JobContext) -> str:
     return context.job.input_file.path
 
 
-def _rows_path(context: JobContext) -> Path:
-    """Where the preview keeps the rows it parsed, beside the sheet (never downloadable):
-    the import reads them instead of parsing the sheet again."""
-    return Path(_job_path(context) + ".rows.jsonl.gz")
+def _rows_path(context: JobContext, preview_token: str) -> Path:
+    """Where a preview keeps the rows it parsed, beside the sheet (never downloadable): the
+    import reads them instead of parsing the sheet again. Each preview of a sheet (another
+    column mapping, another year) keeps its own, so an import reads the rows of the preview
+    the user confirmed."""
+    return Path(f"{_job_path(context)}.{preview_token}.rows.jsonl.gz")
 
 
 def _portable(number: int, row: dict) -> str:
@@ -562,7 +564,7 @@ def preview_import(context: JobContext) -> dict:
     errors: list[tuple[int, str]] = []
     sample: list[dict] = []
     error_count = 0
-    kept = _rows_path(context)
+    kept = _rows_path(context, context.job.token)
     with gzip.open(kept, "wt", encoding="utf-8", compresslevel=1) as out:
         for number, row, reason in sheet_rows(sheet, facts, user, context.progress):
             if reason == "skip":
@@ -595,7 +597,7 @@ def preview_import(context: JobContext) -> dict:
 def _rows_to_import(context: JobContext, user) -> Iterator[tuple[int, dict | None, str]]:
     """The preview's parsed rows when it kept them (its rows with errors counted as such),
     else the sheet checked again row by row."""
-    kept = _rows_path(context)
+    kept = _rows_path(context, context.job.params.get("preview", ""))
     preview = Job.objects.filter(
         token=context.job.params.get("preview", ""),
         kind="registry.import_preview",
@@ -645,7 +647,7 @@ def run_import(context: JobContext) -> dict:
             raise JobFailed(_("Some rows have errors: nothing was imported."))
     created = sum(per_unit.values())
     # Imported: the preview's parsed rows are spent (importing again reads the sheet).
-    _rows_path(context).unlink(missing_ok=True)
+    _rows_path(context, context.job.params.get("preview", "")).unlink(missing_ok=True)
     return {
         "created": created,
         "skipped": skipped,

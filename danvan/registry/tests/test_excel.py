@@ -102,7 +102,7 @@ def test_the_import_uses_the_rows_the_preview_parsed(tree, clerk_a, client_for, 
     run = Job.objects.get(token=confirm(client, job)["Location"].rstrip("/").rsplit("/", 1)[-1])
     assert run.status == Job.Status.DONE, run.message
     assert (run.result["created"], run.result["left_out"]) == (4, 1)
-    assert not Path(job.input_file.path + ".rows.jsonl.gz").exists()  # spent
+    assert not Path(f"{job.input_file.path}.{job.token}.rows.jsonl.gz").exists()  # spent
     assert set(PracticeModel.objects.values_list("external_id", flat=True)) == {
         "BD-0",
         "BD-1",
@@ -124,7 +124,7 @@ def test_rows_imported_since_the_preview_are_skipped(tree, clerk_a, client_for):
 def test_without_the_previews_rows_the_sheet_is_read_again(tree, clerk_a, client_for):
     client = client_for(clerk_a)
     job = preview(client, sheet(good_rows(tree)))
-    Path(job.input_file.path + ".rows.jsonl.gz").unlink()
+    Path(f"{job.input_file.path}.{job.token}.rows.jsonl.gz").unlink()
     confirm(client, job)
     assert PracticeModel.objects.count() == 3
 

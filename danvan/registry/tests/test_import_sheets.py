@@ -326,3 +326,20 @@ def test_a_formula_saved_without_its_value_is_named_by_its_cell(tree, clerk_a, c
     assert job.result["valid"] == 1 and job.result["error_count"] == 1
     [(number, reason)] = job.result["errors"]
     assert number == 8 and "B8" in reason and "công thức" in reason
+
+
+def test_confirming_an_earlier_preview_of_a_sheet_imports_that_previews_rows(
+    tree, clerk_a, client_for
+):
+    client = client_for(clerk_a)
+    job = preview(client, office_sheet(title=[["BAN DÂN VẬN"]]))
+    choice = {c["index"]: c["field"] or "ignore" for c in job.result["columns"]}
+    first = remap(client, job, choice, year="2014", sheet="Danh sách")
+    second = remap(client, job, choice, year="2016", sheet="Danh sách")
+    assert first.input_file.name == second.input_file.name  # one sheet, two previews
+    response = client.post(
+        reverse("registry:import_review", args=[first.token]), {"action": "import"}
+    )
+    run = Job.objects.get(token=response["Location"].rstrip("/").rsplit("/", 1)[-1])
+    assert run.result["created"] == 3
+    assert set(PracticeModel.objects.values_list("year", flat=True)) == {2014}
