@@ -45,7 +45,7 @@ from danvan.registry.models import (
     Status,
 )
 from danvan.registry.queries import filtered_models
-from danvan.registry.resolve import FieldIndex, UnitIndex, UnitNotResolved
+from danvan.registry.resolve import FieldIndex, Known, UnitIndex, UnitNotResolved
 from danvan.registry.services import import_models
 
 BATCH = 2000
@@ -184,11 +184,47 @@ def _row_date(year: int, start_date: datetime.date | None) -> datetime.date:
     return start_date or datetime.date(year, 7, 1)
 
 
+SKIP_ROW = "skip"  # the choice that leaves an ambiguous row out
+
+
+def choice_key(unit_text: str, district: str) -> str:
+    """The key of a choice made for every row naming a unit so, in the same district."""
+    return f"{_loose(unit_text)}|{_loose(district)}"
+
+
+def _chosen_unit(
+    choice, exc: UnitNotResolved, candidates: list[dict], lookups: Lookups
+) -> Known | None:
+    """The unit the user chose among a row's candidates; a choice of anything else (a unit
+    not among them, or outside the user's scope) is an error of the row."""
+    if choice is None or choice == "":
+        return None
+    if choice == SKIP_ROW:
+        raise RowError(_("Left out: you chose to skip this row."))
+    try:
+        pk = int(choice)
+    except (TypeError, ValueError):
+        pk = None
+    known = lookups.units.by_id.get(pk) if pk is not None else None
+    if known is None or all(k.unit.pk != pk for k in exc.candidates):
+        raise RowError(
+            _("The unit chosen for this row is not one of its candidates: %(message)s")
+            % {"message": exc.message},
+            candidates,
+        )
+    return known
+
+
 def _parse_row(
-    values: list, columns: dict[str, int], lookups: Lookups, facts: dict | None = None
+    values: list,
+    columns: dict[str, int],
+    lookups: Lookups,
+    facts: dict | None = None,
+    choice: int | str | None = None,
 ) -> dict:
     """The row as the import writes it; `facts` are what the sheet says for every row
-    (its year, its district), else None."""
+    (its year, its district, the units chosen for names several units share), else None;
+    `choice` is the unit the user chose for this row, if its name stays ambiguous."""
 
     def cell(name):
         index = columns.get(name)
@@ -226,9 +262,16 @@ def _parse_row(
             code=_text(cell("unit_code")),
         )
     except UnitNotResolved as exc:
-        raise RowError(
-            exc.message, [{"id": k.unit.pk, "label": k.label()} for k in exc.candidates]
-        ) from exc
+        candidates = [{"id": k.unit.pk, "label": k.label()} for k in exc.candidates]
+        if not candidates:
+            raise RowError(exc.message) from exc
+        if choice is None:
+            by_name = (facts or {}).get("unit_choices_by_name") or {}
+            choice = by_name.get(choice_key(unit_text, district))
+        picked = _chosen_unit(choice, exc, candidates, lookups)
+        if picked is None:
+            raise RowError(exc.message, candidates) from exc
+        chosen, replaced = picked, None
     unit_label = chosen.label()
     if replaced is not None:
         unit_label = _("%(unit)s, successor of %(old)s") % {
@@ -335,6 +378,8 @@ def sheet_facts(sheet: Sheet, params: dict) -> dict:
         "year_source": year_source,
         "district": district,
         "district_source": ("form" if params.get("district") else "title") if district else "",
+        "unit_choices": params.get("unit_choices") or {},
+        "unit_choices_by_name": params.get("unit_choices_by_name") or {},
     }
 
 
@@ -356,13 +401,15 @@ def _merged_hint(values: list, previous: list | None, sheet: Sheet) -> str:
 
 
 def sheet_rows(
-    sheet: Sheet, facts: dict, user, progress=None
+    sheet: Sheet, facts: dict, user, progress=None, choices: list | None = None
 ) -> Iterator[tuple[int, dict | None, str]]:
     """Yield (row number, parsed row or None, reason) for each data row of a planned sheet.
 
     A row already in the registry, or repeated in the sheet, comes back with reason "skip".
+    The rows whose unit stays ambiguous are added to `choices`, with their candidates.
     """
     columns = sheet.plan.matching.columns
+    unit_choices = facts.get("unit_choices") or {}
     lookups = Lookups.for_user(user)
     seen = Seen(lookups)
     previous = None
@@ -375,8 +422,10 @@ def sheet_rows(
                 previous = values
                 continue
             try:
-                row = _parse_row(values, columns, lookups, facts)
+                row = _parse_row(values, columns, lookups, facts, unit_choices.get(str(number)))
             except RowError as exc:
+                if exc.candidates and choices is not None and len(choices) < MAX_REPORTED_ERRORS:
+                    choices.append(_choice(number, values, columns, exc))
                 yield number, None, str(exc) + _merged_hint(values, previous, sheet)
                 continue
             finally:
@@ -384,6 +433,23 @@ def sheet_rows(
             yield number, row, "" if seen.first_time(row) else "skip"
     except SpreadsheetError as exc:
         raise JobFailed(exc.message) from exc
+
+
+def _choice(number: int, values: list, columns: dict[str, int], exc: RowError) -> dict:
+    """A row whose unit stays ambiguous, as the preview offers it for a choice."""
+
+    def cell(name):
+        index = columns.get(name)
+        return _text(values[index]) if index is not None and index < len(values) else ""
+
+    unit_text, district = cell("unit"), cell("legacy_district_name")[:120]
+    return {
+        "number": number,
+        "text": unit_text,
+        "district": district,
+        "key": choice_key(unit_text, district),
+        "candidates": exc.candidates,
+    }
 
 
 def checked_rows(
@@ -562,11 +628,12 @@ def preview_import(context: JobContext) -> dict:
         }
     valid = skipped = 0
     errors: list[tuple[int, str]] = []
+    choices: list[dict] = []
     sample: list[dict] = []
     error_count = 0
     kept = _rows_path(context, context.job.token)
     with gzip.open(kept, "wt", encoding="utf-8", compresslevel=1) as out:
-        for number, row, reason in sheet_rows(sheet, facts, user, context.progress):
+        for number, row, reason in sheet_rows(sheet, facts, user, context.progress, choices):
             if reason == "skip":
                 skipped += 1
             elif reason:
@@ -585,6 +652,7 @@ def preview_import(context: JobContext) -> dict:
         "skipped": skipped,
         "error_count": error_count,
         "errors": errors,
+        "choices": choices,
         "sample": sample,
         "message": _(
             "%(valid)d rows can be imported, %(skipped)d are already in the registry, "

@@ -503,6 +503,14 @@ def import_review(request, token):
             return redirect("registry:import_review", token=again.token)
         if job.result.get("needs_mapping"):
             raise Http404
+        if action == "choose":
+            again = start_job(
+                actor=request.user,
+                kind="registry.import_preview",
+                params=_with_unit_choices(job, request.POST),
+                input_file=job.input_file.name,
+            )
+            return redirect("registry:import_review", token=again.token)
         run = start_job(
             actor=request.user,
             kind="registry.import",
@@ -512,6 +520,23 @@ def import_review(request, token):
         return redirect("registry:import_review", token=run.token)
     template = "registry/_import_status.html" if request.htmx else "registry/import_review.html"
     return render(request, template, {"job": job, "mapping": mapping_form})
+
+
+def _with_unit_choices(job: Job, data) -> dict:
+    """The preview's parameters with the units chosen for its ambiguous rows (the import
+    checks each choice is one of the row's candidates), the earlier choices kept."""
+    params = dict(job.params)
+    by_row = dict(params.get("unit_choices") or {})
+    by_name = dict(params.get("unit_choices_by_name") or {})
+    for choice in job.result.get("choices", []):
+        value = data.get(f"unit_{choice['number']}", "").strip()
+        if not value:
+            continue
+        by_row[str(choice["number"])] = value
+        if data.get(f"all_{choice['number']}") and value != transfer.SKIP_ROW:
+            by_name[choice["key"]] = value
+    params["unit_choices"], params["unit_choices_by_name"] = by_row, by_name
+    return params
 
 
 @login_required
