@@ -36,19 +36,24 @@ MAX_UNITS_FILE_BYTES = 2 * 1024 * 1024
 
 class UnitsFileForm(forms.Form):
     file = forms.FileField(
-        label=_("Units file (CSV, UTF-8)"),
+        label=_("Units file (Excel .xlsx, or CSV in UTF-8)"),
         help_text=_(
-            "Columns: key, parent_key, name, kind; optional: short_name, branch, code, "
-            "valid_from, valid_to (dd/mm/yyyy), latitude, longitude, legacy_district_key, "
-            "predecessor_keys (separated by ;)."
+            "Needed columns: key (Mã định danh), name (Tên đơn vị), kind (Loại đơn vị); "
+            "optional: parent unit (Đơn vị cấp trên), short name, branch, code (Mã đơn vị), "
+            "valid from (Ngày thành lập), valid to (Ngày giải thể), latitude, longitude, "
+            "district before 2025, predecessor units (separated by ;). A title above the "
+            "header and a numbering row under it are skipped."
         ),
     )
 
-    def clean_file(self) -> str:
+    def clean_file(self) -> str | bytes:
+        """The CSV's text, or the workbook's bytes (an .xlsx file)."""
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UNITS_FILE_BYTES:
             raise forms.ValidationError(_("The file is larger than 2 MB."))
         data = upload.read()
+        if upload.name.lower().endswith(".xlsx"):
+            return data
         if b"\x00" in data:
             raise forms.ValidationError(_("This is not a text (CSV) file."))
         try:

@@ -1,19 +1,18 @@
-"""Load units in bulk from rows (a package's national list, or a CSV file), idempotently.
+"""Load units in bulk from rows (a package's national list, or a file), idempotently.
+
+Files (CSV or Excel) are read into rows by ``organisations.imports``.
 
 Rows are matched to existing units by `key`. A load is all-or-nothing: every row is checked
 first, and if any is broken nothing is written and each bad row is reported with its reason.
 """
 
-import csv
 import datetime
-import io
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from danvan.core.audit import log_action
-from danvan.lib.vntext import fold
 from danvan.organisations.models import BRANCH_OF_KIND, Branch, Unit, UnitKind, segment
 from danvan.organisations.services import move_unit
 
@@ -267,65 +266,3 @@ def load_units(
             after={"source": source, "created": result.created, "updated": result.updated},
         )
     return result
-
-
-def _date(value: str, line: int, key: str, problems: list) -> datetime.date | None:
-    value = (value or "").strip()
-    if not value:
-        return None
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.datetime.strptime(value, fmt).date()  # noqa: DTZ007 (a date)
-        except ValueError:
-            continue
-    problems.append((line, key, _("“%(value)s” is not a date (dd/mm/yyyy).") % {"value": value}))
-    return None
-
-
-def _float(value: str, line: int, key: str, problems: list) -> float | None:
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        return float(value.replace(",", "."))
-    except ValueError:
-        problems.append((line, key, _("“%(value)s” is not a number.") % {"value": value}))
-        return None
-
-
-def rows_from_csv(text: str) -> list[UnitRow]:
-    """Parse a units CSV (key, parent_key, name, kind, ...); raise LoadError on bad cells."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    required = {"key", "name", "kind"}
-    missing = required - set(reader.fieldnames or [])
-    if missing:
-        raise LoadError(
-            [(1, "", _("Missing columns: %(cols)s") % {"cols": ", ".join(sorted(missing))})]
-        )
-    rows: list[UnitRow] = []
-    problems: list[tuple[int, str, str]] = []
-    for line, rec in enumerate(reader, start=2):
-        key = (rec.get("key") or "").strip()
-        rows.append(
-            UnitRow(
-                key=key,
-                name=(rec.get("name") or "").strip(),
-                kind=fold(rec.get("kind") or "").replace(" ", "_"),
-                parent_key=(rec.get("parent_key") or "").strip(),
-                short_name=(rec.get("short_name") or "").strip(),
-                branch=(rec.get("branch") or "").strip(),
-                code=(rec.get("code") or "").strip(),
-                valid_from=_date(rec.get("valid_from", ""), line, key, problems),
-                valid_to=_date(rec.get("valid_to", ""), line, key, problems),
-                latitude=_float(rec.get("latitude", ""), line, key, problems),
-                longitude=_float(rec.get("longitude", ""), line, key, problems),
-                legacy_district_key=(rec.get("legacy_district_key") or "").strip(),
-                predecessor_keys=[
-                    k.strip() for k in (rec.get("predecessor_keys") or "").split(";") if k.strip()
-                ],
-                line=line,
-            )
-        )
-    if problems:
-        raise LoadError(problems)
-    return rows

@@ -16,7 +16,8 @@ from danvan.organisations.forms import (
     UnitSearchForm,
     UnitsFileForm,
 )
-from danvan.organisations.loader import LoadError, load_units, rows_from_csv
+from danvan.organisations.imports import rows_from_csv, rows_from_xlsx
+from danvan.organisations.loader import LoadError, load_units
 from danvan.organisations.models import Cluster, Unit
 from danvan.organisations.queries import (
     breadcrumb,
@@ -173,14 +174,22 @@ def cluster_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def units_import(request):
-    """Load a CSV of units into the administrator's subtrees: all rows or none."""
+    """Load a units file (Excel or CSV) into the administrator's subtrees: all rows or none.
+
+    A sheet whose needed columns are not recognised is refused with the headings it has;
+    there is no step to map its columns by hand.
+    """
     if not request.user.has_perm("organisations.manage"):
         raise PermissionDenied
     form = UnitsFileForm(request.POST or None, request.FILES or None)
     problems, result = [], None
     if request.method == "POST" and form.is_valid():
         try:
-            rows = rows_from_csv(form.cleaned_data["file"])
+            content = form.cleaned_data["file"]
+            if isinstance(content, bytes):
+                rows = rows_from_xlsx(content)
+            else:
+                rows = rows_from_csv(content)
             result = load_units(
                 rows,
                 actor=request.user,

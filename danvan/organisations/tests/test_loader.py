@@ -9,7 +9,8 @@ from django.utils import translation
 
 from danvan.core.models import AuditEntry
 from danvan.organisations.demo import load_hanoi_clusters
-from danvan.organisations.loader import LoadError, load_units, rows_from_csv
+from danvan.organisations.imports import rows_from_csv
+from danvan.organisations.loader import LoadError, load_units
 from danvan.organisations.models import Branch, Cluster, Unit, UnitKind
 from danvan.organisations.national import national_rows
 
