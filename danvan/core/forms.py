@@ -7,14 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from danvan.lib.imports import IGNORE, ImportSpec
 
 
-class ColumnMappingForm(forms.Form):
-    """Each column of the sheet with a choice of what it is, and the sheet's own facts.
+class SheetFactsForm(forms.Form):
+    """What the user says about a whole sheet: its year and its district."""
 
-    ``summary`` is the preview's account of the sheet (its "columns", "sheets", "sheet",
-    and the proposed year and district).
-    """
-
-    sheet = forms.ChoiceField(label=_("Sheet"), required=False)
     year = forms.IntegerField(
         label=_("Year of the whole sheet"),
         required=False,
@@ -28,13 +23,27 @@ class ColumnMappingForm(forms.Form):
         help_text=_("Unit names are then looked for in this district first."),
     )
 
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if year is not None and year > timezone.localdate().year:
+            raise forms.ValidationError(_("The year must be between 2009 and this year."))
+        return year
+
+
+class ColumnMappingForm(SheetFactsForm):
+    """Each column of the sheet with a choice of what it is, and the sheet's own facts.
+
+    ``summary`` is the preview's account of the sheet (its "columns", "sheets", "sheet",
+    and the proposed year and district).
+    """
+
+    sheet = forms.ChoiceField(label=_("Sheet"), required=False)
+    field_order = ["sheet", "year", "district"]
+
     def __init__(self, spec: ImportSpec, summary: dict, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.spec = spec
         self.summary = summary
-        year_field = self.fields["year"]
-        assert isinstance(year_field, forms.IntegerField)
-        year_field.max_value = timezone.localdate().year
         sheet_field = self.fields["sheet"]
         assert isinstance(sheet_field, forms.ChoiceField)
         sheet_field.choices = [(name, name) for name in summary.get("sheets", [])]

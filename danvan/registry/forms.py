@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from danvan.core.forms import SheetFactsForm
 from danvan.lib.uploads import check_upload
 from danvan.lib.xlsx import SpreadsheetError, safe_open_workbook
 from danvan.organisations.kinds import ISSUERS
@@ -182,7 +183,7 @@ class ScoreForm(forms.Form):
         return {c.pk: self.cleaned_data[f"c{c.pk}"] for c in self.criteria}
 
 
-class ImportForm(forms.Form):
+class ImportForm(SheetFactsForm):
     file = forms.FileField(label=_("Excel file (.xlsx, up to 20 MB)"))
     sheet = forms.CharField(
         label=_("Sheet"),
@@ -190,24 +191,7 @@ class ImportForm(forms.Form):
         max_length=31,
         help_text=_("Leave empty to read the first sheet with a recognisable header."),
     )
-    year = forms.IntegerField(
-        label=_("Year of the whole sheet"),
-        required=False,
-        min_value=2009,
-        help_text=_("For a sheet without a year column: otherwise the year in its title is used."),
-    )
-    district = forms.CharField(
-        label=_("All rows are units of the district"),
-        required=False,
-        max_length=120,
-        help_text=_("Unit names are then looked for in this district first."),
-    )
-
-    def clean_year(self):
-        year = self.cleaned_data["year"]
-        if year is not None and year > timezone.localdate().year:
-            raise forms.ValidationError(_("The year must be between 2009 and this year."))
-        return year
+    field_order = ["file", "sheet", "year", "district"]
 
     def params(self) -> dict:
         """The preview's parameters: what the user said about the whole sheet."""
