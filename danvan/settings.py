@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "danvan.voice",
     "danvan.cadres",
     "danvan.plans",
+    "danvan.awards",
     "danvan.reports",
     "danvan.dashboards",
     "danvan.portal",

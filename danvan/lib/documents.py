@@ -607,3 +607,71 @@ def render_pdf(doc: OfficialDocument) -> bytes:
 
     html = HTML(string=render_html(doc), base_url=None, url_fetcher=local_url_fetcher())
     return html.write_pdf()
+
+
+# --- Certificates (A4 landscape) --------------------------------------------------------------
+
+# A certificate is printed across the page: A4 turned, margins even on every side.
+CERTIFICATE_MARGIN_MM = 15
+
+
+@dataclasses.dataclass(kw_only=True)
+class Certificate:
+    """A certificate: Bằng khen, Giấy khen, a medal's or a course's certificate.
+
+    Printed on A4 landscape with the same masthead words as the documents above (the
+    national title and motto, or the Party's title), the awarding body, the heading, the
+    person or collective, the achievement, the decision it was given by, place, date and
+    signature.
+    """
+
+    issuer_parent: str = ""
+    issuer: str  # "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI"
+    party: bool = False
+    heading: str  # "BẰNG KHEN"
+    awarded_by: str = ""  # "CHỦ TỊCH ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI"
+    verb: str = "TẶNG"
+    recipient: str
+    recipient_detail: str = ""  # a person's position and unit
+    achievement: str = ""
+    decision_line: str = ""  # "Quyết định số 12/QĐ-UBND ngày 05/01/2026"
+    register_line: str = ""  # "Số: 125/BK" (the register of certificates)
+    place: str
+    date: datetime.date
+    signer_title: str | Sequence[str] = ""
+    signer_name: str = ""
+
+    @property
+    def signer_lines(self) -> list[str]:
+        lines = (
+            self.signer_title.splitlines()
+            if isinstance(self.signer_title, str)
+            else list(self.signer_title)
+        )
+        return [line.strip().upper() for line in lines if line.strip()]
+
+
+def render_certificate_html(cert: Certificate) -> str:
+    """Return the HTML that render_certificate_pdf prints."""
+    return render_to_string(
+        "lib/certificate.html",
+        {
+            "cert": cert,
+            "party_title": PARTY_TITLE,
+            "national_title": NATIONAL_TITLE,
+            "motto": MOTTO,
+            "place_date": format_place_date(cert.place, cert.date),
+            "margin": CERTIFICATE_MARGIN_MM,
+            "signature_space_pt": SIGNATURE_SPACE_PT,
+        },
+    )
+
+
+def render_certificate_pdf(cert: Certificate) -> bytes:
+    """Return the certificate as a one-page A4 landscape PDF, without touching the network."""
+    from weasyprint import HTML
+
+    html = HTML(
+        string=render_certificate_html(cert), base_url=None, url_fetcher=local_url_fetcher()
+    )
+    return html.write_pdf()
