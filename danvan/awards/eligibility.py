@@ -50,29 +50,32 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 
 
 def months_between(start: datetime.date, last: datetime.date) -> Fraction:
-    """Months from `start` to `last` inclusive: whole calendar months, then 1/30 a day."""
+    """Months from `start` to `last` inclusive: whole calendar months, then the days left
+    as a share of the month they fall in (10 days of a 31-day month are 10/31)."""
     after = last + ONE_DAY
     if after <= start:
         return Fraction(0)
     whole = (after.year - start.year) * 12 + after.month - start.month
     while whole > 0 and add_months(start, whole) > after:
         whole -= 1
-    rest = (after - add_months(start, whole)).days
-    return Fraction(whole) + Fraction(rest, 30)
+    anchor = add_months(start, whole)
+    span = (add_months(start, whole + 1) - anchor).days
+    return Fraction(whole) + Fraction((after - anchor).days, span)
 
 
 def date_after(start: datetime.date, months: Fraction) -> datetime.date:
-    """The last day of a span of `months` starting on `start` (its inverse of the above)."""
+    """The last day of a span of `months` starting on `start` (the inverse of the above)."""
     whole = floor(months)
-    days = ceil((months - whole) * 30)
-    return add_months(start, whole) + datetime.timedelta(days=days) - ONE_DAY
+    anchor = add_months(start, whole)
+    span = (add_months(start, whole + 1) - anchor).days
+    days = ceil((months - whole) * span)
+    return anchor + datetime.timedelta(days=days) - ONE_DAY
 
 
-def _years(months: Fraction) -> str:
-    """Months as “x years y months” for the explanation (rounded down to days)."""
+def _years(months: Fraction) -> dict:
+    """Months as years, months and days for the explanation (days of 30, rounded down)."""
     whole = floor(months)
-    days = floor((months - whole) * 30)
-    return f"{whole // 12}y{whole % 12}m{days}d"
+    return {"years": whole // 12, "months": whole % 12, "days": floor((months - whole) * 30)}
 
 
 # --- The medal --------------------------------------------------------------------------------
@@ -377,9 +380,10 @@ def evaluate_title(
     if len(run) >= needed:
         explanation["reasons"] = []
         return TitleVerdict(True, datetime.date(year, 12, 31), rule, explanation)
-    # Not yet: if the prerequisite goes on being awarded from this year.
+    # Not yet: if the prerequisite goes on being awarded, this year's included.
     base = run if run else run_ending(year - 1)
-    missing = needed - len(base)
+    have = len(base) if run else min(len(base), needed - 1)
+    missing = needed - have
     first_year = year + missing - (0 if run else 1)
     when = datetime.date(first_year, 12, 31)
     explanation["run"] = base

@@ -725,7 +725,8 @@ def _approved_batch(nominations: Sequence[Nomination], status: str) -> list[Nomi
                 code="status",
             )
         _refuse_if_frozen(nomination)
-    return locked
+    # The decision lists its recipients as the council ranked them.
+    return ranked(locked, {n.pk: n.votes_for or 0 for n in locked})
 
 
 @transaction.atomic
