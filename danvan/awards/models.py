@@ -596,7 +596,7 @@ class AwardQuerySet(models.QuerySet):
         return scope.visible_to(self, "scope_path", user, perm=perm)
 
     def for_list(self):
-        return self.select_related("award_type", "decision", "unit", "cadre")
+        return self.select_related("award_type", "decision__issuer", "unit", "cadre")
 
 
 class Award(models.Model):

@@ -211,6 +211,7 @@ def _nomination_action(request, pk, action, success: str, **kwargs):
 @login_required
 @require_POST
 def nomination_edit(request, pk):
+    queries.get_nomination_for_user(request.user, pk)  # 404 outside the scope first
     form = NominationEditForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Check the values entered."))
@@ -223,6 +224,7 @@ def nomination_edit(request, pk):
 @login_required
 @require_POST
 def nomination_evidence(request, pk):
+    queries.get_nomination_for_user(request.user, pk)  # 404 outside the scope first
     form = EvidenceForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
@@ -249,6 +251,7 @@ def nomination_withdraw(request, pk):
 @login_required
 @require_POST
 def nomination_vote(request, pk):
+    queries.get_nomination_for_user(request.user, pk)  # 404 outside the scope first
     form = VoteForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose in favour or against."))

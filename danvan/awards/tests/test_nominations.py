@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from conftest import make_user
 from danvan.accounts.models import Role
@@ -29,7 +30,7 @@ from danvan.voice.models import Status as CaseStatus
 D = datetime.date
 
 
-# --- The authority table -----------------------------------------------------------------------
+# --- The authority table ----------------------------------------------------------------------
 
 
 def test_a_ward_files_a_nomination_to_the_city_which_may_award_it(
@@ -122,7 +123,7 @@ def test_a_file_without_its_submission_is_not_sent_up(tree, clerk_a, city_commit
     assert nomination.status == NominationStatus.DRAFT
 
 
-# --- Votes -----------------------------------------------------------------------------------------
+# --- Votes ------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -175,7 +176,7 @@ def test_the_threshold_is_the_one_in_force_when_the_vote_closes(
         bang_khen,
         {"vote_threshold": Decimal(70)},
         actor=city_admin,
-        effective_from=datetime.date.today(),
+        effective_from=timezone.localdate(),
     )
 
     closed = services.close_vote(actor=city_officer, nomination=nomination)
@@ -207,14 +208,14 @@ def test_only_the_decider_closes_the_vote(tree, clerk_a, city_committee, council
     assert nomination.status == NominationStatus.SUBMITTED
 
 
-# --- Freezes ---------------------------------------------------------------------------------------
+# --- Freezes ----------------------------------------------------------------------------------
 
 
 def test_an_open_discipline_freezes_the_proposal(
     tree, clerk_a, city_officer, city_committee, council, members, people
 ):
     nomination = submitted(clerk_a, tree.a.front, city_committee, cadre=people.an)
-    discipline(people.an, datetime.date.today() - datetime.timedelta(days=3))
+    discipline(people.an, timezone.localdate() - datetime.timedelta(days=3))
 
     with pytest.raises(ValidationError) as refused:
         services.cast_vote(actor=members[0], nomination=nomination, approve=True)
@@ -280,7 +281,7 @@ def test_feedback_does_not_freeze(tree, city_officer, people):
     assert refused.value.code == "kind"
 
 
-# --- Ties --------------------------------------------------------------------------------------------
+# --- Ties -------------------------------------------------------------------------------------
 
 
 def test_on_a_tie_women_and_collectives_of_women_go_first(tree, clerk_a, city_committee, people):
@@ -300,7 +301,7 @@ def test_on_a_tie_women_and_collectives_of_women_go_first(tree, clerk_a, city_co
     assert services.ranked([man, woman], {man.pk: 5, woman.pk: 4}) == [man, woman]
 
 
-# --- Decisions --------------------------------------------------------------------------------------
+# --- Decisions --------------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -313,7 +314,10 @@ def approved(tree, clerk_a, city_officer, city_committee, council, members, peop
     return files
 
 
-def decide(actor, issuer, files, number=15, date=D(2026, 12, 1)):
+DECIDED_ON = D(2026, 12, 1)
+
+
+def decide(actor, issuer, files, number=15, date=DECIDED_ON):
     return services.issue_decision(
         actor=actor,
         issuer=issuer,
@@ -378,14 +382,14 @@ def test_revocation_keeps_the_reason_and_the_money_to_recover(
         actor=city_officer, award=award, reason="Kê khai thành tích không trung thực"
     )
 
-    assert revoked.revoked_on == datetime.date.today()
+    assert revoked.revoked_on == timezone.localdate()
     assert revoked.money_to_recover == 2_340_000
     assert not Award.objects.active().filter(pk=award.pk).exists()
     with pytest.raises(ValidationError):
         services.revoke_award(actor=city_officer, award=award, reason="Lần nữa")
 
 
-# --- The medal: decided outside, once only, never posthumously --------------------------------------
+# --- The medal: decided outside, once only, never posthumously --------------------------------
 
 
 @pytest.fixture
