@@ -54,7 +54,7 @@ def danvan_postings(paths: list[str], *, whole_tree: bool = False) -> QuerySet[P
 
 @dataclasses.dataclass
 class TermCounts:
-    term: Term
+    term: Term | None  # None: over every term
     cadres: int = 0
     women: int = 0
     serving: int = 0  # neither retired nor dead today
@@ -102,8 +102,7 @@ def term_counts(
         TermCounts(term, **{name: values[f"t{term.pk}_{name}"] or 0 for name in measures})
         for term in terms
     ]
-    total_term = Term(name="", start=terms[0].start if terms else on, end=on)
-    total = TermCounts(total_term, **{name: values.get(f"all_{name}") or 0 for name in measures})
+    total = TermCounts(None, **{name: values.get(f"all_{name}") or 0 for name in measures})
     return rows, total
 
 
