@@ -10,6 +10,9 @@ class CadresConfig(AppConfig):
     verbose_name = _("Cadres")
 
     def ready(self) -> None:
+        # The worker process must know the export's job handler.
+        from danvan.cadres import transfer  # noqa: F401
+
         register_action_labels(
             {
                 "cadres.create": _("Cadre profile created"),

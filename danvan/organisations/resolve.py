@@ -156,8 +156,13 @@ class UnitIndex:
     @classmethod
     def for_user(cls, user, *, perm: str) -> "UnitIndex":
         """The units where the user holds perm (closed ones of their subtree included)."""
+        return cls.for_units(Unit.objects.visible_to(user, perm=perm))
+
+    @classmethod
+    def for_units(cls, queryset) -> "UnitIndex":
+        """The index of the units of a queryset, with their districts and successors."""
         units = list(
-            Unit.objects.visible_to(user, perm=perm).only(
+            queryset.only(
                 "id", "name", "short_name", "code", "kind", "path", "valid_from", "valid_to"
             )
         )
