@@ -32,5 +32,6 @@ class CadresConfig(AppConfig):
                 "cadres.uninvite": _("Invitation withdrawn"),
                 "cadres.attendance": _("Attendance recorded"),
                 "cadres.import": _("Cadres imported"),
+                "cadres.generate": _("Demo cadres generated"),
             }
         )

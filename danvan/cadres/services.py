@@ -32,6 +32,7 @@ from danvan.cadres.models import (
 from danvan.core.audit import log_action, snapshot
 from danvan.lib.vntext import fold
 from danvan.organisations.models import Unit
+from danvan.organisations.queries import territory_of
 
 # A cadre's working life starts no earlier than this age (postings, training).
 MIN_WORKING_AGE = 16
@@ -714,18 +715,20 @@ def set_programme(event: Event, items: list[dict], *, actor) -> list[ProgrammeIt
 
 @transaction.atomic
 def invite(event: Event, cadres: Iterable[Cadre], *, actor) -> int:
-    """Invite cadres chosen from the generations view of the event's unit: each must have
-    held one of its dân vận posts (in the event's terms, when it names some) and be living.
+    """Invite cadres chosen from the generations of the event's commune or city (a ward's
+    Party committee invites the ward's generations): each must have held one of its dân
+    vận posts (in the event's terms, when it names some) and be living.
     Returns how many were added (those already invited are kept as they are)."""
     require_unit_perm(actor, "cadres.change", event.unit)
     chosen = list(cadres)
-    titles = titles_for(event.unit, [c.pk for c in chosen], list(event.terms.all()) or None)
+    whole = territory_of(event.unit)
+    titles = titles_for(whole, [c.pk for c in chosen], list(event.terms.all()) or None)
     errors = []
     for cadre in chosen:
         if cadre.pk not in titles:
             errors.append(
                 _("%(name)s held no dân vận post of %(unit)s: invite from its generations.")
-                % {"name": cadre.full_name, "unit": event.unit.name}
+                % {"name": cadre.full_name, "unit": whole.name}
             )
         elif cadre.died_on is not None:
             errors.append(

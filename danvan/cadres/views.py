@@ -54,7 +54,7 @@ from danvan.cadres.queries import (
 from danvan.core.jobs import start_job
 from danvan.lib.documents import render_docx, render_pdf
 from danvan.organisations.forms import resolve_filters
-from danvan.organisations.queries import get_unit_for_user, scope_roots
+from danvan.organisations.queries import get_unit_for_user, scope_roots, territory_of
 
 PAGE_SIZE = 50
 CONTENT_TYPES = {
@@ -468,7 +468,7 @@ def event_invite(request, pk):
         )
     form = GenerationsForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    context = generations_context(request, event.unit, data.get("term"))
+    context = generations_context(request, territory_of(event.unit), data.get("term"))
     query = request.GET.copy()
     query.pop("page", None)
     invited = set(Invitee.objects.filter(event=event).values_list("cadre_id", flat=True))
