@@ -18,9 +18,10 @@ What other apps (awards) may use:
   `open_discipline(cadre, on=date)` → the open `Discipline` or None (an open one freezes
   award proposals); `open_disciplines(cadre_ids, on=date)` → {cadre id: Discipline} in one
   query; `cadres_with_postings(cadre_ids, danvan_only=False)` (postings prefetched).
-- Events (`danvan.cadres.events`): `register_event_section(provider)`, where
+- Sections (`danvan.cadres.events`): `register_event_section(provider)`, where
   `provider(event, user) -> EventSection | None` adds a section (e.g. "awards presented
-  there") to the event's page and to its printed programme.
+  there") to the event's page and to its printed programme; `register_profile_section`
+  likewise for a cadre's profile page (`provider(cadre, user)`, e.g. "awards received").
 - Permissions (`danvan/cadres/rules.py`): `cadres.view`, `cadres.change`,
   `cadres.discipline`, `cadres.read_sensitive`.
 """

@@ -10,6 +10,9 @@ class CadresConfig(AppConfig):
     verbose_name = _("Cadres")
 
     def ready(self) -> None:
+        # The worker process must know the export's job handler.
+        from danvan.cadres import transfer  # noqa: F401
+
         register_action_labels(
             {
                 "cadres.create": _("Cadre profile created"),
@@ -29,5 +32,6 @@ class CadresConfig(AppConfig):
                 "cadres.uninvite": _("Invitation withdrawn"),
                 "cadres.attendance": _("Attendance recorded"),
                 "cadres.import": _("Cadres imported"),
+                "cadres.generate": _("Demo cadres generated"),
             }
         )

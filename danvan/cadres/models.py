@@ -143,6 +143,13 @@ class Cadre(models.Model):
         on = on or timezone.localdate()
         return self.retired_on is not None and self.retired_on <= on
 
+    @property
+    def status_now(self) -> str:
+        """ "deceased", "retired" (and living) or "serving", today."""
+        if self.died_on is not None:
+            return "deceased"
+        return "retired" if self.is_retired() else "serving"
+
 
 class PostingQuerySet(models.QuerySet):
     def current(self, on: datetime.date | None = None):
