@@ -31,6 +31,7 @@ from danvan.cadres.queries import open_discipline
 from danvan.core.audit import log_action
 from danvan.organisations.kinds import ISSUERS
 from danvan.organisations.models import Unit, UnitKind
+from danvan.organisations.queries import territory_of
 from danvan.registry import services as registry_services
 from danvan.registry.models import PracticeModel, Recognition
 from danvan.registry.models import Status as ModelStatus
@@ -61,28 +62,13 @@ def _today() -> datetime.date:
 
 # --- The rules in force -----------------------------------------------------------------------
 
-TERRITORY_LEVELS = {
-    UnitKind.PROVINCE: Level.CITY,
-    UnitKind.LEGACY_DISTRICT: Level.DISTRICT,
-    UnitKind.COMMUNE: Level.COMMUNE,
-}
-
-
-def territory_of(unit: Unit) -> Unit:
-    """The city, former district or commune a unit belongs to (itself when it is one)."""
-    if unit.kind in TERRITORY_LEVELS:
-        return unit
-    found = (
-        Unit.objects.ancestors_of(unit)
-        .filter(kind__in=list(TERRITORY_LEVELS))
-        .order_by("-depth")
-        .first()
-    )
-    return found or unit
-
 
 def level_of(unit: Unit) -> str:
-    return TERRITORY_LEVELS.get(territory_of(unit).kind, Level.COMMUNE)
+    """The level of a body: a former district (an issuer until 30 June 2025), the city, or a
+    commune."""
+    if unit.kind == UnitKind.LEGACY_DISTRICT:
+        return Level.DISTRICT
+    return Level.CITY if territory_of(unit).kind == UnitKind.PROVINCE else Level.COMMUNE
 
 
 def award_type_on(code: str, on: datetime.date) -> AwardType:
