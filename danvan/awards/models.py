@@ -62,7 +62,7 @@ class AwardType(RuleRow):
         blank=True,
     )
     vote_threshold = models.DecimalField(
-        _("council vote needed, in % of all members"),
+        _("council vote needed, per cent of all members"),
         max_digits=5,
         decimal_places=2,
         default=Decimal(50),
