@@ -94,13 +94,13 @@ def past_awards(units: dict, *, year: int, seed: int) -> int:
         run = 0
         for y in range(FIRST_YEAR, year):
             day = datetime.date(y, 12, 15)
-            posting = next(
+            found = next(
                 (p for p in held if p.start <= day and (p.end is None or p.end >= day)), None
             )
-            if posting is None or (cadre.died_on and cadre.died_on <= day):
+            if found is None or (cadre.died_on and cadre.died_on <= day):
                 run = 0
                 continue
-            unit = posting.unit
+            unit = found.unit
             if rng.random() > 0.7:
                 run = 0
                 continue

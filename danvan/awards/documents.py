@@ -110,6 +110,13 @@ def submission_document(
     rows: list[list[str]] = [["STT", "Họ và tên, tập thể", "Đơn vị đề nghị"]]
     for index, nomination in enumerate(nominations, start=1):
         rows.append([str(index), nomination.recipient_name, nomination.proposer.name])
+    body: list = [
+        f"Kính gửi: {body_name}.",
+        f"{decider.name} trân trọng đề nghị {body_name} xem xét, tặng "
+        f"{first.award_type.name} cho {len(nominations)} tập thể, cá nhân có tên dưới đây "
+        "(hồ sơ kèm theo):",
+        rows,
+    ]
     return OfficialDocument(
         issuer_parent=_issuer_parent(decider),
         issuer=decider.name.upper(),
@@ -120,13 +127,7 @@ def submission_document(
         date=date,
         kind_title="TỜ TRÌNH",
         subject=f"Về việc đề nghị tặng {first.award_type.name}",
-        body=[
-            f"Kính gửi: {body_name}.",
-            f"{decider.name} trân trọng đề nghị {body_name} xem xét, tặng "
-            f"{first.award_type.name} cho {len(nominations)} tập thể, cá nhân có tên dưới đây "
-            "(hồ sơ kèm theo):",
-            rows,
-        ],
+        body=body,
         signer_title="TRƯỞNG BAN",
         signer_name="",
         recipients=["Như trên;", "Lưu: VT."],
@@ -139,7 +140,7 @@ def award_certificate(award: Award) -> Certificate:
     issuer = decision.issuer
     heading = award.award_type.certificate_title or award.award_type.name.upper()
     detail = ""
-    if award.cadre_id is not None:
+    if award.cadre is not None:
         posting = (
             award.cadre.postings.filter(start__lte=decision.date)
             .select_related("unit")

@@ -171,7 +171,7 @@ class DecisionForm(forms.Form):
 
 
 class DecideForm(DecisionForm):
-    nominations = forms.ModelMultipleChoiceField(
+    nominations: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("files awarded"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
 
@@ -186,7 +186,7 @@ class DecideForm(DecisionForm):
 class SendUpForm(forms.Form):
     number = forms.IntegerField(label=_("number of the submission"), min_value=1)
     date = forms.DateField(label=_("date"), widget=DATE)
-    nominations = forms.ModelMultipleChoiceField(
+    nominations: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("files sent"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
 

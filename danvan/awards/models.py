@@ -436,9 +436,9 @@ class Nomination(models.Model):
 
     @property
     def recipient_name(self) -> str:
-        if self.cadre_id is not None:
+        if self.cadre is not None:
             return self.cadre.full_name
-        return self.unit.name if self.unit_id is not None else ""
+        return self.unit.name if self.unit is not None else ""
 
 
 class EvidenceKind(models.TextChoices):

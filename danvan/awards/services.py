@@ -424,10 +424,9 @@ def submit_nomination(*, actor, nomination: Nomination) -> Nomination:
     require_perm(actor, "awards.nominate", nomination.proposer)
     nomination = _locked(nomination)
     _require_status(nomination, NominationStatus.DRAFT)
+    labels = {"submission": _("submission (tờ trình)"), "achievements": _("achievement report")}
     missing = [
-        str(Nomination._meta.get_field(name).verbose_name)
-        for name in ("submission", "achievements")
-        if not getattr(nomination, name).strip()
+        str(label) for name, label in labels.items() if not getattr(nomination, name).strip()
     ]
     if missing:
         raise ValidationError(
@@ -588,7 +587,7 @@ def close_vote(*, actor, nomination: Nomination) -> Nomination:
 def has_priority(nomination: Nomination) -> bool:
     """On a tie, women and collectives with enough women go first (the share is dated data
     of the award's catalogue row)."""
-    if nomination.cadre_id is not None:
+    if nomination.cadre is not None:
         return nomination.cadre.sex == Sex.FEMALE
     share = nomination.women_share
     return share is not None and share >= nomination.award_type.women_priority_share

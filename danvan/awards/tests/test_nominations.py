@@ -237,7 +237,7 @@ def _case(tree, kind, status=CaseStatus.ACCEPTED) -> Case:
     case = Case.objects.create(
         kind=kind,
         channel="letter",
-        category=Category.objects.first(),
+        category=Category.objects.get(pk=Category.objects.values_list("pk", flat=True)[0]),
         title="Đơn tố cáo cán bộ",
         description="Nội dung đơn",
         commune=tree.a.commune,
