@@ -504,7 +504,7 @@ class Event(models.Model):
 
     name = models.CharField(_("name"), max_length=255)
     unit = models.ForeignKey(
-        Unit, verbose_name=_("organising unit"), on_delete=models.PROTECT, related_name="+"
+        Unit, verbose_name=_("organised by"), on_delete=models.PROTECT, related_name="+"
     )
     date = models.DateField(_("date"))
     time = models.TimeField(_("time"), null=True, blank=True)
