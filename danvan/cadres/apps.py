@@ -11,7 +11,10 @@ class CadresConfig(AppConfig):
 
     def ready(self) -> None:
         # The worker process must know the export's job handler.
-        from danvan.cadres import transfer  # noqa: F401
+        from danvan.cadres import (
+            signals,  # noqa: F401  (moves the records' version on with every change)
+            transfer,  # noqa: F401
+        )
 
         register_action_labels(
             {

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from danvan.cadres import versions
 from danvan.cadres.generations import titles_for
 from danvan.cadres.models import (
     Attendance,
@@ -563,6 +564,7 @@ def generate(*, seed: int, scale: float, today: datetime.date, progress) -> dict
     disciplines = _disciplines(gen, ids, today)
     _sensitive(gen, ids, city)
     invitees = _event(gen, city, board, today)
+    versions.bump()  # bulk writes send no signals
     log_action(
         actor=None,
         action="cadres.generate",

@@ -13,6 +13,7 @@ from danvan.cadres.models import Event, Invitee, ProgrammeItem
 from danvan.lib.documents import BodyItem, OfficialDocument
 from danvan.organisations.kinds import TERRITORIAL
 from danvan.organisations.models import Branch, Unit, UnitKind
+from danvan.organisations.queries import territory_of
 
 KINDS = ("programme", "invitees")
 
@@ -102,7 +103,8 @@ def programme_document(
         ("Thời gian:", _when(event) + "."),
         ("Địa điểm:", event.place + "."),
         ("III. THÀNH PHẦN", ""),
-        f"Các đồng chí cán bộ làm công tác dân vận của {event.unit.name} qua các thời kỳ "
+        f"Các đồng chí cán bộ làm công tác dân vận của {territory_of(event.unit).name} qua các "
+        "thời kỳ "
         f"({invitee_count} đồng chí, có danh sách kèm theo).",
         ("IV. CHƯƠNG TRÌNH", ""),
     ]
@@ -144,7 +146,7 @@ def invitee_document(event: Event, invitees: list[Invitee], signing: Signing) ->
                 cadre.full_name,
                 str(cadre.birth_year),
                 invitee.title,
-                "Nguyên cán bộ, đã nghỉ hưu" if cadre.retired_on else "",
+                "Đã nghỉ hưu" if cadre.retired_on else "",
             ]
         )
     name = f"{event.name[:1].lower()}{event.name[1:]}"

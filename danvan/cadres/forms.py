@@ -174,7 +174,7 @@ class GenerationsForm(forms.Form):
 
 
 class EventForm(forms.ModelForm):
-    unit = UnitChoiceField(label=_("organising unit"), queryset=Unit.objects.none())
+    unit = UnitChoiceField(label=_("organised by"), queryset=Unit.objects.none())
     terms = forms.ModelMultipleChoiceField(
         label=_("generations invited"),
         queryset=Term.objects.all(),

@@ -161,11 +161,14 @@ class PostingQuerySet(models.QuerySet):
         return qs if end is None else qs.filter(start__lte=end)
 
     def under_paths(self, paths: list[str] | None):
+        """Postings at units under the paths: through the subtree's unit ids, which the
+        (unit, …) index serves (a prefix match on the units' paths would scan every
+        posting)."""
         if paths is None:
             return self
         if not paths:
             return self.none()
-        return self.filter(_under("unit__path", paths))
+        return self.filter(unit__in=Unit.objects.filter(_under("path", paths)).values("id"))
 
     def danvan(self):
         return self.filter(is_danvan_post=True)
@@ -206,7 +209,8 @@ class Posting(models.Model):
         indexes = [
             models.Index(fields=["cadre", "start"]),
             models.Index(fields=["unit", "is_danvan_post", "start"]),
-            models.Index(fields=["is_danvan_post", "start", "end"]),
+            # Covers the generations' term filter and its order (leading posts first).
+            models.Index(fields=["is_danvan_post", "start", "end", "is_manager"]),
         ]
         constraints = [
             models.CheckConstraint(
@@ -472,6 +476,17 @@ class Term(models.Model):
         return self.name
 
 
+class RecordsVersion(models.Model):
+    """A number that grows with every change to cadres, postings or terms (signals, and the
+    bulk loads): the cached generations counts are keyed by it, so no process serves counts
+    older than the last change, whatever cache it has."""
+
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
 class EventQuerySet(models.QuerySet):
     def visible_to(self, user, *, perm: str | None = None):
         if not getattr(user, "is_authenticated", False):
@@ -489,7 +504,7 @@ class Event(models.Model):
 
     name = models.CharField(_("name"), max_length=255)
     unit = models.ForeignKey(
-        Unit, verbose_name=_("organising unit"), on_delete=models.PROTECT, related_name="+"
+        Unit, verbose_name=_("organised by"), on_delete=models.PROTECT, related_name="+"
     )
     date = models.DateField(_("date"))
     time = models.TimeField(_("time"), null=True, blank=True)

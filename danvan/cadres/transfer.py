@@ -130,10 +130,12 @@ def _text(value: object) -> str:
     return " ".join(str(value).split())
 
 
-def _flag(value: object, default: bool, label: str, reasons: list[str]) -> bool:
+def _flag(value: object, default: bool, label: str, reasons: list[str], *, given: bool) -> bool:
+    """A yes/no cell: "x", "có"… or empty. A column the sheet has, left empty, says no; a
+    column it lacks says the default."""
     text = fold(_text(value))
     if not text:
-        return default
+        return False if given else default
     if text in YES:
         return True
     if text in NO:
@@ -226,10 +228,26 @@ def parse_cadre_row(values, columns, lookups: Lookups, facts=None) -> dict:
         "position": _text(cell("position")),
         "start": _date(cell("start"), label["start"], reasons),
         "end": _date(cell("end"), label["end"], reasons),
-        "is_danvan_post": _flag(cell("is_danvan_post"), True, label["is_danvan_post"], reasons),
-        "full_time": _flag(cell("full_time"), True, label["full_time"], reasons),
-        "is_manager": _flag(cell("is_manager"), False, label["is_manager"], reasons),
-        "hardship_area": _flag(cell("hardship_area"), False, label["hardship_area"], reasons),
+        "is_danvan_post": _flag(
+            cell("is_danvan_post"),
+            True,
+            label["is_danvan_post"],
+            reasons,
+            given="is_danvan_post" in columns,
+        ),
+        "full_time": _flag(
+            cell("full_time"), True, label["full_time"], reasons, given="full_time" in columns
+        ),
+        "is_manager": _flag(
+            cell("is_manager"), False, label["is_manager"], reasons, given="is_manager" in columns
+        ),
+        "hardship_area": _flag(
+            cell("hardship_area"),
+            False,
+            label["hardship_area"],
+            reasons,
+            given="hardship_area" in columns,
+        ),
         "retired_on": _date(cell("retired_on"), label["retired_on"], reasons),
         "died_on": _date(cell("died_on"), label["died_on"], reasons),
     }

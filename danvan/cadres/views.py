@@ -33,7 +33,8 @@ from danvan.cadres.forms import (
 from danvan.cadres.generations import (
     danvan_postings,
     history_paths,
-    holders,
+    holders_page,
+    is_whole_tree,
     term_counts,
 )
 from danvan.cadres.models import Attendance, Cadre, Discipline, Invitee, Posting, Term, Training
@@ -53,10 +54,12 @@ from danvan.cadres.queries import (
 )
 from danvan.core.jobs import start_job
 from danvan.lib.documents import render_docx, render_pdf
+from danvan.lib.paginators import CappedPaginator
 from danvan.organisations.forms import resolve_filters
 from danvan.organisations.queries import get_unit_for_user, scope_roots, territory_of
 
 PAGE_SIZE = 50
+COUNT_CAP = 1000
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
@@ -80,7 +83,9 @@ def cadre_list(request):
     _require_any(request.user, "cadres.view")
     form, params, unit = resolve_filters(FilterForm, request.user, request.GET)
     qs = with_current_postings(filtered_cadres(request.user, params).for_list())
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Who is in scope is decided by each cadre's postings of today: an exact count of the
+    # city's twenty thousand costs a scan, a page does not.
+    page = CappedPaginator(qs, PAGE_SIZE, cap=COUNT_CAP).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -331,16 +336,16 @@ def _generations_unit(request, data):
 
 def generations_context(request, unit, term=None) -> dict:
     terms = list(Term.objects.order_by("start"))
-    paths = history_paths(unit)
-    postings = danvan_postings(paths, whole_tree=unit.parent_id is None)
-    rows, total = term_counts(postings, terms)
+    postings = danvan_postings(history_paths(unit), whole_tree=is_whole_tree(unit))
+    rows, total = term_counts(unit, terms)
     if term is None:
         today = timezone.localdate()
         term = next((t for t in terms if t.start <= today <= t.end), terms[-1] if terms else None)
     page = None
     readable: set[int] = set()
     if term is not None:
-        page = Paginator(holders(postings, term), PAGE_SIZE).get_page(request.GET.get("page"))
+        known = next((row.postings for row in rows if row.term == term), None)
+        page = holders_page(postings, term, request.GET.get("page"), PAGE_SIZE, count=known)
         readable = readable_cadre_ids(request.user, {p.cadre_id for p in page})
     return {
         "unit": unit,

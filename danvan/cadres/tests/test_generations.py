@@ -7,9 +7,17 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from danvan.cadres import services
-from danvan.cadres.generations import danvan_postings, history_paths, holders, term_counts
+from danvan.cadres.generations import (
+    danvan_postings,
+    history_paths,
+    holders,
+    holders_page,
+    term_counts,
+)
 from danvan.cadres.models import Invitee, Sex, Term
 from danvan.cadres.tests.conftest import make_cadre, post
+from danvan.organisations.models import UnitKind
+from danvan.organisations.services import create_unit
 
 
 @pytest.fixture
@@ -40,10 +48,9 @@ def history(tree, old):
     return {"hoa": hoa, "binh": binh, "cuong": cuong, "dung": dung, "em": em}
 
 
-def counts_by_term(unit, *, whole_tree=False):
+def counts_by_term(unit):
     terms = list(Term.objects.order_by("start"))
-    postings = danvan_postings(history_paths(unit), whole_tree=whole_tree)
-    rows, total = term_counts(postings, terms)
+    rows, total = term_counts(unit, terms)
     return {row.term.name: row for row in rows}, total
 
 
@@ -67,8 +74,11 @@ def test_the_city_counts_every_unit_of_every_time(tree, old, history):
     assert (row.cadres, row.deceased, row.retired, row.serving) == (3, 1, 1, 1)
     assert rows["Nhiệm kỳ 2025–2030"].cadres == 2  # Hoa and Em
     assert (total.cadres, total.women, total.deceased) == (4, 2, 1)
-    whole_rows, whole_total = counts_by_term(tree.city, whole_tree=True)
-    assert whole_total == total
+    # A second root (another province) keeps the city's counts to the city's tree.
+    other = create_unit(actor=None, parent=None, name="Tỉnh Bắc Ninh", kind=UnitKind.PROVINCE)
+    outsider = make_cadre(other, "Ngô Văn Xa", sex=Sex.MALE)
+    post(outsider, other, "Trưởng ban Dân vận", (2016, 1, 1))
+    assert counts_by_term(tree.city)[1] == total
 
 
 def test_a_cadre_with_two_posts_in_a_term_counts_once(tree, old):
@@ -87,7 +97,16 @@ def test_holders_list_leading_posts_first(tree, old, history):
     assert names == ["Trần Văn Bình", "Nguyễn Thị Hoa"]
 
 
+def test_counts_follow_a_change_of_the_records_at_once(tree, old, history):
+    rows, _total = counts_by_term(tree.a.commune)  # now in the cache
+    assert rows["Nhiệm kỳ 2015–2020"].retired == 1
+    services.update_cadre(history["binh"], actor=None, died_on=datetime.date(2024, 1, 1))
+    rows, _total = counts_by_term(tree.a.commune)
+    assert (rows["Nhiệm kỳ 2015–2020"].retired, rows["Nhiệm kỳ 2015–2020"].deceased) == (0, 1)
+
+
 def test_a_changed_term_changes_the_periods(tree, old, history):
+    counts_by_term(tree.a.commune)
     Term.objects.filter(name="Nhiệm kỳ 2015–2020").update(start=datetime.date(2019, 1, 1))
     rows, _total = counts_by_term(tree.a.commune)
     assert rows["Nhiệm kỳ 2015–2020"].cadres == 1  # Bình only: Hoa left in 2018
@@ -111,3 +130,13 @@ def test_invitees_come_from_the_generations_and_are_living(tree, old, history, c
         services.invite(event, [history["em"]], actor=clerk_a)
     assert "Vũ Thị Em" in " ".join(caught.value.messages)
     assert Invitee.objects.count() == 2
+
+
+def test_the_counted_postings_page_the_holders(tree, old, history):
+    terms = list(Term.objects.order_by("start"))
+    rows, _total = term_counts(tree.a.commune, terms)
+    row = next(r for r in rows if r.term.name == "Nhiệm kỳ 2015–2020")
+    postings = danvan_postings(history_paths(tree.a.commune))
+    assert row.postings == holders(postings, row.term).count() == 2
+    page = holders_page(postings, row.term, 1, 1, count=row.postings)
+    assert page.paginator.num_pages == 2 and page.object_list[0].cadre.full_name == "Trần Văn Bình"
