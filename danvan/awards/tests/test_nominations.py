@@ -62,7 +62,7 @@ def test_a_nomination_over_the_authoritys_powers_is_refused(tree, clerk_a, peopl
         nominate(clerk_a, tree.a.front, body, code=code, cadre=people.an)
 
     assert refused.value.code == "authority"
-    assert "authority table" in refused.value.messages[0]
+    assert "bảng thẩm quyền" in refused.value.messages[0]
     assert not Nomination.objects.exists()
 
 
@@ -220,7 +220,7 @@ def test_an_open_discipline_freezes_the_proposal(
     with pytest.raises(ValidationError) as refused:
         services.cast_vote(actor=members[0], nomination=nomination, approve=True)
     assert refused.value.code == "frozen"
-    assert "discipline" in refused.value.messages[0]
+    assert "kỷ luật" in refused.value.messages[0]
     with pytest.raises(ValidationError):
         services.close_vote(actor=city_officer, nomination=nomination)
     assert not Vote.objects.exists()
@@ -437,7 +437,7 @@ def test_the_medal_is_never_posthumous(tree, clerk_a, city_board):
         nominate(clerk_a, tree.a.front, city_board, code="knc_dan_van", cadre=late)
 
     assert refused.value.code == "posthumous"
-    assert "posthumously" in refused.value.messages[0]
+    assert "không truy tặng" in refused.value.messages[0]
 
 
 def test_a_bang_khen_may_still_be_posthumous(tree, clerk_a, city_committee):

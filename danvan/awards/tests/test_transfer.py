@@ -81,8 +81,8 @@ def test_a_sheet_of_earlier_awards_is_checked_then_imported_once(tmp_path, tree,
 
     assert [reason == "" for _n, _row, reason in rows] == [True, True, True, False, False, False]
     assert [n for n, _row, _reason in rows] == [5, 6, 7, 8, 9, 10]  # the sheet's own rows
-    assert "neither a cadre nor a unit" in rows[3][2]
-    assert "not in the award catalogue" in rows[4][2]
+    assert "không phải cán bộ hay đơn vị" in rows[3][2]
+    assert "không có trong danh mục khen thưởng" in rows[4][2]
     valid = [row for _n, row, reason in rows if not reason]
 
     assert import_awards(actor=clerk_a, rows=valid) == (3, 0)
