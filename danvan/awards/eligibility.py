@@ -19,6 +19,7 @@ with the row in force on its evaluation date and stores it.
 
 import calendar
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from decimal import Decimal
 from fractions import Fraction
 from math import ceil, floor
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from danvan.awards.models import Award, MedalRule, TitleRule, Verdict
@@ -95,6 +96,7 @@ class Service:
     manager: bool
     months: Fraction = Fraction(0)
     weight: Fraction = Fraction(1)
+    span: Fraction | None = None  # months to its own end (None: held now, no end)
 
     @property
     def counted(self) -> Fraction:
@@ -102,14 +104,27 @@ class Service:
 
 
 def weight_of(rule: MedalRule, *, full_time: bool, hardship: bool) -> Fraction:
-    weight = (
-        Fraction(1)
-        if full_time
-        else Fraction(Decimal(rule.years_full_time)) / Fraction(Decimal(rule.years_part_time))
+    """A month's weight under the rule: part-time months count years_full_time /
+    years_part_time, hardship months are multiplied (read once per rule's values)."""
+    return _weight(
+        Decimal(rule.years_full_time),
+        Decimal(rule.years_part_time),
+        Decimal(rule.hardship_multiplier),
+        full_time,
+        hardship,
     )
-    if hardship:
-        weight *= Fraction(Decimal(rule.hardship_multiplier))
-    return weight
+
+
+@functools.lru_cache(maxsize=256)
+def _weight(
+    years_full_time: Decimal,
+    years_part_time: Decimal,
+    multiplier: Decimal,
+    full_time: bool,
+    hardship: bool,
+) -> Fraction:
+    weight = Fraction(1) if full_time else Fraction(years_full_time) / Fraction(years_part_time)
+    return weight * Fraction(multiplier) if hardship else weight
 
 
 def stretches(postings: Sequence[dict], rule: MedalRule) -> list[Service]:
@@ -218,8 +233,7 @@ def _crossing(pieces: list[Service], needed: Fraction, on: datetime.date, weight
         weight = weight_of_piece(piece)
         if weight <= 0:
             continue
-        last = piece.end if piece.end is not None else None
-        span = months_between(piece.start, last) * weight if last is not None else None
+        span = piece.span * weight if piece.span is not None else None
         if span is None or total + span >= needed:
             return date_after(piece.start, (needed - total) / weight)
         total += span
@@ -242,8 +256,13 @@ def evaluate_medal(
         p for p in stretches([p for p in postings if p["start"] <= on], rule) if p.start <= on
     ]
     for piece in pieces:
-        last = piece.end if piece.end is not None and piece.end <= on else on
-        piece.months = months_between(piece.start, last)
+        if piece.end is not None:
+            piece.span = months_between(piece.start, piece.end)
+        piece.months = (
+            piece.span
+            if piece.span is not None and piece.end is not None and piece.end <= on
+            else months_between(piece.start, on)
+        )
     counted = sum((p.counted for p in pieces), Fraction(0))
     high = next((c for c in sorted(rule.high_awards) if c in codes), None)
     woman = sex == Sex.FEMALE
@@ -278,9 +297,15 @@ def evaluate_medal(
     }
     # For the date when, the pieces run to their own end: one held now goes on.
     projected = pieces
-    crossing = _crossing(projected, required, on, lambda p: p.weight)
+    settled = any(code == MEDAL_CODE for code in codes) or (died_on is not None and died_on <= on)
+    crossing = None if settled else _crossing(projected, required, on, lambda p: p.weight)
     path = "service"
-    if rule.years_with_management and rule.management_years:
+    if (
+        not settled
+        and rule.years_with_management
+        and rule.management_years
+        and any(p.manager for p in pieces)
+    ):
         alt_required, _steps = required_months(
             MedalRule(
                 years_full_time=rule.years_with_management,
@@ -503,8 +528,15 @@ def run_eligibility(
         .values_list("cadre_id", flat=True)
     )
     now = timezone.now()
-    verdicts: list[Verdict] = []
+    verdicts: list[tuple] = []
     eligible: dict[str, int] = defaultdict(int)
+    ops = connection.ops
+    evaluated_on, computed_at = ops.adapt_datefield_value(on), ops.adapt_datetimefield_value(now)
+    as_json = Verdict._meta.get_field("explanation").get_db_prep_save
+
+    def months(value: Fraction):
+        return ops.adapt_decimalfield_value(Decimal(str(round(float(value), 2))), 7, 2)
+
     for pk, sex, died_on in people:
         scope_unit_id, scope_path = scopes[pk]
         held = awards.get(pk, [])
@@ -515,20 +547,21 @@ def run_eligibility(
             if pk in frozen:
                 result.explanation["frozen"] = True
             verdicts.append(
-                Verdict(
-                    award_code=MEDAL_CODE,
-                    year=year,
-                    evaluated_on=on,
-                    cadre_id=pk,
-                    scope_unit_id=scope_unit_id,
-                    scope_path=scope_path,
-                    eligible=result.eligible,
-                    eligible_from=result.eligible_from,
-                    counted_months=Decimal(str(round(float(result.counted), 2))),
-                    required_months=Decimal(str(round(float(result.required), 2))),
-                    medal_rule=medal_rule,
-                    explanation=result.explanation,
-                    computed_at=now,
+                (
+                    MEDAL_CODE,
+                    year,
+                    evaluated_on,
+                    pk,
+                    scope_unit_id,
+                    scope_path,
+                    result.eligible,
+                    ops.adapt_datefield_value(result.eligible_from),
+                    months(result.counted),
+                    months(result.required),
+                    medal_rule.pk,
+                    None,
+                    as_json(result.explanation, connection),
+                    computed_at,
                 )
             )
             eligible[MEDAL_CODE] += result.eligible
@@ -539,18 +572,21 @@ def run_eligibility(
             if pk in frozen:
                 title.explanation["frozen"] = True
             verdicts.append(
-                Verdict(
-                    award_code=rule.award_code,
-                    year=year,
-                    evaluated_on=on,
-                    cadre_id=pk,
-                    scope_unit_id=scope_unit_id,
-                    scope_path=scope_path,
-                    eligible=title.eligible,
-                    eligible_from=title.eligible_from,
-                    title_rule=rule,
-                    explanation=title.explanation,
-                    computed_at=now,
+                (
+                    rule.award_code,
+                    year,
+                    evaluated_on,
+                    pk,
+                    scope_unit_id,
+                    scope_path,
+                    title.eligible,
+                    ops.adapt_datefield_value(title.eligible_from),
+                    None,
+                    None,
+                    None,
+                    rule.pk,
+                    as_json(title.explanation, connection),
+                    computed_at,
                 )
             )
             eligible[rule.award_code] += title.eligible
@@ -558,8 +594,43 @@ def run_eligibility(
     if ids is not None:
         stale = stale.filter(cadre_id__in=ids)
     stale.delete()
-    Verdict.objects.bulk_create(verdicts, batch_size=2000)
+    insert_verdicts(verdicts)
     return RunResult(year, on, len(people), len(verdicts), dict(eligible))
+
+
+VERDICT_COLUMNS = [
+    "award_code",
+    "year",
+    "evaluated_on",
+    "cadre",
+    "scope_unit",
+    "scope_path",
+    "eligible",
+    "eligible_from",
+    "counted_months",
+    "required_months",
+    "medal_rule",
+    "title_rule",
+    "explanation",
+    "computed_at",
+]
+
+
+def insert_verdicts(rows: list[tuple], batch_size: int = 2000) -> None:
+    """Write many verdicts, given as values already prepared for the database in the order
+    of VERDICT_COLUMNS, with one prepared INSERT per batch (a city's run writes tens of
+    thousands; building model instances and the statement field by field cost more than
+    the whole evaluation)."""
+    fields = [Verdict._meta.get_field(name) for name in VERDICT_COLUMNS]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)  # type: ignore[union-attr]
+    # Only the model's own table and column names go into the statement; values are bound.
+    table = quote(Verdict._meta.db_table)
+    values = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({values})"  # noqa: S608
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch_size):
+            cursor.executemany(sql, rows[start : start + batch_size])
 
 
 def medal_verdict_for(cadre: Cadre, on: datetime.date) -> MedalVerdict | None:
