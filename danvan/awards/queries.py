@@ -1,9 +1,10 @@
 """The reads of the awards pages, always within the reader's scope ("missing" and "not
 yours" are the same 404): nominations, decisions, awards, verdicts and the choice lists."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from danvan.awards.models import (
     Award,
@@ -14,7 +15,7 @@ from danvan.awards.models import (
     NominationStatus,
     Verdict,
 )
-from danvan.cadres.models import Cadre
+from danvan.cadres.models import Posting, current_q
 from danvan.organisations.kinds import ISSUERS
 from danvan.organisations.models import Unit
 
@@ -106,10 +107,24 @@ def awards_for(user):
     paths = user.paths_for("awards.view")
     if paths is None:
         return Award.objects.all()
-    condition = Q(cadre__in=Cadre.objects.visible_to(user, perm="awards.view"))
+    if not paths:
+        return Award.objects.none()
+    # The person's posting held today, as cadres' scope reads it, tested row by row (an
+    # EXISTS per award): the list walks the awards newest first and stops at its page,
+    # where a list of every visible cadre would be built first for the whole city.
+    today = timezone.localdate()
+    held = Posting.objects.filter(current_q(today), cadre=OuterRef("cadre_id"))
+    under_posting = Q(pk__in=[])
+    under_file = Q(pk__in=[])
+    collective = Q(pk__in=[])
     for path in paths:
-        condition |= Q(cadre__isnull=True, scope_path__startswith=path)
-    return Award.objects.filter(condition)
+        under_posting |= Q(unit__path__startswith=path)
+        under_file |= Q(cadre__record_unit__path__startswith=path)
+        collective |= Q(cadre__isnull=True, scope_path__startswith=path)
+    person = Q(cadre__isnull=False) & (
+        Exists(held.filter(under_posting)) | (~Exists(held) & under_file)
+    )
+    return Award.objects.filter(collective | person)
 
 
 def filtered_awards(user, params: dict):
@@ -128,7 +143,7 @@ def filtered_awards(user, params: dict):
         qs = qs.filter(revoked_on__isnull=True)
     if params.get("q"):
         qs = qs.filter(recipient_name__icontains=params["q"])
-    return qs.order_by("-year", "-decision__date", "-id")
+    return qs.order_by("-year", "-id")
 
 
 def get_award_for_user(user, pk) -> Award:

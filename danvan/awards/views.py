@@ -54,6 +54,7 @@ from danvan.cadres.queries import get_cadre_for_user, get_event_for_user
 from danvan.core.jobs import start_job
 from danvan.core.models import Job
 from danvan.lib.documents import render_certificate_pdf, render_docx, render_pdf
+from danvan.lib.paginators import CappedPaginator
 from danvan.organisations.models import Unit
 from danvan.registry.queries import get_model_for_user
 from danvan.voice.models import Case
@@ -503,7 +504,9 @@ def decision_document_view(request, pk, fmt):
 def award_list(request):
     form = AwardFilterForm(request.GET or None)
     params = form.cleaned_data if form.is_valid() else {}
-    page = _page(request, queries.filtered_awards(request.user, params))
+    # Counted to a cap: the exact count of a city's tens of thousands costs a scan.
+    paginator = CappedPaginator(queries.filtered_awards(request.user, params), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "awards/award_list.html",
