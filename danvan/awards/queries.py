@@ -194,7 +194,8 @@ def verdicts_for(user, *, code: str, year: int, status: str = "eligible", unit: 
         qs = qs.filter(eligible=True)
     elif status == "soon":
         qs = qs.filter(eligible=False, eligible_from__isnull=False)
-    return qs.select_related("cadre", "scope_unit").order_by("scope_path", "cadre__search_text")
+    # By unit, then as recorded: the order the (award, year, eligible, unit) index gives.
+    return qs.select_related("cadre", "scope_unit").order_by("scope_path", "id")
 
 
 # --- Choice lists -----------------------------------------------------------------------------

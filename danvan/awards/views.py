@@ -649,7 +649,7 @@ def eligible_list(request):
             pk=queries._pk(request.GET["unit"]),
         )
     verdicts = queries.verdicts_for(request.user, code=code, year=year, status=status, unit=unit)
-    page = _page(request, verdicts)
+    page = CappedPaginator(verdicts, PAGE_SIZE).get_page(request.GET.get("page"))
     names = dict(AwardType.objects.values_list("code", "name"))
     return render(
         request,
