@@ -621,12 +621,12 @@ def insert_verdicts(rows: list[tuple], batch_size: int = 2000) -> None:
     of VERDICT_COLUMNS, with one prepared INSERT per batch (a city's run writes tens of
     thousands; building model instances and the statement field by field cost more than
     the whole evaluation)."""
-    fields = [Verdict._meta.get_field(name) for name in VERDICT_COLUMNS]
+    names = [Verdict._meta.get_field(name).get_attname_column()[1] for name in VERDICT_COLUMNS]  # type: ignore[union-attr]
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)  # type: ignore[union-attr]
+    columns = ", ".join(quote(str(name)) for name in names)
     # Only the model's own table and column names go into the statement; values are bound.
     table = quote(Verdict._meta.db_table)
-    values = ", ".join(["%s"] * len(fields))
+    values = ", ".join(["%s"] * len(names))
     sql = f"INSERT INTO {table} ({columns}) VALUES ({values})"  # noqa: S608
     with connection.cursor() as cursor:
         for start in range(0, len(rows), batch_size):
