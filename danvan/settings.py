@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "danvan.accounts",
     "danvan.registry",
     "danvan.voice",
+    "danvan.democracy",
     "danvan.plans",
     "danvan.reports",
     "danvan.dashboards",
