@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import translation
 
 from danvan.democracy import services
 from danvan.democracy.models import Household
@@ -27,6 +28,13 @@ def add_households(hamlet, n: int, *, start: int = 1) -> list[Household]:
         for i in range(start, start + n)
     ]
     return Household.objects.bulk_create(households)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Service messages are checked by their English text (the msgids)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
