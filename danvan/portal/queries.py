@@ -2,9 +2,25 @@
 
 import re
 
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
+from danvan.democracy.metrics import boards_in_place_q
+from danvan.democracy.models import (
+    Board,
+    BoardRule,
+    CommentGroup,
+    CommuneStamp,
+    Consultation,
+    Dialogue,
+    Matter,
+    MatterStatus,
+    Publication,
+    PublicationGroup,
+    VoteMethod,
+)
 from danvan.organisations.models import SEGMENT_WIDTH, Unit, UnitKind
 from danvan.registry.models import PracticeModel, Replication, Status
 from danvan.voice.models import CODE_ALPHABET, Case, CaseEvent, Category
@@ -254,3 +270,173 @@ def get_city_commune(pk) -> Unit:
     except (TypeError, ValueError) as exc:
         raise Http404 from exc
     return get_object_or_404(city_communes(), pk=pk)
+
+
+# Grassroots democracy ----------------------------------------------------------------------
+
+
+def _history_mark(model) -> Subquery:
+    """The latest history row of a rule table: changes when an administrator edits it."""
+    return Subquery(model.history.model.objects.order_by("-history_id").values("history_id")[:1])
+
+
+def get_democracy_commune(pk) -> tuple[Unit, str]:
+    """A current commune of the city for its public democracy page, and the version of what
+    the page shows: the commune's stamp (raised by every change its page shows) and the
+    rule tables it reads at show time. One query; 404 for any other unit."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError) as exc:
+        raise Http404 from exc
+    stamp = CommuneStamp.objects.filter(commune=OuterRef("pk")).values("version")[:1]
+    commune = get_object_or_404(
+        city_communes().annotate(
+            stamp=Subquery(stamp),
+            boards_mark=_history_mark(BoardRule),
+            groups_mark=_history_mark(PublicationGroup),
+        ),
+        pk=pk,
+    )
+    version = f"{commune.stamp or 0}.{commune.boards_mark or 0}.{commune.groups_mark or 0}"
+    return commune, version
+
+
+def public_publications(commune: Unit, query: str = ""):
+    """What a commune published (not documents still waiting), newest first."""
+    qs = Publication.objects.filter(commune=commune, published_on__isnull=False)
+    if query:
+        qs = qs.search(query)
+    return (
+        qs.select_related("group")
+        .only(
+            "id",
+            "title",
+            "document_number",
+            "document_date",
+            "published_on",
+            "posted_until",
+            "late",
+            "channels",
+            "group__id",
+            "group__name",
+        )
+        .order_by("-published_on", "-id")
+    )
+
+
+def public_matters(commune: Unit) -> list[Matter]:
+    """The commune's tallied votes with their counts: no household is named."""
+    return list(
+        Matter.objects.filter(commune=commune)
+        .exclude(status=MatterStatus.OPEN, method__in=[VoteMethod.MEETING, VoteMethod.PAPER])
+        .select_related("hamlet", "rule")
+        .only(
+            "id",
+            "kind",
+            "title",
+            "method",
+            "vote_date",
+            "status",
+            "households_total",
+            "participated",
+            "yes",
+            "no",
+            "outcome",
+            "decided_by",
+            "recognised_on",
+            "hamlet__id",
+            "hamlet__name",
+            "rule__id",
+            "rule__share_num",
+            "rule__share_den",
+            "rule__share_strict",
+            "rule__matter_kind",
+        )
+        .order_by("-vote_date", "-id")[:50]
+    )
+
+
+def public_consultations(commune: Unit) -> list[Consultation]:
+    return list(
+        Consultation.objects.filter(commune=commune)
+        .annotate(n_comments=Count("comments"))
+        .only("id", "title", "kind", "opens_on", "closes_on", "report_published_on")
+        .order_by("-opens_on", "-id")[:50]
+    )
+
+
+def public_boards(commune: Unit) -> list[Board]:
+    """The commune's boards in their term: kind, project, how many members, whether in place,
+    recommendations sent and answered (no member is named)."""
+    today = timezone.localdate()
+    current = Q(members__joined_on__lte=today) & (
+        Q(members__left_on__isnull=True) | Q(members__left_on__gte=today)
+    )
+    in_place = set(
+        Board.objects.filter(commune=commune)
+        .filter(boards_in_place_q(today))
+        .values_list("pk", flat=True)
+    )
+    boards = list(
+        Board.objects.filter(commune=commune)
+        .filter(Q(term_end__isnull=True) | Q(term_end__gte=today))
+        .annotate(
+            n_members=Count("members", filter=current, distinct=True),
+            n_sent=Count("recommendations", distinct=True),
+            n_answered=Count(
+                "recommendations",
+                filter=Q(recommendations__case__answered_at__isnull=False),
+                distinct=True,
+            ),
+        )
+        .only("id", "kind", "name", "project", "term_start", "term_end")
+        .order_by("kind", "name")
+    )
+    for board in boards:
+        board.in_place = board.pk in in_place  # type: ignore[attr-defined]
+    return boards
+
+
+def public_dialogues(commune: Unit) -> list[Dialogue]:
+    return list(
+        Dialogue.objects.filter(commune=commune)
+        .annotate(n_items=Count("items"))
+        .only("id", "held_on", "place", "chaired_by", "participants")
+        .order_by("-held_on")[:10]
+    )
+
+
+def get_public_consultation(pk) -> Consultation:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError) as exc:
+        raise Http404 from exc
+    return get_object_or_404(
+        Consultation.objects.filter(commune__in=city_communes()).select_related("commune"),
+        pk=pk,
+    )
+
+
+def public_groups(consultation: Consultation) -> list[CommentGroup]:
+    """The groups of comments with their answers, once the report is published (comments'
+    texts and contacts stay with the commune)."""
+    if consultation.report_published_on is None:
+        return []
+    return list(
+        consultation.groups.annotate(n=Count("comments")).only(
+            "id", "title", "response", "answer", "consultation_id"
+        )
+    )
+
+
+def get_public_matter(pk) -> Matter:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError) as exc:
+        raise Http404 from exc
+    return get_object_or_404(
+        Matter.objects.filter(commune__in=city_communes())
+        .select_related("commune", "hamlet", "rule")
+        .defer("minutes", "created_by", "recognised_by"),
+        pk=pk,
+    )
