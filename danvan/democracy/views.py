@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from danvan.democracy import queries, services
 from danvan.democracy.forms import (
@@ -95,6 +95,7 @@ def _context(request, unit, **extra) -> dict:
 
 
 @login_required
+@require_safe
 def home(request):
     """The communes of the reader's scope: one goes straight to its page, several are listed
     with their figures of the year (the roll-up)."""
@@ -110,6 +111,7 @@ def home(request):
 
 
 @login_required
+@require_safe
 def commune(request, pk):
     unit = queries.get_commune_for_user(request.user, pk)
     start, end = _year_to_date()
@@ -312,6 +314,7 @@ def household_edit(request, pk):
 
 
 @login_required
+@require_safe
 def votes(request, pk):
     unit = queries.get_commune_for_user(request.user, pk)
     page = Paginator(queries.matters_of(unit), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -374,6 +377,7 @@ def matter(request, pk):
 
 
 @login_required
+@require_safe
 def matter_slips(request, pk):
     """The printable slips of an online vote: each household's code."""
     item = queries.get_matter_for_user(request.user, pk, edit=True)
