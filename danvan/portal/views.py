@@ -472,7 +472,8 @@ def _consultation_response(request, context, consultation, form=None, *, sent=Fa
         {
             "item": consultation,
             "open": consultation.is_open(today),
-            "form": (form or CommentForm()) if consultation.is_open(today) else None,
+            # A refused comment keeps its form, with the reason, even once closed.
+            "form": form or (CommentForm() if consultation.is_open(today) else None),
             "groups": public_groups(consultation),
             "sent": sent,
             "section": "democracy",
@@ -518,7 +519,7 @@ def _vote_response(request, context, matter, form=None, *, cast=False):
     context.update(
         {
             "item": matter,
-            "form": (form or BallotForm()) if voting else None,
+            "form": form or (BallotForm() if voting else None),
             "cast": cast,
             "section": "democracy",
         }

@@ -264,8 +264,9 @@ def test_board_member_who_is_an_official_is_refused_on_the_page(world, clerk_a, 
 
 
 def test_household_import_page_writes_the_sheet(tree, clerk_a, staff):
-    from danvan.democracy.tests.test_households import workbook
     from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from danvan.democracy.tests.test_households import workbook
 
     upload = SimpleUploadedFile(
         "ho-gia-dinh.xlsx", workbook([("Nguyễn Văn An", 4, "Số 3"), ("Trần Thị Bình", 2, "Số 5")])
