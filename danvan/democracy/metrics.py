@@ -200,7 +200,7 @@ def boards_in_place_q(on: datetime.date | None = None) -> Q:
     members = BoardMember.objects.filter(
         Q(left_on__isnull=True) | Q(left_on__gte=on), board=OuterRef("pk"), joined_on__lte=on
     )
-    condition = Q(pk__in=[])
+    condition: Q = Q(pk__in=[])
     for rule in BoardRule.objects.in_force(on):
         counted = (
             members.order_by()
@@ -208,7 +208,7 @@ def boards_in_place_q(on: datetime.date | None = None) -> Q:
             .annotate(n=Count("id"))
             .filter(n__gte=rule.min_members)
         )
-        condition |= Q(kind=rule.board_kind) & Exists(counted)
+        condition |= Q(Q(kind=rule.board_kind), Exists(counted))
     return in_term & condition
 
 

@@ -377,7 +377,7 @@ def public_boards(commune: Unit) -> list[Board]:
         .filter(boards_in_place_q(today))
         .values_list("pk", flat=True)
     )
-    boards = list(
+    boards: list[Board] = list(
         Board.objects.filter(commune=commune)
         .filter(Q(term_end__isnull=True) | Q(term_end__gte=today))
         .annotate(

@@ -15,7 +15,7 @@ from danvan.democracy.rollup import households_of, rebuild
 
 def workbook(rows, *, title=True) -> bytes:
     book = openpyxl.Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]
     if title:
         sheet.append(["UBND PHƯỜNG BA ĐÌNH"])
         sheet.append(["DANH SÁCH HỘ GIA ĐÌNH TỔ DÂN PHỐ SỐ 1 NĂM 2026"])
@@ -53,8 +53,8 @@ def test_bad_rows_are_named_by_their_sheet_row_and_nothing_is_read(tree):
 
 def test_sheet_without_the_needed_columns_is_refused(tree):
     book = openpyxl.Workbook()
-    book.active.append(["Họ và tên chủ hộ", "Ghi chú"])
-    book.active.append(["Nguyễn Văn An", ""])
+    book.worksheets[0].append(["Họ và tên chủ hộ", "Ghi chú"])
+    book.worksheets[0].append(["Nguyễn Văn An", ""])
     buffer = io.BytesIO()
     book.save(buffer)
     with pytest.raises(HouseholdsError, match="Missing columns"):
