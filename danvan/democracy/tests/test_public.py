@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from danvan.democracy import services
 from danvan.democracy.models import Comment, Household, PublicationGroup, VotingCode
-from danvan.democracy.tests.test_pages import LAST_MONTH, TODAY, publish, world  # noqa: F401
+from danvan.democracy.tests.conftest import LAST_MONTH, TODAY, publish
 
 
 @pytest.fixture
