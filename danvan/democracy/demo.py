@@ -195,7 +195,9 @@ def generate_publications(communes: Iterable[Unit], *, year: int, seed: int = SE
     end = min(today, datetime.date(year, 12, 31))
     calendar = WorkCalendar.from_db()
     groups = {g.code: g for g in PublicationGroup.objects.filter(is_active=True)}
-    rules = {r.group_id: r for r in PublicationRule.objects.in_force(start)}
+    rules = {r.group_id: r for r in PublicationRule.objects.in_force(end)}
+    if None not in rules:
+        return 0  # no rule of publication in force that year: nothing to publish by
     rows: list[Publication] = []
     for commune in communes:
         name = in_sentence(commune.name)

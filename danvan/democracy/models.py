@@ -209,6 +209,9 @@ class Publication(models.Model):
         indexes = [
             models.Index(fields=["commune", "document_date"]),
             models.Index(fields=["commune", "due_on"]),
+            # Documents still waiting past their deadline, city-wide: published_on IS NULL
+            # is an equality, due_on a range.
+            models.Index(fields=["published_on", "due_on"]),
         ]
 
     def __str__(self) -> str:
@@ -896,8 +899,9 @@ class DialogueItem(models.Model):
 
 
 class CommuneStamp(models.Model):
-    """A counter per commune, raised by every change a public page shows: the page's cache
-    key, read from the database so that every worker sees a change at once."""
+    """A counter per commune (and per unit above communes: the city), raised by every change
+    its pages show: the key of their cached copies, read from the database so that every
+    worker sees a change at once."""
 
     commune = models.OneToOneField(
         Unit, primary_key=True, on_delete=models.CASCADE, related_name="+"

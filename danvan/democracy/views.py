@@ -54,7 +54,7 @@ from danvan.democracy.models import (
     Petition,
     VoteMethod,
 )
-from danvan.democracy.scorecards import commune_table, figures
+from danvan.democracy.scorecards import figures, kept_commune_table
 from danvan.organisations.queries import breadcrumb, scope_roots
 
 PAGE_SIZE = 50
@@ -106,7 +106,7 @@ def home(request):
         return redirect("democracy:commune", pk=communes[0].pk)
     roots = scope_roots(request.user)
     start, end = _year_to_date()
-    tables = [(root, figures(root, start, end), commune_table(root, start, end)) for root in roots]
+    tables = [(root, *kept_commune_table(root, start, end)) for root in roots]
     return render(request, "democracy/home.html", {"tables": tables, "start": start, "end": end})
 
 

@@ -2,7 +2,7 @@
 
 import re
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -10,17 +10,15 @@ from django.utils import timezone
 from danvan.democracy.metrics import boards_in_place_q
 from danvan.democracy.models import (
     Board,
-    BoardRule,
     CommentGroup,
-    CommuneStamp,
     Consultation,
     Dialogue,
     Matter,
     MatterStatus,
     Publication,
-    PublicationGroup,
     VoteMethod,
 )
+from danvan.democracy.scorecards import version_annotations, version_of
 from danvan.organisations.models import SEGMENT_WIDTH, Unit, UnitKind
 from danvan.registry.models import PracticeModel, Replication, Status
 from danvan.voice.models import CODE_ALPHABET, Case, CaseEvent, Category
@@ -275,30 +273,30 @@ def get_city_commune(pk) -> Unit:
 # Grassroots democracy ----------------------------------------------------------------------
 
 
-def _history_mark(model) -> Subquery:
-    """The latest history row of a rule table: changes when an administrator edits it."""
-    return Subquery(model.history.model.objects.order_by("-history_id").values("history_id")[:1])
-
-
 def get_democracy_commune(pk) -> tuple[Unit, str]:
     """A current commune of the city for its public democracy page, and the version of what
-    the page shows: the commune's stamp (raised by every change its page shows) and the
-    rule tables it reads at show time. One query; 404 for any other unit."""
+    the page shows (scorecards.version_of): one query; 404 for any other unit."""
     try:
         pk = int(pk)
     except (TypeError, ValueError) as exc:
         raise Http404 from exc
-    stamp = CommuneStamp.objects.filter(commune=OuterRef("pk")).values("version")[:1]
-    commune = get_object_or_404(
-        city_communes().annotate(
-            stamp=Subquery(stamp),
-            boards_mark=_history_mark(BoardRule),
-            groups_mark=_history_mark(PublicationGroup),
-        ),
-        pk=pk,
+    commune = get_object_or_404(city_communes().annotate(**version_annotations()), pk=pk)
+    return commune, version_of(commune)
+
+
+def get_democracy_city() -> tuple[Unit, str]:
+    """The city of the public democracy scorecard and the version of what it shows."""
+    city = (
+        Unit.objects.filter(kind=UnitKind.PROVINCE, code=HANOI_CODE)
+        .current()
+        .order_by("pk")
+        .only("id", "name", "path", "kind")
+        .annotate(**version_annotations())
+        .first()
     )
-    version = f"{commune.stamp or 0}.{commune.boards_mark or 0}.{commune.groups_mark or 0}"
-    return commune, version
+    if city is None:
+        raise Http404
+    return city, version_of(city)
 
 
 def public_publications(commune: Unit, query: str = ""):

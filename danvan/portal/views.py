@@ -48,6 +48,7 @@ from danvan.portal.queries import (
     for_library_list,
     get_city,
     get_city_commune,
+    get_democracy_city,
     get_democracy_commune,
     get_public_case,
     get_public_consultation,
@@ -398,24 +399,43 @@ def _year_span(request) -> tuple[int, datetime.date, datetime.date]:
     return year, datetime.date(year, 1, 1), end
 
 
+def _kept(request, key: str, render_page):
+    """A visitor's copy of a page from the cache under `key` (the version of what it shows),
+    or rendered and kept; a signed-in official always gets a fresh page."""
+    if request.user.is_authenticated:
+        return render_page()
+    key = f"portal:{key}:{translation.get_language()}"
+    html = cache.get(key)
+    if html is not None:
+        return HttpResponse(html)
+    response = render_page()
+    cache.set(key, response.content, PUBLIC_PAGE_KEPT_SECONDS)
+    return response
+
+
 @public_page
 def democracy(request, context):
     """The public scorecard of grassroots democracy: the city and each commune."""
     year, start, end = _year_span(request)
-    city = get_city()
-    context.update(
-        {
-            "city": city,
-            "year": year,
-            "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
-            "start": start,
-            "end": end,
-            "total": democracy_figures(city, start, end),
-            "rows": commune_table(city, start, end),
-            "section": "democracy",
-        }
-    )
-    return render(request, "portal/democracy.html", context)
+    city, version = get_democracy_city()
+
+    def render_page():
+        total, rows = commune_table(city, start, end)
+        context.update(
+            {
+                "city": city,
+                "year": year,
+                "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
+                "start": start,
+                "end": end,
+                "total": total,
+                "rows": rows,
+                "section": "democracy",
+            }
+        )
+        return render(request, "portal/democracy.html", context)
+
+    return _kept(request, f"democracy:city:{city.pk}:{version}:{year}", render_page)
 
 
 def _commune_page(request, context, commune, query: str, page_number):
@@ -450,20 +470,13 @@ def democracy_commune(request, context, pk):
     form = DemocracySearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     page_number = request.GET.get("page")
-    kept = not query and not page_number and not request.user.is_authenticated
-    key = ""
-    if kept:
-        key = (
-            f"portal:democracy:{commune.pk}:{version}:{timezone.localdate()}:"
-            f"{translation.get_language()}"
-        )
-        html = cache.get(key)
-        if html is not None:
-            return HttpResponse(html)
-    response = _commune_page(request, context, commune, query, page_number)
-    if kept:
-        cache.set(key, response.content, PUBLIC_PAGE_KEPT_SECONDS)
-    return response
+
+    def render_page():
+        return _commune_page(request, context, commune, query, page_number)
+
+    if query or page_number:
+        return render_page()
+    return _kept(request, f"democracy:commune:{commune.pk}:{version}", render_page)
 
 
 def _consultation_response(request, context, consultation, form=None, *, sent=False):

@@ -53,13 +53,16 @@ def _not_future(day: datetime.date, today: datetime.date, what: str) -> None:
 
 
 def touch(commune: Unit) -> None:
-    """Raise the commune's stamp: its cached public page is read again on the next visit."""
-    if not CommuneStamp.objects.filter(commune_id=commune.pk).update(version=F("version") + 1):
+    """Raise the stamps of the commune and of the units above it (the city): their cached
+    pages and roll-ups are read again on the next visit."""
+    for pk in [*commune.ancestor_ids(), commune.pk]:
+        if CommuneStamp.objects.filter(commune_id=pk).update(version=F("version") + 1):
+            continue
         try:
             with transaction.atomic():
-                CommuneStamp.objects.create(commune_id=commune.pk, version=1)
+                CommuneStamp.objects.create(commune_id=pk, version=1)
         except IntegrityError:  # created meanwhile by another request
-            CommuneStamp.objects.filter(commune_id=commune.pk).update(version=F("version") + 1)
+            CommuneStamp.objects.filter(commune_id=pk).update(version=F("version") + 1)
 
 
 def _check_commune(unit: Unit) -> None:

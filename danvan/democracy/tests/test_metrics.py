@@ -57,9 +57,14 @@ def test_figures_per_commune_and_city(filled, tree):
     assert (a.held, a.passed) == (2, 1)
     city = figures(tree.city, YEAR_START, TODAY)
     assert (city.registered, city.on_time, city.overdue) == (4, 2, 1)
-    rows = {r.unit.pk: r for r in commune_table(tree.city, YEAR_START, TODAY)}
+    total, table = commune_table(tree.city, YEAR_START, TODAY)
+    assert {k: v for k, v in total.counts.items() if v} == {
+        k: v for k, v in city.counts.items() if v
+    }
+    rows = {r.unit.pk: r for r in table}
     assert rows[tree.b.commune.pk].overdue == 1 and rows[tree.a.commune.pk].overdue == 0
     assert rows[tree.b.commune.pk].on_time_pct == 50.0
+    assert rows[tree.b.commune.pk].text["on_time_pct"] in ("50.0%", "50,0%")
 
 
 def test_metrics_registry_agrees(filled, tree):

@@ -188,3 +188,19 @@ def test_scorecard_counts_each_commune(world, tree, clerk_a, visitor):
     assert "Phường Ba Đình" in page and "Phường Hà Đông" in page
     assert reverse("public:democracy_commune", args=[tree.a.commune.pk]) in page
     assert timezone.localdate().year == TODAY.year
+
+
+def test_the_city_scorecard_follows_a_change_in_any_commune(world, tree, visitor):
+    url = reverse("public:democracy")
+    first = visitor.get(url).content.decode()
+    with CaptureQueriesContext(connection) as kept:
+        assert visitor.get(url).content.decode() == first
+    assert len(kept.captured_queries) == 1
+    services.register_publication(
+        actor=None,
+        commune=tree.b.commune,
+        group=PublicationGroup.objects.get(code="dat-dai"),
+        title="Phương án bồi thường",
+        document_date=LAST_MONTH,
+    )
+    assert visitor.get(url).content.decode() != first
