@@ -9,14 +9,13 @@ Each source reads many branches and periods in one or two queries (`lib.metrics`
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from danvan.democracy.models import (
     Board,
-    BoardMember,
     BoardRule,
     Consultation,
     Dialogue,
@@ -192,39 +191,60 @@ def _read_consultations(root, width, spans):
     )
 
 
-def boards_in_place_q(on: datetime.date | None = None) -> Q:
-    """Boards in their term with at least the minimum members of their kind's rule in force
-    (the rule in force today: a board is in place or not now)."""
-    on = on or timezone.localdate()
-    in_term = Q(term_start__lte=on) & (Q(term_end__isnull=True) | Q(term_end__gte=on))
-    members = BoardMember.objects.filter(
-        Q(left_on__isnull=True) | Q(left_on__gte=on), board=OuterRef("pk"), joined_on__lte=on
+def members_now(on: datetime.date) -> Q:
+    """The condition, on a board's members, of those sitting on the board on a date."""
+    return Q(members__joined_on__lte=on) & (
+        Q(members__left_on__isnull=True) | Q(members__left_on__gte=on)
     )
-    condition: Q = Q(pk__in=[])
-    for rule in BoardRule.objects.in_force(on):
-        counted = (
-            members.order_by()
-            .values("board")
-            .annotate(n=Count("id"))
-            .filter(n__gte=rule.min_members)
-        )
-        condition |= Q(Q(kind=rule.board_kind), Exists(counted))
-    return in_term & condition
+
+
+def minimum_members(on: datetime.date) -> dict[str, int]:
+    """The minimum members of each kind of board, by the rules in force on a date."""
+    return {
+        rule.board_kind: rule.min_members
+        for rule in BoardRule.objects.in_force(on).order_by("effective_from")
+    }
+
+
+def in_term(on: datetime.date) -> Q:
+    return Q(term_start__lte=on) & (Q(term_end__isnull=True) | Q(term_end__gte=on))
+
+
+def boards_in_place(boards, on: datetime.date | None = None) -> set[int]:
+    """The ids of the boards (a queryset) in their term on a date with at least the members
+    the rule of their kind in force asks (two queries)."""
+    on = on or timezone.localdate()
+    minimum = minimum_members(on)
+    rows = (
+        boards.filter(in_term(on))
+        .order_by()
+        .values("pk", "kind")
+        .annotate(n=Count("members", filter=members_now(on)))
+    )
+    return {
+        row["pk"] for row in rows if row["kind"] in minimum and row["n"] >= minimum[row["kind"]]
+    }
 
 
 def _read_boards(root, width, spans):
+    """Boards in their term now, and those in place: one row per board (a commune has a
+    handful), counted here against the rules in force."""
     today = timezone.localdate()
-    qs = Board.objects.filter(commune__in=_units_under(root)).filter(
-        Q(term_end__isnull=True) | Q(term_end__gte=today)
-    )
-    return _grouped(
-        qs,
-        width,
-        spans,
-        unit_field="commune",
-        date_field=None,
-        counts={"boards": Q(), "in_place": boards_in_place_q(today)},
-    )
+    minimum = minimum_members(today)
+    qs = Board.objects.filter(commune__in=_units_under(root)).filter(in_term(today)).order_by()
+    fields = ["kind"] if width is None else ["kind", "branch"]
+    if width is not None:
+        qs = qs.annotate(branch=Substr("commune__path", 1, width))
+    found: dict = {}
+    for row in qs.values("pk", *fields).annotate(n=Count("members", filter=members_now(today))):
+        counts = Counts(boards=1)
+        counts["in_place"] = int(row["kind"] in minimum and row["n"] >= minimum[row["kind"]])
+        branch = row.get("branch")
+        if branch not in found:
+            found[branch] = [Counts() for _ in spans]
+        for span_counts in found[branch]:
+            span_counts.add(counts)
+    return found
 
 
 def _read_recommendations(root, width, spans):

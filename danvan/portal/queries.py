@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from danvan.democracy.metrics import boards_in_place_q
+from danvan.democracy.metrics import members_now, minimum_members
 from danvan.democracy.models import (
     Board,
     CommentGroup,
@@ -367,19 +367,11 @@ def public_boards(commune: Unit) -> list[Board]:
     """The commune's boards in their term: kind, project, how many members, whether in place,
     recommendations sent and answered (no member is named)."""
     today = timezone.localdate()
-    current = Q(members__joined_on__lte=today) & (
-        Q(members__left_on__isnull=True) | Q(members__left_on__gte=today)
-    )
-    in_place = set(
-        Board.objects.filter(commune=commune)
-        .filter(boards_in_place_q(today))
-        .values_list("pk", flat=True)
-    )
     boards: list[Board] = list(
         Board.objects.filter(commune=commune)
         .filter(Q(term_end__isnull=True) | Q(term_end__gte=today))
         .annotate(
-            n_members=Count("members", filter=current, distinct=True),
+            n_members=Count("members", filter=members_now(today), distinct=True),
             n_sent=Count("recommendations", distinct=True),
             n_answered=Count(
                 "recommendations",
@@ -390,8 +382,13 @@ def public_boards(commune: Unit) -> list[Board]:
         .only("id", "kind", "name", "project", "term_start", "term_end")
         .order_by("kind", "name")
     )
+    minimum = minimum_members(today)
     for board in boards:
-        board.in_place = board.pk in in_place  # type: ignore[attr-defined]
+        board.in_place = (  # type: ignore[attr-defined]
+            board.term_start <= today
+            and board.kind in minimum
+            and board.n_members >= minimum[board.kind]  # type: ignore[attr-defined]
+        )
     return boards
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from danvan.democracy import services
-from danvan.democracy.metrics import boards_in_place_q
+from danvan.democracy.metrics import boards_in_place
 from danvan.democracy.models import Board, BoardMember, BoardRule
 from danvan.voice import services as voice_services
 from danvan.voice.models import Kind, Status
@@ -74,12 +74,12 @@ def test_a_board_is_in_place_with_the_minimum_members(inspection, clerk_a):
     names = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung"]
     for name in names:
         add(clerk_a, inspection, name)
-    in_place = Board.objects.filter(boards_in_place_q(datetime.date(2026, 3, 1)))
-    assert not in_place.exists()  # four of the five members the rule asks
+    day = datetime.date(2026, 3, 1)
+    assert not boards_in_place(Board.objects.all(), day)  # four of the five the rule asks
     fifth = add(clerk_a, inspection, "Hoàng Văn Em")
-    assert in_place.exists()
+    assert boards_in_place(Board.objects.all(), day) == {inspection.pk}
     services.member_leaves(actor=clerk_a, member=fifth, left_on=datetime.date(2026, 2, 1))
-    assert not in_place.exists()
+    assert not boards_in_place(Board.objects.all(), day)
 
 
 def test_recommendation_becomes_a_case_of_the_responsible_unit(tree, inspection, clerk_a):
