@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "danvan.accounts",
     "danvan.registry",
     "danvan.voice",
+    "danvan.contests",
     "danvan.plans",
     "danvan.reports",
     "danvan.dashboards",

@@ -24,15 +24,16 @@ LAYERS: dict[str, int] = {
     "organisations": 2,
     "accounts": 3,
     # Domain apps. registry and voice stand side by side; plans reads both; reports reads
-    # plans (a report's figures and targets) and the two below it.
+    # plans (a report's figures and targets) and the two below it. contests reads the
+    # registry (the practice models a team presents), so it stands beside plans.
     "registry": 4,
     "voice": 4,
     "cadres": 4,
     "awards": 4,
-    "contests": 4,
     "democracy": 4,
     "opinion": 4,
     "plans": 5,
+    "contests": 5,
     "reports": 6,
     "dashboards": 7,
     "portal": 8,
