@@ -10,10 +10,14 @@ total, a draw. A step that cannot tell every tied team apart (the head judge did
 one of them) is skipped for that group. Teams still tied share their rank ("1, 2, 2, 4").
 """
 
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from typing import Any
+
+# Teams, parts, judges and groups are named by any hashable key (database ids in services).
+type Key = Any
 
 MEAN = "mean"
 TRIMMED = "trimmed"
@@ -50,26 +54,26 @@ class Rule:
     trim_from: int = 3
     decimals: int = 2
     tie_break: tuple[str, ...] = (PART, HEAD, DRAW)
-    tie_part: Hashable | None = None  # the part whose score breaks ties
-    head: Hashable | None = None  # the head judge
+    tie_part: Key | None = None  # the part whose score breaks ties
+    head: Key | None = None  # the head judge
 
 
 @dataclass
 class EntryInput:
     """One team of a round: for each part, each judge's sheet total."""
 
-    key: Hashable
-    sheets: dict[Hashable, dict[Hashable, Decimal]]  # part → judge → sum of the criteria
-    group: Hashable | None = None  # its cluster, when the round ranks per cluster
+    key: Key
+    sheets: dict[Key, dict[Key, Decimal]]  # part → judge → sum of the criteria
+    group: Key | None = None  # its cluster, when the round ranks per cluster
     lot: int | None = None  # its lot in a draw, once drawn
 
 
 @dataclass
 class EntryResult:
-    key: Hashable
-    group: Hashable | None
-    parts: dict[Hashable, Decimal]
-    judges: dict[Hashable, int]
+    key: Key
+    group: Key | None
+    parts: dict[Key, Decimal]
+    judges: dict[Key, int]
     total: Decimal
     head_total: Decimal | None
     lot: int | None
@@ -84,20 +88,20 @@ class EntryResult:
 class Ranking:
     results: list[EntryResult]  # best first
     # Groups of teams that only a draw can separate and that have no lots yet.
-    needs_draw: list[list[Hashable]] = field(default_factory=list)
+    needs_draw: list[list[Key]] = field(default_factory=list)
 
-    def by_key(self) -> dict[Hashable, EntryResult]:
+    def by_key(self) -> dict[Key, EntryResult]:
         return {r.key: r for r in self.results}
 
 
 def score_entries(
-    entries: Iterable[EntryInput], weights: dict[Hashable, Decimal], rule: Rule
+    entries: Iterable[EntryInput], weights: dict[Key, Decimal], rule: Rule
 ) -> list[EntryResult]:
     """Each team's part scores, total and head judge's total (unranked)."""
     results = []
     for entry in entries:
-        parts: dict[Hashable, Decimal] = {}
-        judges: dict[Hashable, int] = {}
+        parts: dict[Key, Decimal] = {}
+        judges: dict[Key, int] = {}
         head_total: Fraction | None = Fraction(0) if rule.head is not None else None
         for part, weight in weights.items():
             sheets = entry.sheets.get(part, {})
@@ -193,7 +197,7 @@ def rank(results: list[EntryResult], rule: Rule) -> Ranking:
     not across the whole round), with the same steps and the same lots."""
     for result in results:
         result.note = ""
-    unresolved: list[list[Hashable]] = []
+    unresolved: list[list[Key]] = []
     ordered: list[EntryResult] = []
     for tier in _rank_list(results, rule, unresolved):
         rank_here = len(ordered) + 1
@@ -202,7 +206,7 @@ def rank(results: list[EntryResult], rule: Rule) -> Ranking:
         ordered += tier
     for position, result in enumerate(ordered, start=1):
         result.position = position
-    groups: dict[Hashable, list[EntryResult]] = {}
+    groups: dict[Key, list[EntryResult]] = {}
     for result in results:
         groups.setdefault(result.group, []).append(result)
     for members in groups.values():
@@ -211,24 +215,24 @@ def rank(results: list[EntryResult], rule: Rule) -> Ranking:
             for result in tier:
                 result.group_rank = placed + 1
             placed += len(tier)
-    needs_draw: list[list[Hashable]] = []
+    needs_draw: list[list[Key]] = []
     for keys in unresolved:
         if len(keys) > 1 and keys not in needs_draw:
             needs_draw.append(keys)
     return Ranking(results=ordered, needs_draw=needs_draw)
 
 
-def draw_lots(keys: Sequence[Hashable], shuffle: Callable[[list], None]) -> dict[Hashable, int]:
+def draw_lots(keys: Sequence[Key], shuffle: Callable[[list], None]) -> dict[Key, int]:
     """Lots 1..n for a tied group, in the order the shuffle leaves them."""
     order = list(keys)
     shuffle(order)
     return {key: n for n, key in enumerate(order, start=1)}
 
 
-def advancing(ranking: Ranking, *, per_group: int, runners_up: int) -> set[Hashable]:
+def advancing(ranking: Ranking, *, per_group: int, runners_up: int) -> set[Key]:
     """The teams that go on: the best `per_group` of each group (a team sharing the last
     place's rank goes too), then the best `runners_up` of the others across groups."""
-    chosen: set[Hashable] = set()
+    chosen: set[Key] = set()
     if per_group:
         chosen = {r.key for r in ranking.results if r.group_rank <= per_group}
     if runners_up:
@@ -241,29 +245,29 @@ def advancing(ranking: Ranking, *, per_group: int, runners_up: int) -> set[Hasha
 
 @dataclass(frozen=True)
 class Quota:
-    key: Hashable
+    key: Key
     count: int
-    part: Hashable | None = None  # a special prize: the best of this part
+    part: Key | None = None  # a special prize: the best of this part
 
 
 @dataclass(frozen=True)
 class Award:
-    quota: Hashable
-    entry: Hashable
-    group: Hashable | None
+    quota: Key
+    entry: Key
+    group: Key | None
 
 
 def prizes(ranking: Ranking, quotas: Sequence[Quota], *, per_group: bool) -> list[Award]:
     """The prizes of a round: ranked quotas in their order over the ranks of each group (a
     shared rank uses up the places it covers), then each special quota to the best teams of
     its part (ties in the part go to the better ranked)."""
-    groups: dict[Hashable, list[EntryResult]] = {}
+    groups: dict[Key, list[EntryResult]] = {}
     for result in ranking.results:
         groups.setdefault(result.group if per_group else None, []).append(result)
     awards: list[Award] = []
     ranked = [q for q in quotas if q.part is None]
     special = [q for q in quotas if q.part is not None]
-    for group, members in groups.items():
+    for members in groups.values():
         place = 0
         for quota in ranked:
             low, high = place + 1, place + quota.count
@@ -273,7 +277,7 @@ def prizes(ranking: Ranking, quotas: Sequence[Quota], *, per_group: bool) -> lis
                 if low <= position <= high:
                     awards.append(Award(quota.key, result.key, result.group))
         for quota in special:
-            best = sorted(members, key=lambda r, p=quota.part: (-r.parts.get(p, 0), r.position))
+            best = sorted(members, key=lambda r: (-r.parts.get(quota.part, 0), r.position))
             for result in best[: quota.count]:
                 awards.append(Award(quota.key, result.key, result.group))
     return awards

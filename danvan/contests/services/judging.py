@@ -136,7 +136,8 @@ def record_sheet(*, actor, entry: RoundEntry, part: RoundPart, values: dict) -> 
         before[str(criterion_id)] = str(old) if old is not None else None
         after[str(criterion_id)] = str(value) if value is not None else None
         if value is None:
-            score.delete()  # type: ignore[union-attr]  (old != None, so the row exists)
+            if score is not None:
+                score.delete()
         elif score is not None:
             score.value, score.updated_at = value, now
             score.save(update_fields=["value", "updated_at"])

@@ -332,7 +332,7 @@ def send_winners_up(*, actor, contest: Contest) -> list:
         raise ValidationError(
             _("The contest's final results are not confirmed yet."), code="not_finished"
         )
-    parent = Contest.objects.select_for_update().get(pk=contest.parent_id)
+    parent = Contest.objects.select_for_update().get(pk=contest.parent.pk)
     if parent.status != ContestStatus.REGISTRATION:
         raise ValidationError(
             _("%(contest)s is not open for registration.") % {"contest": parent.name},

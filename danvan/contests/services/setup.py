@@ -223,10 +223,12 @@ def clusters_from_foundation(
     for number, cluster in enumerate(sorted(clusters, key=lambda c: c.name), start=1):
         made.append(
             ContestCluster.objects.create(
-                contest=contest, number=number, name=_cluster_name(cluster.name, number),
+                contest=contest,
+                number=number,
+                name=_cluster_name(cluster.name, number),
                 source=cluster,
             )
-        )  # fmt: skip
+        )
         for unit_id in cluster.units.values_list("pk", flat=True):
             members[unit_id] = made[-1]
     placed = 0
@@ -499,7 +501,7 @@ def add_round(
     round_ = Round(
         contest=contest,
         order=last + 1,
-        name=name.strip() or RoundKind(kind).label,
+        name=name.strip() or str(RoundKind(kind).label),
         kind=kind,
         scoring_rule=scoring_rule,
         by_cluster=by_cluster,
@@ -651,9 +653,10 @@ def set_prize_quota(
     if count < 0:
         raise ValidationError(_("The number of prizes cannot be negative."), code="count")
     existing = PrizeQuota.objects.filter(round=round_, kind=kind, part=part).first()
-    ranked_total = sum(
-        q.count for q in round_.quotas.filter(kind__ranked=True).exclude(pk=getattr(existing, "pk", None))
-    ) + (count if kind.ranked else 0)  # fmt: skip
+    others = round_.quotas.filter(kind__ranked=True)
+    if existing is not None:
+        others = others.exclude(pk=existing.pk)
+    ranked_total = sum(q.count for q in others) + (count if kind.ranked else 0)
     _check_prize_counts(round_, ranked_total)
     if not kind.ranked:
         _check_prize_counts(round_, count)
