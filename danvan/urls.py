@@ -17,6 +17,7 @@ urlpatterns = [
     path("dashboard/", include("danvan.dashboards.urls")),
     path("reports/", include("danvan.reports.urls")),
     path("campaigns/", include("danvan.plans.urls")),
+    path("contests/", include("danvan.contests.urls")),
     path("library/", include("danvan.portal.urls")),
     path("", include("danvan.portal.public_urls")),
     path("open311/v2/", include("danvan.api.urls")),

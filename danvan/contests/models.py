@@ -628,9 +628,9 @@ class PrizeQuerySet(models.QuerySet):
         return self.filter(round__published_at__isnull=False, confirmed_at__isnull=False)
 
     def for_list(self):
-        return self.select_related("kind", "team", "unit", "cluster", "round__contest").order_by(
-            "round__order", "cluster__number", "kind__order", "rank", "id"
-        )
+        return self.select_related(
+            "kind", "quota", "team", "unit", "cluster", "round__contest", "organiser__parent"
+        ).order_by("round__order", "cluster__number", "kind__order", "rank", "id")
 
 
 class Prize(models.Model):
