@@ -289,7 +289,7 @@ def public_results(contest: Contest) -> list:
                 .prefetch_related("part_results")
                 .order_by("team__cluster__number", "cluster_rank", "rank", "order"),
             ),
-            Prefetch("prizes", queryset=Prize.objects.confirmed().select_related("kind")),
+            Prefetch("prizes", queryset=Prize.objects.confirmed().select_related("kind", "quota")),
         )
     )
     shown = []
