@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "danvan.registry",
     "danvan.voice",
     "danvan.democracy",
+    "danvan.contests",
     "danvan.plans",
     "danvan.reports",
     "danvan.dashboards",

@@ -88,12 +88,13 @@ def public_page(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         decorated = _personal(view) if request.user.is_authenticated else _shared(view)
-        return decorated(request, _visitor_context(request), *args, **kwargs)
+        return decorated(request, visitor_context(request), *args, **kwargs)
 
     return wrapper
 
 
-def _visitor_context(request) -> dict:
+def visitor_context(request) -> dict:
+    """What every public page's template needs to know about its reader."""
     signed_in = request.user.is_authenticated
     context: dict[str, object] = {"public_visitor": not signed_in}
     if not signed_in:
@@ -109,7 +110,7 @@ def case_page(view):
     @require_safe
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        response = view(request, _visitor_context(request), *args, **kwargs)
+        response = view(request, visitor_context(request), *args, **kwargs)
         add_never_cache_headers(response)
         response.headers["X-Robots-Tag"] = "noindex, nofollow"
         return response
@@ -145,7 +146,7 @@ def public_post(bucket: str):
             wait = ratelimit.hit(request, bucket)
             if wait:
                 return _too_many(request, wait)
-            response = view(request, _visitor_context(request), *args, **kwargs)
+            response = view(request, visitor_context(request), *args, **kwargs)
             add_never_cache_headers(response)
             return response
 
@@ -155,7 +156,7 @@ def public_post(bucket: str):
 
 
 def _too_many(request, wait: int):
-    context = _visitor_context(request) | {"minutes": math.ceil(wait / 60)}
+    context = visitor_context(request) | {"minutes": math.ceil(wait / 60)}
     response = render(request, "portal/rate_limited.html", context, status=429)
     response.headers["Retry-After"] = str(wait)
     add_never_cache_headers(response)
