@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "danvan.voice",
     "danvan.democracy",
     "danvan.contests",
+    "danvan.cadres",
     "danvan.plans",
     "danvan.reports",
     "danvan.dashboards",

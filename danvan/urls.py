@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("danvan.accounts.urls")),
     path("registry/", include("danvan.registry.urls")),
     path("cases/", include("danvan.voice.urls")),
+    path("cadres/", include("danvan.cadres.urls")),
     path("dashboard/", include("danvan.dashboards.urls")),
     path("reports/", include("danvan.reports.urls")),
     path("campaigns/", include("danvan.plans.urls")),

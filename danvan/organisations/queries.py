@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from danvan.organisations.models import SEGMENT_WIDTH, Unit
+from danvan.organisations.models import SEGMENT_WIDTH, Unit, UnitKind
 
 
 def get_unit_for_user(user, pk, *, manage: bool = False) -> Unit:
@@ -21,6 +21,15 @@ def get_unit_for_user(user, pk, *, manage: bool = False) -> Unit:
         ).select_related("parent", "legacy_district"),
         pk=pk,
     )
+
+
+def territory_of(unit: Unit) -> Unit:
+    """The commune or province a unit belongs to (itself when it is one)."""
+    territorial = {UnitKind.PROVINCE, UnitKind.COMMUNE}
+    if unit.kind in territorial:
+        return unit
+    found = Unit.objects.ancestors_of(unit).filter(kind__in=territorial).order_by("-depth").first()
+    return found or unit
 
 
 def scope_roots(user) -> list[Unit]:

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from danvan.core.audit import log_action, snapshot
 from danvan.organisations.kinds import ISSUERS
-from danvan.organisations.models import Unit, UnitKind
+from danvan.organisations.models import Unit
+from danvan.organisations.queries import territory_of
 from danvan.registry.models import (
     DECIDED_STATES,
     MANUAL_MOVES,
@@ -59,15 +60,6 @@ def require_perm(actor, perm: str, unit: Unit) -> None:
     the system."""
     if actor is not None and not actor.has_perm(perm, unit):
         raise PermissionDenied(_("This unit is outside your scope."))
-
-
-def territory_of(unit: Unit) -> Unit:
-    """The commune or province a unit belongs to (itself when it is one)."""
-    territorial = {UnitKind.PROVINCE, UnitKind.COMMUNE}
-    if unit.kind in territorial:
-        return unit
-    found = Unit.objects.ancestors_of(unit).filter(kind__in=territorial).order_by("-depth").first()
-    return found or unit
 
 
 def _check_issuer(issuer: Unit, model: PracticeModel) -> None:

@@ -1,0 +1,264 @@
+"""Legacy cadres, postings and training through the shared import pipeline (header below a
+title, the offices' headings, units of their time), all rows or none; and the export of a
+filtered list, without sensitive data."""
+
+import datetime
+import io
+
+import openpyxl
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from danvan.cadres import services
+from danvan.cadres.models import Cadre, PersonalDataPolicy, Posting, Training
+from danvan.cadres.tests.conftest import make_cadre, post
+from danvan.cadres.transfer import import_sheet
+from danvan.core.models import AuditEntry, Job
+
+TITLE = ["ĐẢNG ỦY PHƯỜNG BA ĐÌNH"], ["DANH SÁCH CÁN BỘ LÀM CÔNG TÁC DÂN VẬN QUA CÁC THỜI KỲ"]
+HEADINGS = [
+    "STT",
+    "Số hồ sơ",
+    "Họ và tên",
+    "Giới tính",
+    "Năm sinh",
+    "Đơn vị công tác",
+    "Chức vụ",
+    "Từ ngày",
+    "Đến ngày",
+    "Chuyên trách",
+    "Ngày nghỉ hưu",
+]
+
+
+def workbook(rows, headings=HEADINGS, title=TITLE) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for line in title:
+        sheet.append(line)
+    sheet.append([])
+    sheet.append(headings)
+    sheet.append([f"({n})" for n in range(1, len(headings) + 1)])
+    for n, row in enumerate(rows, start=1):
+        sheet.append([n, *row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def upload(content: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile("can-bo.xlsx", content)
+
+
+ROWS = [
+    [
+        "BD-001",
+        "Trần Văn Bình",
+        "Nam",
+        1959,
+        "P. Trúc Bạch",
+        "Trưởng khối Dân vận",
+        "01/01/1998",
+        "31/05/2019",
+        "x",
+        "01/06/2019",
+    ],
+    [
+        "BD-001",
+        "Trần Văn Bình",
+        "Nam",
+        1959,
+        "Quận Ba Đình",
+        "Phó Trưởng ban Dân vận Quận ủy",
+        "1990",
+        "31/12/1997",
+        "x",
+        "",
+    ],
+    [
+        "",
+        "Nguyễn Thị Hoa",
+        "Nữ",
+        1978,
+        "Đảng ủy Phường Ba Đình",
+        "Trưởng ban Dân vận",
+        "01/07/2025",
+        "",
+        "",
+        "",
+    ],
+]
+
+
+def test_a_sheet_is_checked_without_writing_then_imported(tree, old, clerk_a):
+    content = workbook(ROWS)
+    checked = import_sheet(upload(content), kind="cadres", actor=clerk_a, write=False)
+    assert checked.problems == [] and not checked.written
+    assert (checked.rows, checked.cadres_created, checked.records) == (3, 2, 3)
+    assert not Cadre.objects.exists() and not AuditEntry.objects.filter(action="cadres.create")
+
+    result = import_sheet(upload(content), kind="cadres", actor=clerk_a, write=True)
+    assert result.written and result.problems == []
+    binh = Cadre.objects.get(external_id="BD-001")
+    assert binh.retired_on == datetime.date(2019, 6, 1)
+    units = list(binh.postings.order_by("start").values_list("unit__name", "start"))
+    assert units == [
+        ("Quận Ba Đình", datetime.date(1990, 1, 1)),  # a bare year: its first day
+        ("Phường Trúc Bạch", datetime.date(1998, 1, 1)),
+    ]
+    hoa = Cadre.objects.get(full_name="Nguyễn Thị Hoa")
+    assert hoa.postings.get().full_time is False  # the column left empty: part-time
+    assert AuditEntry.objects.filter(action="cadres.import", actor=clerk_a).exists()
+
+    again = import_sheet(upload(content), kind="cadres", actor=clerk_a, write=True)
+    assert (again.cadres_created, again.cadres_matched, again.records, again.skipped) == (
+        0,
+        2,
+        0,
+        3,
+    )
+    assert Posting.objects.count() == 3
+
+
+def test_one_bad_row_writes_nothing_and_names_the_row(tree, old, clerk_a):
+    rows = [
+        *ROWS,
+        # The same post at the same time as the first row: an overlap.
+        [
+            "BD-001",
+            "Trần Văn Bình",
+            "Nam",
+            1959,
+            "Phường Trúc Bạch",
+            "Trưởng khối dân vận",
+            "01/01/2010",
+            "31/12/2012",
+            "x",
+            "",
+        ],
+        # A unit that does not exist; a date that is not one.
+        ["", "Lê Văn Cường", "Nam", 1960, "Xã Không Có", "Cán bộ", "01/01/2000", "", "", ""],
+        ["", "Lê Văn Dũng", "Nam", 1961, "Quận Ba Đình", "Cán bộ", "32/13/2000", "", "", ""],
+    ]
+    result = import_sheet(upload(workbook(rows)), kind="cadres", actor=clerk_a, write=True)
+    assert not result.written
+    by_row = {line: message for line, _name, message in result.problems}
+    assert "Xã Không Có" in by_row[10] and "32/13/2000" in by_row[11]
+    assert not Cadre.objects.exists() and not Posting.objects.exists()
+    # Once the unreadable row is gone, the overlap is found by the services: still nothing.
+    result = import_sheet(upload(workbook(rows[:4])), kind="cadres", actor=clerk_a, write=True)
+    assert not result.written
+    assert any("không được trùng nhau" in m and line == 9 for line, _n, m in result.problems)
+    assert not Cadre.objects.exists()
+
+
+def test_a_clerk_cannot_import_into_another_ward(tree, old, clerk_b):
+    rows = [ROWS[2]]
+    result = import_sheet(upload(workbook(rows)), kind="cadres", actor=clerk_b, write=True)
+    assert not result.written and result.problems
+    assert not Cadre.objects.exists()
+
+
+def test_missing_columns_are_named(tree, clerk_a):
+    content = workbook([["x", "Trần Văn Bình"]], headings=["STT", "Số hồ sơ", "Họ và tên"])
+    result = import_sheet(upload(content), kind="cadres", actor=clerk_a, write=False)
+    assert "Năm sinh" in result.problems[0][2] and "Chức vụ" in result.problems[0][2]
+
+
+def test_training_rows_join_the_cadres_by_file_number(tree, old, clerk_a):
+    import_sheet(upload(workbook(ROWS)), kind="cadres", actor=clerk_a, write=True)
+    headings = [
+        "STT",
+        "Số hồ sơ",
+        "Họ và tên",
+        "Năm sinh",
+        "Tên lớp",
+        "Cơ sở đào tạo",
+        "Trình độ",
+        "Số tiết",
+        "Từ ngày",
+        "Đến ngày",
+        "Xếp loại",
+        "Số chứng chỉ",
+    ]
+    rows = [
+        [
+            "BD-001",
+            "Trần Văn Bình",
+            1959,
+            "Trung cấp lý luận chính trị – hành chính",
+            "Trường Đào tạo cán bộ Lê Hồng Phong",
+            "Trung cấp lý luận chính trị",
+            1080,
+            "03/2005",
+            "12/2005",
+            "Khá",
+            "TC-2005-0153",
+        ],
+        [
+            "",
+            "Nguyễn Thị Hoa",
+            1978,
+            "Tập huấn kỹ năng dân vận khéo",
+            "Ban Tuyên giáo và Dân vận Thành ủy",
+            "Tập huấn",
+            16,
+            "10/10/2025",
+            "11/10/2025",
+            "Hoàn thành",
+            "",
+        ],
+    ]
+    result = import_sheet(
+        upload(workbook(rows, headings=headings)), kind="training", actor=clerk_a, write=True
+    )
+    assert result.written, result.problems
+    training = Training.objects.get(cadre__external_id="BD-001")
+    assert (training.course.level, training.result, training.certificate_number) == (
+        "intermediate",
+        "fair",
+        "TC-2005-0153",
+    )
+    assert Training.objects.get(cadre__full_name="Nguyễn Thị Hoa").course.level == "workshop"
+
+
+def test_the_import_page_checks_then_writes(tree, old, clerk_a, client_for):
+    client = client_for(clerk_a)
+    url = reverse("cadres:import")
+    page = client.post(url, {"kind": "cadres", "file": upload(workbook(ROWS)), "check_only": "on"})
+    assert page.status_code == 200 and "3 dòng" in page.content.decode()
+    assert not Cadre.objects.exists()
+    response = client.post(url, {"kind": "cadres", "file": upload(workbook(ROWS))})
+    assert response.status_code == 302 and Cadre.objects.count() == 2
+    template = client.get(reverse("cadres:import_template", args=["cadres"]))
+    headings = [c.value for c in openpyxl.load_workbook(io.BytesIO(template.content)).active[1]]
+    assert "Họ và tên" in headings and "Đơn vị công tác" in headings
+
+
+def test_export_holds_the_filtered_list_and_no_sensitive_data(tree, city_officer, client_for):
+    PersonalDataPolicy.objects.create(
+        unit=tree.city,
+        records_ethnicity=True,
+        purpose="Chính sách",
+        effective_from=datetime.date(2024, 1, 1),
+    )
+    hoa = make_cadre(tree.a.party, "Nguyễn Thị Hoa", external_id="BD-7")
+    post(hoa, tree.a.party, "Trưởng ban Dân vận", (2025, 7, 1))
+    services.set_sensitive_data(hoa, actor=None, ethnicity="Tày")
+    tam = make_cadre(tree.b.party, "Lê Văn Tâm", sex="male", retired_on=datetime.date(2020, 1, 1))
+    post(tam, tree.b.party, "Cán bộ", (2025, 7, 1), (2025, 12, 31))
+    client = client_for(city_officer)
+    response = client.post(reverse("cadres:export"), {"status": "serving"})
+    job = Job.objects.get(token=response["Location"].rstrip("/").rsplit("/", 1)[-1])
+    assert job.status == Job.Status.DONE, job.message
+    download = client.get(reverse("job_download", args=[job.token]))
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert [row[1] for row in rows[1:]] == ["Nguyễn Thị Hoa"]
+    assert rows[1][5] == "Trưởng ban Dân vận, Đảng ủy Phường Ba Đình"
+    assert "Tày" not in str(rows)
+
+
+def test_export_of_an_empty_selection_is_refused(tree, clerk_a, client_for):
+    response = client_for(clerk_a).post(reverse("cadres:export"), {"q": "không ai"})
+    assert response.status_code == 302 and not Job.objects.exists()
