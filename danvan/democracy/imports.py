@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from danvan.core.imports import read_sheet
 from danvan.lib.imports import Column, ImportSpec, declare
@@ -43,7 +43,7 @@ COLUMNS = (
     ),
     Column(
         "members",
-        gettext_lazy("Members"),
+        pgettext_lazy("household", "Members"),
         synonyms=("Số nhân khẩu", "Nhân khẩu", "Số khẩu", "Số người"),
     ),
     Column(
