@@ -362,7 +362,9 @@ class Discipline(models.Model):
         blank=True,
         help_text=_("Empty while it is still in effect (or the review is under way)."),
     )
-    decided_by = models.CharField(pgettext_lazy("discipline", "decided by"), max_length=255, blank=True)
+    decided_by = models.CharField(
+        pgettext_lazy("discipline", "decided by"), max_length=255, blank=True
+    )
     decision_number = models.CharField(_("decision number"), max_length=60, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     unit = models.ForeignKey(
