@@ -68,6 +68,13 @@ class _Column:
         return found
 
 
+def _field(model: type[Model], name: str) -> Field:
+    field = model._meta.get_field(name)
+    if not isinstance(field, Field) or not field.concrete:
+        raise ValueError(f"{model.__name__}.{name} is not a column.")
+    return field
+
+
 def insert_rows(
     model: type[Model],
     fields: Sequence[str],
@@ -86,7 +93,7 @@ def insert_rows(
     """
     connection = connections[using]
     opts = model._meta
-    given = [opts.get_field(name) for name in fields]
+    given = [_field(model, name) for name in fields]
     blank = model()
     others = [
         field
@@ -99,9 +106,13 @@ def insert_rows(
         field.get_db_prep_save(field.pre_save(blank, add=True), connection=connection)
         for field in others
     ]
-    columns = [_Column(field, connection) for field in given]  # type: ignore[arg-type]
-    names = ", ".join(connection.ops.quote_name(field.column) for field in [*given, *others])
-    returned = [opts.get_field(name) for name in returning]
+    columns = [_Column(field, connection) for field in given]
+    quoted = []
+    for field in [*given, *others]:
+        assert field.column is not None  # a concrete field has a column
+        quoted.append(connection.ops.quote_name(field.column))
+    names = ", ".join(quoted)
+    returned = [_field(model, name) for name in returning]
     suffix, suffix_params = connection.ops.returning_columns(returned)
     if returned and not connection.features.can_return_rows_from_bulk_insert:
         raise NotSupportedError("insert_rows returns values only where bulk inserts do.")

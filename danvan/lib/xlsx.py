@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import chain, islice, repeat
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -43,7 +43,6 @@ from openpyxl.worksheet._reader import (
     INLINE_STRING,
     ROW_TAG,
     VALUE_TAG,
-    _cast_number,
 )
 from openpyxl.worksheet.dimensions import SheetDimension
 from openpyxl.xml.constants import SHEET_MAIN_NS
@@ -51,6 +50,9 @@ from openpyxl.xml.functions import iterparse
 
 from danvan.lib import legacy_encodings
 from danvan.lib.vntext import fold
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 MB = 1024 * 1024
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -134,11 +136,14 @@ class _ReadOnlySheet(ReadOnlyWorksheet):
     """
 
     def _get_size(self) -> None:
-        with self._get_source() as source:
+        sheet: Any = self  # the private parts used here are not in the type stubs
+        with sheet._get_source() as source:
             for _event, element in iterparse(source, events=("start",)):
                 if element.tag == DIMENSION_TAG:
-                    bounds = SheetDimension.from_tree(element).boundaries
-                    self._min_column, self._min_row, self._max_column, self._max_row = bounds
+                    dimension: Any = SheetDimension.from_tree(element)
+                    sheet._min_column, sheet._min_row, sheet._max_column, sheet._max_row = (
+                        dimension.boundaries
+                    )
                     return
                 if element.tag == DATA_TAG:
                     return
@@ -151,6 +156,8 @@ class _WorkbookReader(ExcelReader):
         if not self.read_only:
             super().read_worksheets()
             return
+        workbook: Any = self.wb  # the private parts used here are not in the type stubs
+        sheet: Any
         for sheet, rel in self.parser.find_sheets():
             if rel.target not in self.valid_files:
                 continue
@@ -160,9 +167,9 @@ class _WorkbookReader(ExcelReader):
             rels_path = get_rels_path(rel.target)
             if rels_path in self.valid_files:
                 get_dependents(self.archive, rels_path)  # read as openpyxl does: may fail
-            worksheet = _ReadOnlySheet(self.wb, sheet.name, rel.target, self.shared_strings)
+            worksheet = _ReadOnlySheet(workbook, sheet.name, rel.target, self.shared_strings)
             worksheet.sheet_state = sheet.state
-            self.wb._sheets.append(worksheet)
+            workbook._sheets.append(worksheet)
 
 
 def _read_upload(source: Any, max_bytes: int) -> bytes:
@@ -435,6 +442,13 @@ def _read_only_rows(sheet: Any) -> Iterator[tuple[int, list[Any], list[int | Non
 _DIGITS = "0123456789"
 
 
+def _cast_number(text: str) -> int | float:
+    """A number cell's text as openpyxl reads it (``_reader._cast_number``)."""
+    if "." in text or "E" in text or "e" in text:
+        return float(text)
+    return int(text)
+
+
 def _row_number(text: str) -> int:
     """A <row>'s number as openpyxl reads it: "12", or "12.0" from some tools."""
     try:
@@ -465,7 +479,8 @@ def _inline_text(element: Any) -> str | None:
         return None
     if len(element) == 1 and element[0].tag == _TEXT_TAG and not len(element[0]):
         return element[0].text or ""  # one plain <t>: what nearly every writer makes
-    return Text.from_tree(element).content
+    text: Any = Text.from_tree(element)
+    return text.content
 
 
 _MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3}[0-9]+:[A-Z]{1,3}[0-9]+)"')
@@ -631,7 +646,7 @@ class _Fonts:
     of a read-only sheet (as openpyxl's ReadOnlyCell.font reads it), else the cell."""
 
     def __init__(self, worksheet: Any):
-        self.workbook = worksheet.parent if isinstance(worksheet, ReadOnlyWorksheet) else None
+        self.workbook: Any = worksheet.parent if isinstance(worksheet, ReadOnlyWorksheet) else None
         self.names: dict[int, str | None] = {}
 
     def __call__(self, style: Any) -> str | None:
@@ -749,7 +764,7 @@ _MAX_SERIAL = (datetime.date(9999, 12, 31) - _EXCEL_EPOCH).days
 
 
 def parse_date(
-    value: object, *, column: str | None = None, partial: bool = False
+    value: object, *, column: "StrOrPromise | None" = None, partial: bool = False
 ) -> datetime.date | None:
     """Return the date a cell holds, or None when it is empty; raise ValueError otherwise.
 

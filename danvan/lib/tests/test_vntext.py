@@ -134,12 +134,13 @@ def test_every_character_of_the_latin_blocks_folds_as_the_reference_does():
         assert fold(chr(code)) == _reference_fold(chr(code)), hex(code)
 
 
-# Latin letters, combining marks and spaces of every kind beside Greek, Turkish and Cyrillic
-# letters whose lower case depends on their neighbours or is not one letter.
+# Latin letters, combining marks, punctuation and spaces of every kind beside Greek, Turkish
+# and Cyrillic letters whose lower case depends on their neighbours or is not one letter.
 MIXED_ALPHABET = st.one_of(
-    st.characters(min_codepoint=0, max_codepoint=0x24F, exclude_categories=("Cs",)),
+    st.characters(min_codepoint=0, max_codepoint=0x24F),
     st.characters(min_codepoint=0x300, max_codepoint=0x36F),
     st.characters(min_codepoint=0x1E00, max_codepoint=0x1EFF),
+    st.characters(min_codepoint=0x2000, max_codepoint=0x218F),
     st.sampled_from("ΣσςİıKǅДд\u00a0\u2003\u3000\x1c\x1f\u200b"),
 )
 

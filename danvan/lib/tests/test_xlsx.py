@@ -691,9 +691,10 @@ def _sheet_bytes(cells: dict, *, write_only: bool) -> bytes:
                 line.append(cell)
             sheet.append(line)
     else:
-        sheet = workbook.active
+        active = workbook.active
+        assert isinstance(active, Worksheet)  # a new workbook has one worksheet
         for (row, column), (value, font) in sorted(cells.items()):
-            cell = sheet.cell(row=row, column=column, value=value)
+            cell = active.cell(row=row, column=column, value=value)
             if font:
                 cell.font = Font(name=font)
     buffer = io.BytesIO()
