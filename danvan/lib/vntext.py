@@ -71,8 +71,22 @@ def fold(text: str | None) -> str:
     return _SPACES.sub(" ", _unmarked(text).lower()).strip()
 
 
+@functools.cache
+def _word_folding() -> dict[int, str]:
+    """The folding table with punctuation folded to spaces (see words)."""
+    table, _unknown = _folding()
+    return {
+        code: "".join(" " if _PUNCTUATION.fullmatch(ch) else ch for ch in plain)
+        for code, plain in table.items()
+    }
+
+
 def words(text: str | None) -> str:
     """Return the folded text with punctuation turned into spaces: “Dân-vận” → dan van."""
+    if text:
+        plain = text.translate(_word_folding())
+        if _folding()[1].search(plain) is None:
+            return " ".join(plain.split())  # as fold, punctuation folded with the rest
     return " ".join(_PUNCTUATION.sub(" ", fold(text)).split())
 
 
