@@ -139,8 +139,14 @@ def insert_rows(
                     tuple(row) for row in connection.ops.fetch_returned_rows(cursor, suffix_params)
                 )
 
+    kinds = [column.as_they_are for column in columns]
     for row in rows:
-        batch.extend([column.prepare(value) for column, value in zip(columns, row, strict=True)])
+        batch.extend(
+            [
+                value if value is None or type(value) in kind else column.prepare(value)
+                for column, kind, value in zip(columns, kinds, row, strict=True)
+            ]
+        )
         batch.extend(constants)
         count += 1
         if count == per_statement:

@@ -388,7 +388,8 @@ def _read_only_rows(sheet: Any) -> Iterator[tuple[int, list[Any], list[int | Non
                 continue
             found = element.get("r")
             number = number + 1 if found is None else _row_number(found)
-            cells: list[tuple[int, Any, int]] = []
+            values: list[Any] = []
+            styles: list[Any] = []
             column = 0
             for cell in element:
                 kind = cell.get("t", "n")
@@ -427,15 +428,20 @@ def _read_only_rows(sheet: Any) -> Iterator[tuple[int, list[Any], list[int | Non
                     and kind != "str"
                 ):
                     value = UncomputedFormula(coordinate or f"{get_column_letter(column)}{number}")
-                cells.append((column, value, style))
-            element.clear()
-            width = cells[-1][0] if cells else 0
-            values: list[Any] = [None] * width
-            styles: list[int | None] = [None] * width
-            for column, value, style in cells:
-                if 1 <= column <= width:
+                # As wide as the last cell's column, a later cell of a column winning.
+                if column == len(values) + 1:
+                    values.append(value)
+                    styles.append(style)
+                elif column > len(values):
+                    gap = [None] * (column - 1 - len(values))
+                    values.extend([*gap, value])
+                    styles.extend([*gap, style])
+                elif column >= 1:
                     values[column - 1] = value
                     styles[column - 1] = style
+            element.clear()
+            if column < len(values):
+                del values[max(column, 0) :], styles[max(column, 0) :]
             yield number, values, styles
 
 
@@ -657,7 +663,7 @@ class _Fonts:
         if style not in self.names:
             try:
                 font = self.workbook._fonts[self.workbook._cell_styles[style].fontId]
-            except (AttributeError, IndexError, KeyError):  # a damaged style table
+            except (AttributeError, IndexError, KeyError, TypeError):  # a damaged style table
                 font = None
             self.names[style] = getattr(font, "name", None)
         return self.names[style]

@@ -1,5 +1,6 @@
 """Excel uploads are checked before parsing; exports stream; legacy text comes back as Unicode."""
 
+import copy
 import datetime
 import io
 import struct
@@ -7,6 +8,7 @@ import time
 import tracemalloc
 import zipfile
 from decimal import Decimal
+from xml.etree import ElementTree
 
 import openpyxl
 import pytest
@@ -20,6 +22,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.xml.constants import SHEET_MAIN_NS
 
 from danvan.lib import xlsx
 from danvan.lib.legacy_encodings import encode
@@ -732,6 +735,43 @@ def _read_here(content: bytes) -> list[list]:
 @given(_SHEETS, st.booleans())
 def test_the_sheet_reader_reads_every_cell_as_openpyxl_does(cells, write_only):
     content = _sheet_bytes(cells, write_only=write_only)
+    assert _read_here(content) == _read_by_openpyxl(content)
+
+
+def _scrambled(content: bytes, rng) -> bytes:
+    """The workbook with its cells as other tools write them: out of order, repeated,
+    without their coordinates; rows without their numbers."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    parts = {name: source.read(name) for name in source.namelist()}
+    root = ElementTree.fromstring(parts["xl/worksheets/sheet1.xml"])  # noqa: S314 (our own)
+    for row in root.iter(f"{{{SHEET_MAIN_NS}}}row"):
+        cells = list(row)
+        if cells and rng.random() < 0.5:
+            cells.append(copy.deepcopy(rng.choice(cells)))
+        if rng.random() < 0.5:
+            rng.shuffle(cells)
+        for cell in cells:
+            if rng.random() < 0.3:
+                cell.attrib.pop("r", None)
+        row[:] = cells
+        if rng.random() < 0.1:
+            row.attrib.pop("r", None)
+    parts["xl/worksheets/sheet1.xml"] = ElementTree.tostring(root)
+    return _zip(parts)
+
+
+_DENSE_SHEETS = st.dictionaries(
+    st.tuples(st.integers(1, 6), st.integers(1, 4)),
+    st.tuples(_CELL_VALUES, _FONTS),
+    min_size=4,
+    max_size=24,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_DENSE_SHEETS, st.randoms(use_true_random=False))
+def test_the_sheet_reader_reads_cells_in_any_order_as_openpyxl_does(cells, rng):
+    content = _scrambled(_sheet_bytes(cells, write_only=False), rng)
     assert _read_here(content) == _read_by_openpyxl(content)
 
 
