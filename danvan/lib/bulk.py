@@ -88,8 +88,9 @@ def insert_rows(
     its id) and return the ``returning`` fields of each row inserted (none by default).
 
     Every other concrete field but an automatic primary key takes its default, as a new
-    instance would be saved with it. Rows go in statements of ``batch_size`` rows at most
-    (fewer where the database limits the parameters of a query).
+    instance would be saved with it, computed once for all the rows: a unique field must
+    be given. Rows go in statements of ``batch_size`` rows at most (fewer where the
+    database limits the parameters of a query).
     """
     connection = connections[using]
     opts = model._meta
@@ -102,6 +103,9 @@ def insert_rows(
         and not field.generated
         and not (field.primary_key and field.db_returning)
     ]
+    shared = [field.name for field in others if field.unique]
+    if shared:
+        raise ValueError(f"Give the values of {', '.join(shared)}: one default would be shared.")
     constants = [
         field.get_db_prep_save(field.pre_save(blank, add=True), connection=connection)
         for field in others

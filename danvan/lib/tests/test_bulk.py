@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.utils import IntegrityError
@@ -67,3 +68,9 @@ def test_rows_go_in_statements_of_the_batch_size(clerk_a):
 def test_a_row_the_database_refuses_raises(clerk_a):
     with pytest.raises(IntegrityError):
         insert_rows(LogEntry, ("user_id", "object_repr", "action_flag"), [(None, "x", ADDITION)])
+
+
+def test_a_unique_column_must_be_given(db):
+    with pytest.raises(ValueError, match="name"):
+        insert_rows(Group, (), [(), ()])
+    assert not Group.objects.exists()
