@@ -11,5 +11,6 @@ urlpatterns = [
     path("tra-cuu/<str:code>/", views.case_detail, name="case"),
     path("tra-cuu/<str:code>/danh-gia/", views.rate, name="rate"),
     path("tra-cuu/<str:code>/mo-lai/", views.reopen, name="reopen"),
+    path("tra-cuu/<str:code>/bo-sung/", views.details, name="details"),
     path("bang-xep-hang/", views.scorecards, name="scorecards"),
 ]

@@ -263,20 +263,24 @@ def test_services_are_the_categories_in_use(client, db, fmt):
     first = rows[0]
     assert first["service_name"] == Category.objects.get(code=first["service_code"]).name
     assert first["type"] == "realtime"
-    assert first["metadata"] in (False, "false")
+    # Each service takes attributes: what is sent, and what a denunciation needs.
+    assert first["metadata"] in (True, "true")
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_service_definition_has_no_attributes(client, db, fmt):
+def test_service_definition_names_the_kind_and_a_denunciations_details(client, db, fmt):
     response = client.get(f"{BASE}/services/giao-thong.{fmt}")
     assert response.status_code == 200
     data = parse(response, fmt, root="service_definition")
     check(data, DEFINITION, fmt)
     if fmt == "json":
-        assert data == {"service_code": "giao-thong", "attributes": []}
+        codes = [a["code"] for a in data["attributes"]]
+        kinds = [v["key"] for v in data["attributes"][0]["values"]]
     else:
-        assert data.findtext("service_code") == "giao-thong"
-        assert len(data.find("attributes")) == 0
+        codes = [a.findtext("code") for a in data.find("attributes")]
+        kinds = [v.findtext("key") for v in data.find("attributes")[0].find("values")]
+    assert codes == ["kind", "person_denounced", "reporter_address"]
+    assert kinds == ["feedback", "recommendation", "denunciation"]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -45,6 +45,7 @@ def denunciation(actor, commune, **extra):
         urgency="complex",
         reporter_name="Trần Thị Tố",
         reporter_phone="0987654321",
+        reporter_address="12 phố Đội Cấn",
         consent=True,
         person_denounced="Cán bộ địa chính phường",
         **extra,
