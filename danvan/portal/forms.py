@@ -3,7 +3,6 @@ import re
 
 from django import forms
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from danvan.lib.uploads import check_upload
@@ -230,12 +229,6 @@ class FeedbackForm(IntakeLawForm):
         if phone and not _PHONE.match(phone):
             raise forms.ValidationError(_("Enter a phone number of 8 to 15 digits."))
         return phone
-
-    def clean_decision_known_on(self):
-        day = self.cleaned_data["decision_known_on"]
-        if day and day > timezone.localdate():
-            raise forms.ValidationError(_("This date is in the future."))
-        return day
 
     def clean_files(self) -> list:
         files = self.cleaned_data["files"]

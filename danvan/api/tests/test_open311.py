@@ -391,6 +391,33 @@ def test_post_by_address_id_is_the_wards_official_code(client, places, api_key):
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
+def test_an_anonymous_denunciation_is_kept_as_information_and_never_listed(
+    client, places, api_key, fmt
+):
+    response = post(
+        client,
+        fmt,
+        **{"attribute[kind]": "denunciation", "attribute[person_denounced]": "Cán bộ phường"},
+    )
+
+    assert response.status_code == 201
+    case = Case.objects.get()
+    assert (case.kind, case.filed_as, case.channel) == ("information", "denunciation", "open311")
+    notice = (
+        response.json()[0]["service_notice"]
+        if fmt == "json"
+        else parse(response, fmt, root="service_requests")[0].findtext("service_notice")
+    )
+    assert "Điều 25" in notice and case.code in notice
+    assert_error(client.get(f"{BASE}/requests/{case.code}.{fmt}"), fmt, 404)
+
+
+def test_a_recommendation_is_posted_as_one(client, places, api_key):
+    assert post(client, **{"attribute[kind]": "recommendation"}).status_code == 201
+    assert Case.objects.get().kind == "recommendation"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_unknown_service_code_is_400(client, places, api_key, fmt):
     assert_error(post(client, fmt, service_code="khong-co"), fmt, 400)
     assert_error(post(client, fmt, service_code=None), fmt, 400)
@@ -413,6 +440,8 @@ def test_unknown_service_code_is_400(client, places, api_key, fmt):
         {"email": "not-an-address"},
         {"phone": "0" * 30},
         {"media_url": "javascript:alert(1)"},
+        {"attribute[kind]": "complaint"},  # a complaint needs its dates and complainant
+        {"attribute[kind]": "information"},  # never chosen by a sender
     ],
 )
 def test_invalid_posts_are_400_and_create_nothing(client, places, api_key, fields):
