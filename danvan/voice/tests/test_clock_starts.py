@@ -80,6 +80,7 @@ def test_every_deadline_shown_names_its_starting_event(tree, sent, clerk_a, staf
 
 def complaint_accept_rule() -> DeadlineRule:
     rule = find_rule("complaint", "normal", Step.ACCEPT, datetime.date(2026, 3, 1))
+    assert rule is not None
     assert (rule.amount, rule.unit, rule.next_working_day) == (10, "days", True)
     return rule
 
