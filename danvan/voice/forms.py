@@ -129,8 +129,11 @@ class IntakeLawForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    confirm = forms.BooleanField(label=_("Send it as it is"), required=False)
-    warned = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Shown (as a checkbox) only with a notice; `warned`, the codes of the notice the sender
+    # read, comes back from a hidden input the template writes (see warning_codes).
+    confirm = forms.BooleanField(
+        label=_("Send it as it is"), required=False, widget=forms.HiddenInput
+    )
 
     LAW_KINDS = (Kind.COMPLAINT,)  # the kinds whose dates and obstacles count
 
@@ -141,6 +144,11 @@ class IntakeLawForm(forms.Form):
     @property
     def warning_codes(self) -> str:
         return ",".join(sorted(self.warnings))
+
+    @property
+    def only_notice(self) -> bool:
+        """Whether the case is held back only for its notice to be read."""
+        return bool(self.warnings) and set(self.errors) == {"confirm"}
 
     def obstacles(self) -> list[intake.Obstacle]:
         data = self.cleaned_data
@@ -191,7 +199,9 @@ class IntakeLawForm(forms.Form):
             obstacles=self.obstacles(),
             filed_on=filed_on,
         )
-        shown = set(filter(None, (data.get("warned") or "").split(",")))
+        shown = set(filter(None, str(self.data.get("warned", "")).split(",")))
+        if self.warnings:
+            self.fields["confirm"].widget = forms.CheckboxInput()
         if self.warnings and not (data.get("confirm") and set(self.warnings) <= shown):
             self.add_error(
                 "confirm",
@@ -326,7 +336,7 @@ class CaseLogForm(IntakeLawForm):
         data["files"] = [(upload, self.checked_type)] if upload else []
         if not data.get("received_at"):
             data.pop("received_at", None)
-        for name in ("obstacle_cause", "obstacle_start", "obstacle_end", "confirm", "warned"):
+        for name in ("obstacle_cause", "obstacle_start", "obstacle_end", "confirm"):
             data.pop(name, None)
         data.update(self.law_arguments())
         return data
