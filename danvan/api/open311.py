@@ -45,6 +45,7 @@ from danvan.voice.models import (
     CaseEvent,
     Category,
     Channel,
+    ClockEvent,
     DeadlineRule,
     Kind,
     Status,
@@ -253,6 +254,7 @@ def public_cases():
             "received_at",
             "deadline",
             "deadline_step",
+            "deadline_start_event",
             "category__code",
             "category__name",
             "responsible__name",
@@ -261,6 +263,7 @@ def public_cases():
             "deadline_rule__amount",
             "deadline_rule__unit",
             "deadline_rule__legal_basis",
+            "deadline_rule__starts_from",
         )
         .annotate(
             last_note=Subquery(events.exclude(public_note="").values("public_note")[:1]),
@@ -271,15 +274,19 @@ def public_cases():
 
 
 def _notice(case: Case) -> str:
+    """The running deadline's rule in words, with the event it counts from."""
     rule = case.deadline_rule
     if case.deadline is None or rule is None:
         return ""
-    return _("%(step)s within %(amount)s %(unit)s (%(basis)s).") % {
+    return _("%(step)s within %(amount)s %(unit)s from %(event)s (%(basis)s).") % {
         "step": DeadlineRule.Step(case.deadline_step).label
         if case.deadline_step
         else _("Handling"),
         "amount": rule.amount,
         "unit": rule.get_unit_display(),
+        "event": ClockEvent(case.deadline_start_event).label
+        if case.deadline_start_event
+        else rule.get_starts_from_display(),
         "basis": rule.legal_basis,
     }
 

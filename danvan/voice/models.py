@@ -391,6 +391,7 @@ class CaseQuerySet(models.QuerySet):
             "title",
             "received_at",
             "deadline",
+            "deadline_start_event",
             "overdue",
             "category__id",
             "category__name",

@@ -7,6 +7,7 @@ import json
 import xml.etree.ElementTree as ET  # noqa: S405 - parses our own output
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
@@ -673,3 +674,12 @@ def test_reading_requests_costs_the_same_queries_for_3_or_30(client, places):
         send(places)
     assert len(json.loads(client.get(f"{BASE}/requests.json").content)) == 30
     assert count() == few
+
+
+def test_the_notice_names_the_event_its_deadline_counts_from(client, places):
+    case = send(places)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    data = client.get(f"{BASE}/requests/{case.code}.json").json()[0]
+
+    assert data["service_notice"].startswith("Acceptance within 8 working hours from receipt")
