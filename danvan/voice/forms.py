@@ -504,7 +504,7 @@ class InformationForm(CaseActionForm):
         label=_("why"),
         choices=[
             (r.value, r.label)
-            for r in (InformationReason.FALSE_IDENTITY, InformationReason.INCOMPLETE)
+            for r in (InformationReason.INCOMPLETE, InformationReason.FALSE_IDENTITY)
         ],
     )
     note = forms.CharField(label=_("internal note"), required=False, max_length=1000)

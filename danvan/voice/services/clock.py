@@ -386,11 +386,8 @@ def recompute_case(case: Case, *, calendar: WorkCalendar, now=None, actor=None) 
     changed: none the second time."""
     now = now or timezone.now()
     with transaction.atomic():
-        case = (
-            Case.objects.select_for_update()
-            .select_related("responsible", "rejection_reason")
-            .get(pk=case.pk)
-        )
+        # Only inner joins: PostgreSQL locks no row of an outer join's nullable side.
+        case = Case.objects.select_for_update().select_related("responsible").get(pk=case.pk)
         before = _values(case)
         _recompute_intake(case)
         _recompute_clocks(case, calendar, now)
