@@ -11,6 +11,7 @@ urlpatterns = [
     path("tra-cuu/<str:code>/", views.case_detail, name="case"),
     path("tra-cuu/<str:code>/danh-gia/", views.rate, name="rate"),
     path("tra-cuu/<str:code>/mo-lai/", views.reopen, name="reopen"),
+    path("tra-cuu/<str:code>/bo-sung/", views.details, name="details"),
     path("bang-xep-hang/", views.scorecards, name="scorecards"),
     path("dan-chu-co-so/", views.democracy, name="democracy"),
     path("dan-chu-co-so/<int:pk>/", views.democracy_commune, name="democracy_commune"),

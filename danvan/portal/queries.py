@@ -173,13 +173,26 @@ PUBLIC_CASE_FIELDS = (
     "status",
     "title",
     "description",
-    "processable",
     "received_at",
     "answered_at",
     "closed_at",
     "deadline",
     "deadline_step",
+    "deadline_start",
+    "deadline_start_event",
+    "forward_deadline",
+    "forward_start",
+    "forward_start_event",
+    "forward_overdue",
     "overdue",
+    "filed_as",
+    "information_reason",
+    "information_use",
+    "missing_details",
+    "decision_known_on",
+    "limitation_ends",
+    "time_barred",
+    "limitation_outcome",
     "answered_late",
     "answer",
     "satisfied",
@@ -193,6 +206,8 @@ PUBLIC_CASE_FIELDS = (
     "responsible__name",
     "deadline_rule__id",
     "deadline_rule__legal_basis",
+    "forward_rule__id",
+    "forward_rule__legal_basis",
 )
 
 
@@ -212,7 +227,9 @@ def get_public_case(code: str) -> Case:
     printed = normalise_code(code)
     if printed is None:
         raise Http404
-    qs = Case.objects.select_related("category", "commune", "responsible", "deadline_rule")
+    qs = Case.objects.select_related(
+        "category", "commune", "responsible", "deadline_rule", "forward_rule"
+    )
     return get_object_or_404(qs.only(*PUBLIC_CASE_FIELDS), code=printed)
 
 

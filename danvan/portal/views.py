@@ -34,6 +34,7 @@ from danvan.lib import ratelimit
 from danvan.portal.forms import (
     HONEYPOT,
     DemocracySearchForm,
+    DetailsForm,
     FeedbackForm,
     LibraryFilterForm,
     RateForm,
@@ -63,7 +64,7 @@ from danvan.portal.queries import (
     public_publications,
     public_replications,
 )
-from danvan.voice import services
+from danvan.voice import intake, services
 from danvan.voice.models import Channel, Status, VoiceSettings
 from danvan.voice.scorecards import league_table, scorecard
 
@@ -215,6 +216,11 @@ EVENT_LABELS = {
     "close": gettext_lazy("Closed"),
     "overdue": gettext_lazy("Deadline passed"),
     "escalate": gettext_lazy("Reported to the level above"),
+    "forward_overdue": gettext_lazy("Forward deadline passed"),
+    "details": gettext_lazy("Missing details received"),
+    "information": gettext_lazy("Kept as information"),
+    "settle": gettext_lazy("Use of the information recorded"),
+    "recompute": gettext_lazy("Time limit recomputed"),
 }
 
 
@@ -259,8 +265,11 @@ def track(request, context):
     return render(request, "portal/track.html", context)
 
 
-def _case_response(request, context, case, *, rate_form=None, reopen_form=None):
-    """The tracking page of a case, with its rating and reopening forms where they apply."""
+def _case_response(
+    request, context, case, *, rate_form=None, reopen_form=None, details_form=None, status=200
+):
+    """The tracking page of a case, with its rating, reopening and completing forms where
+    they apply."""
     now = timezone.now()
     answered = case.status in (Status.ANSWERED, Status.CLOSED) and case.answered_at is not None
     can_rate = answered and not (case.status == Status.CLOSED and case.rated_at is not None)
@@ -279,6 +288,12 @@ def _case_response(request, context, case, *, rate_form=None, reopen_form=None):
             "events": events,
             "is_new": request.GET.get("new") == "1",
             "overdue": case.overdue or bool(case.is_open and case.deadline and case.deadline < now),
+            "details_form": (details_form or DetailsForm(missing=case.missing_details))
+            if case.status == Status.AWAITING_DETAILS
+            else None,
+            "missing": intake.details_text(case.missing_details),
+            "legal_list": intake.LEGAL_LIST,
+            "information_notice": intake.INFORMATION_NOTICE,
             "answered": answered,
             "rate_form": (rate_form or RateForm()) if can_rate else None,
             "reopen_form": (reopen_form or ReopenForm()) if reopen_until else None,
@@ -287,11 +302,12 @@ def _case_response(request, context, case, *, rate_form=None, reopen_form=None):
             "refusals": [
                 *(rate_form.non_field_errors() if rate_form else []),
                 *(reopen_form.non_field_errors() if reopen_form else []),
+                *(details_form.non_field_errors() if details_form else []),
             ],
             "section": "track",
         }
     )
-    return render(request, "portal/case.html", context)
+    return render(request, "portal/case.html", context, status=status)
 
 
 def _case_not_found(request, context):
@@ -347,6 +363,24 @@ def reopen(request, context, code):
         else:
             return redirect(reverse("public:case", args=[case.code]) + "#history")
     return _case_response(request, context, case, reopen_form=form)
+
+
+@public_post("case")
+def details(request, context, code):
+    """The sender of a denunciation gives what it lacked; its clock starts once complete."""
+    try:
+        case = get_public_case(code)
+    except Http404:
+        return _case_not_found(request, context)
+    form = DetailsForm(request.POST, missing=case.missing_details)
+    if form.is_valid():
+        try:
+            services.complete_details(case=case, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect(reverse("public:case", args=[case.code]) + "#history")
+    return _case_response(request, context, case, details_form=form)
 
 
 def _duration(hours: float | None) -> str | None:

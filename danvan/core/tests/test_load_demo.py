@@ -61,7 +61,7 @@ def test_load_demo_loads_every_apps_part_in_order_and_says_so(demo_mode):
     assert labels == [config.label for config, _load in load_demo.demo_parts()]
     assert [label for label in labels if label in PARTS] == PARTS
     assert "registry: 157 models generated; 163 models, 34 recognised" in output
-    assert "voice: 40 cases generated" in output
+    assert "voice: 40 cases generated; 11 examples of intake by the law" in output
     assert "  voice: 40 / 40 cases" in output  # a step of the part, indented
     assert "plans: 381 targets set" in output
     assert "reports: 126 reports opened" in output
@@ -78,7 +78,8 @@ def test_load_demo_loads_every_apps_part_in_order_and_says_so(demo_mode):
     assert users.count() == 3
     models = apps.get_model("registry", "PracticeModel").objects.filter(year=year)
     assert models.filter(status="under_review").count() == 6
-    assert apps.get_model("voice", "Case").objects.count() == 40
+    # The generated cases and the examples of intake by the law (voice.demo.load_law_examples).
+    assert apps.get_model("voice", "Case").objects.count() == 40 + 11
     reports = apps.get_model("reports", "Report").objects
     assert reports.filter(period_start__year=year - 1).count() == 126
 
@@ -91,7 +92,7 @@ def test_running_it_twice_changes_nothing(demo_mode):
 
     assert _row_counts() == counts
     assert "registry: 0 models generated" in output
-    assert "voice: 40 cases there already: none generated" in output
+    assert "voice: 51 cases there already: none generated; 0 examples" in output
     assert "plans: 0 targets set" in output
     assert "reports: 0 reports opened" in output
 
