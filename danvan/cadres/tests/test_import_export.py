@@ -6,6 +6,7 @@ import datetime
 import io
 
 import openpyxl
+from openpyxl.worksheet.worksheet import Worksheet
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -34,6 +35,7 @@ HEADINGS = [
 def workbook(rows, headings=HEADINGS, title=TITLE) -> bytes:
     book = openpyxl.Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook has one worksheet
     for line in title:
         sheet.append(line)
     sheet.append([])
