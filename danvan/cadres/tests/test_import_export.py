@@ -6,9 +6,9 @@ import datetime
 import io
 
 import openpyxl
-from openpyxl.worksheet.worksheet import Worksheet
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from openpyxl.worksheet.worksheet import Worksheet
 
 from danvan.cadres import services
 from danvan.cadres.models import Cadre, PersonalDataPolicy, Posting, Training
