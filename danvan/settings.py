@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "danvan.accounts",
     "danvan.registry",
     "danvan.voice",
+    "danvan.democracy",
+    "danvan.contests",
     "danvan.cadres",
     "danvan.plans",
     "danvan.reports",

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from danvan.core.models import DatedQuerySet
@@ -305,8 +306,8 @@ class TrainingResult(models.TextChoices):
     EXCELLENT = "excellent", _("Excellent")
     GOOD = "good", _("Good")
     FAIR = "fair", _("Fair")
-    PASSED = "passed", _("Passed")
-    FAILED = "failed", _("Not passed")
+    PASSED = "passed", pgettext_lazy("training result", "Passed")
+    FAILED = "failed", pgettext_lazy("training result", "Not passed")
     ATTENDED = "attended", _("Attended")
 
 
@@ -372,7 +373,9 @@ class Discipline(models.Model):
         blank=True,
         help_text=_("Empty while it is still in effect (or the review is under way)."),
     )
-    decided_by = models.CharField(_("decided by"), max_length=255, blank=True)
+    decided_by = models.CharField(
+        pgettext_lazy("discipline", "decided by"), max_length=255, blank=True
+    )
     decision_number = models.CharField(_("decision number"), max_length=60, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     unit = models.ForeignKey(

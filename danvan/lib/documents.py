@@ -607,3 +607,66 @@ def render_pdf(doc: OfficialDocument) -> bytes:
 
     html = HTML(string=render_html(doc), base_url=None, url_fetcher=local_url_fetcher())
     return html.write_pdf()
+
+
+# --- Certificates -----------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(kw_only=True)
+class Certificate:
+    """A certificate (giấy chứng nhận): who is recognised, for what, by whom; printed on an A4
+    landscape page with the same national or Party heading as the official documents."""
+
+    issuer_parent: str  # "THÀNH ỦY HÀ NỘI"; may be empty
+    issuer: str  # "BAN TUYÊN GIÁO VÀ DÂN VẬN"
+    party: bool = False
+    title: str = "GIẤY CHỨNG NHẬN"
+    recipient: str  # "Đội thi phường Ba Đình"
+    recipient_detail: str = ""  # "Phường Ba Đình, thành phố Hà Nội"
+    achievement: str  # "Đạt Giải Nhất, cụm thi đua số 3"
+    event: str  # "tại Hội thi “Dân vận khéo” thành phố Hà Nội năm 2025"
+    number: str = ""  # "Số: 05/GCN-BTC", printed as given
+    place: str
+    date: datetime.date
+    signer_title: str | Sequence[str]
+    signer_name: str
+
+    @property
+    def signer_lines(self) -> list[str]:
+        if isinstance(self.signer_title, str):
+            return [line.strip() for line in self.signer_title.splitlines() if line.strip()]
+        return [line.strip() for line in self.signer_title if line.strip()]
+
+
+def render_certificates_html(certificates: Sequence[Certificate]) -> str:
+    """Return the HTML that render_certificates_pdf prints: one page per certificate."""
+    return render_to_string(
+        "lib/certificate.html",
+        {
+            "certificates": [
+                {
+                    "cert": cert,
+                    "place_date": format_place_date(cert.place, cert.date),
+                    "signer_lines": [line.upper() for line in cert.signer_lines],
+                }
+                for cert in certificates
+            ],
+            "national_title": NATIONAL_TITLE,
+            "motto": MOTTO,
+            "party_title": PARTY_TITLE,
+        },
+    )
+
+
+def render_certificates_pdf(certificates: Sequence[Certificate]) -> bytes:
+    """Return the certificates as one PDF, a page each, printed without the network."""
+    from weasyprint import HTML
+
+    if not certificates:
+        raise ValueError("No certificate to print.")
+    html = HTML(
+        string=render_certificates_html(certificates),
+        base_url=None,
+        url_fetcher=local_url_fetcher(),
+    )
+    return html.write_pdf()

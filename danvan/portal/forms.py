@@ -379,3 +379,12 @@ class ScorecardForm(forms.Form):
         if self.is_bound and self.is_valid() and self.cleaned_data["period"]:
             return self.cleaned_data["period"]
         return Period.YEAR
+
+
+class DemocracySearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search what the commune published"),
+        required=False,
+        max_length=200,
+        help_text=_("Marks may be left out: “ngan sach” finds “ngân sách”."),
+    )

@@ -7,12 +7,13 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -24,9 +25,15 @@ from django.views.decorators.vary import vary_on_cookie
 from django.views.i18n import set_language
 
 from danvan.core.views import csrf_failure
+from danvan.democracy import services as democracy_services
+from danvan.democracy.forms import BallotForm, CommentForm
+from danvan.democracy.models import MatterStatus, VoteMethod
+from danvan.democracy.scorecards import commune_table
+from danvan.democracy.scorecards import figures as democracy_figures
 from danvan.lib import ratelimit
 from danvan.portal.forms import (
     HONEYPOT,
+    DemocracySearchForm,
     FeedbackForm,
     LibraryFilterForm,
     RateForm,
@@ -41,9 +48,19 @@ from danvan.portal.queries import (
     for_library_list,
     get_city,
     get_city_commune,
+    get_democracy_city,
+    get_democracy_commune,
     get_public_case,
+    get_public_consultation,
+    get_public_matter,
     get_public_model,
+    public_boards,
+    public_consultations,
+    public_dialogues,
     public_events,
+    public_groups,
+    public_matters,
+    public_publications,
     public_replications,
 )
 from danvan.voice import services
@@ -71,12 +88,13 @@ def public_page(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         decorated = _personal(view) if request.user.is_authenticated else _shared(view)
-        return decorated(request, _visitor_context(request), *args, **kwargs)
+        return decorated(request, visitor_context(request), *args, **kwargs)
 
     return wrapper
 
 
-def _visitor_context(request) -> dict:
+def visitor_context(request) -> dict:
+    """What every public page's template needs to know about its reader."""
     signed_in = request.user.is_authenticated
     context: dict[str, object] = {"public_visitor": not signed_in}
     if not signed_in:
@@ -92,7 +110,7 @@ def case_page(view):
     @require_safe
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        response = view(request, _visitor_context(request), *args, **kwargs)
+        response = view(request, visitor_context(request), *args, **kwargs)
         add_never_cache_headers(response)
         response.headers["X-Robots-Tag"] = "noindex, nofollow"
         return response
@@ -128,7 +146,7 @@ def public_post(bucket: str):
             wait = ratelimit.hit(request, bucket)
             if wait:
                 return _too_many(request, wait)
-            response = view(request, _visitor_context(request), *args, **kwargs)
+            response = view(request, visitor_context(request), *args, **kwargs)
             add_never_cache_headers(response)
             return response
 
@@ -138,7 +156,7 @@ def public_post(bucket: str):
 
 
 def _too_many(request, wait: int):
-    context = _visitor_context(request) | {"minutes": math.ceil(wait / 60)}
+    context = visitor_context(request) | {"minutes": math.ceil(wait / 60)}
     response = render(request, "portal/rate_limited.html", context, status=429)
     response.headers["Retry-After"] = str(wait)
     add_never_cache_headers(response)
@@ -364,3 +382,182 @@ def scorecards(request, context):
         }
     )
     return render(request, "portal/scorecards.html", context)
+
+
+# Grassroots democracy ------------------------------------------------------------------------
+
+PUBLIC_PAGE_KEPT_SECONDS = 3600
+
+
+def _year_span(request) -> tuple[int, datetime.date, datetime.date]:
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+    except ValueError:
+        year = today.year
+    year = min(max(year, today.year - 5), today.year)
+    end = today if year == today.year else datetime.date(year, 12, 31)
+    return year, datetime.date(year, 1, 1), end
+
+
+def _kept(request, key: str, render_page):
+    """A visitor's copy of a page from the cache under `key` (the version of what it shows),
+    or rendered and kept; a signed-in official always gets a fresh page."""
+    if request.user.is_authenticated:
+        return render_page()
+    key = f"portal:{key}:{translation.get_language()}"
+    html = cache.get(key)
+    if html is not None:
+        return HttpResponse(html)
+    response = render_page()
+    cache.set(key, response.content, PUBLIC_PAGE_KEPT_SECONDS)
+    return response
+
+
+@public_page
+def democracy(request, context):
+    """The public scorecard of grassroots democracy: the city and each commune."""
+    year, start, end = _year_span(request)
+    city, version = get_democracy_city()
+
+    def render_page():
+        total, rows = commune_table(city, start, end)
+        context.update(
+            {
+                "city": city,
+                "year": year,
+                "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
+                "start": start,
+                "end": end,
+                "total": total,
+                "rows": rows,
+                "section": "democracy",
+            }
+        )
+        return render(request, "portal/democracy.html", context)
+
+    return _kept(request, f"democracy:city:{city.pk}:{version}:{year}", render_page)
+
+
+def _commune_page(request, context, commune, query: str, page_number):
+    today = timezone.localdate()
+    start = today.replace(month=1, day=1)
+    page = Paginator(public_publications(commune, query), PAGE_SIZE).get_page(page_number)
+    context.update(
+        {
+            "commune": commune,
+            "form": DemocracySearchForm(request.GET or None),
+            "query": query,
+            "page": page,
+            "start": start,
+            "today": today,
+            "figures": democracy_figures(commune, start, today),
+            "matters": public_matters(commune),
+            "consultations": public_consultations(commune),
+            "boards": public_boards(commune),
+            "dialogues": public_dialogues(commune),
+            "section": "democracy",
+        }
+    )
+    return render(request, "portal/democracy_commune.html", context)
+
+
+@public_page
+def democracy_commune(request, context, pk):
+    """A commune's public page: what it published (searchable without marks), its votes,
+    consultations, boards and dialogues. Without a search, the page a visitor gets is kept
+    in the cache under the commune's version, which every change raises."""
+    commune, version = get_democracy_commune(pk)
+    form = DemocracySearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    page_number = request.GET.get("page")
+
+    def render_page():
+        return _commune_page(request, context, commune, query, page_number)
+
+    if query or page_number:
+        return render_page()
+    return _kept(request, f"democracy:commune:{commune.pk}:{version}", render_page)
+
+
+def _consultation_response(request, context, consultation, form=None, *, sent=False):
+    today = timezone.localdate()
+    context.update(
+        {
+            "item": consultation,
+            "open": consultation.is_open(today),
+            # A refused comment keeps its form, with the reason, even once closed.
+            "form": form or (CommentForm() if consultation.is_open(today) else None),
+            "groups": public_groups(consultation),
+            "sent": sent,
+            "section": "democracy",
+        }
+    )
+    return render(request, "portal/consultation.html", context)
+
+
+@case_page
+def consultation(request, context, pk):
+    """A draft open for comment (not cached: its form and its "sent" notice)."""
+    item = get_public_consultation(pk)
+    return _consultation_response(request, context, item, sent=request.GET.get("sent") == "1")
+
+
+@public_post("comment")
+def comment(request, context, pk):
+    item = get_public_consultation(pk)
+    if request.POST.get(HONEYPOT, "").strip():
+        return redirect(reverse("public:consultation", args=[item.pk]) + "?sent=1")
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            democracy_services.submit_comment(
+                consultation=item,
+                text=form.cleaned_data["text"],
+                contact=form.cleaned_data["contact"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect(reverse("public:consultation", args=[item.pk]) + "?sent=1#sent")
+    return _consultation_response(request, context, item, form)
+
+
+def _vote_response(request, context, matter, form=None, *, cast=False):
+    today = timezone.localdate()
+    voting = (
+        matter.method == VoteMethod.ONLINE
+        and matter.status == MatterStatus.OPEN
+        and today <= matter.vote_date
+    )
+    context.update(
+        {
+            "item": matter,
+            "form": form or (BallotForm() if voting else None),
+            "cast": cast,
+            "section": "democracy",
+        }
+    )
+    return render(request, "portal/vote.html", context)
+
+
+@case_page
+def vote(request, context, pk):
+    item = get_public_matter(pk)
+    return _vote_response(request, context, item, cast=request.GET.get("cast") == "1")
+
+
+@public_post("ballot")
+def ballot(request, context, pk):
+    item = get_public_matter(pk)
+    form = BallotForm(request.POST)
+    if form.is_valid():
+        try:
+            democracy_services.cast_ballot(
+                matter=item, code=form.cleaned_data["code"], choice=form.cleaned_data["choice"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect(reverse("public:vote", args=[item.pk]) + "?cast=1#cast")
+    return _vote_response(request, context, item, form)
