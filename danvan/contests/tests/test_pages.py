@@ -26,7 +26,7 @@ def test_the_organiser_sees_the_contest_its_teams_and_rounds(world, preliminary,
     page = staff(world.officer).get(reverse("contests:detail", args=[world.contest.pk]))
     assert page.status_code == 200
     text = page.content.decode()
-    assert "Team of Phường Đống Đa" in text
+    assert "Đội thi phường Đống Đa" in text
     assert "Vòng sơ khảo" in text
     assert "Cụm thi đua số 2" in text
 
