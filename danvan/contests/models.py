@@ -259,6 +259,10 @@ class ScoringRule(RuleRow):
     def tie_break_steps(self) -> list[str]:
         return [s.strip() for s in self.tie_break.split(",") if s.strip()]
 
+    def tie_break_labels(self) -> list[str]:
+        """The tie-break steps in words, in their order."""
+        return [str(TieBreak(s).label) for s in self.tie_break_steps() if s in TieBreak.values]
+
     def clean(self) -> None:
         unknown = [s for s in self.tie_break_steps() if s not in TieBreak.values]
         if unknown:
