@@ -497,6 +497,8 @@ class RoundEntry(models.Model):
     lot = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="The team's lot in a tie-break draw, kept once drawn."
     )
+    # Not stored: the total as the public results print it (queries.public_results).
+    shown_total: str
 
     class Meta:
         ordering = ["round", "order", "id"]
