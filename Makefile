@@ -70,6 +70,8 @@ BENCH_VOICE_SQLITE ?= bench-results/bench-voice.sqlite3
 BENCH_VOICE_PGDB ?= danvan_bench_voice
 BENCH_REPORTS_SQLITE ?= bench-results/bench-reports.sqlite3
 BENCH_REPORTS_PGDB ?= danvan_bench_reports
+BENCH_CONTESTS_SQLITE ?= bench-results/bench-contests.sqlite3
+BENCH_CONTESTS_PGDB ?= danvan_bench_contests
 BENCH_PG := -h 127.0.0.1 -U postgres
 bench: install
 	mkdir -p bench-results && rm -f $(BENCH_SQLITE) $(BENCH_SQLITE)-wal $(BENCH_SQLITE)-shm
@@ -84,6 +86,9 @@ bench: install
 	rm -f $(BENCH_REPORTS_SQLITE) $(BENCH_REPORTS_SQLITE)-wal $(BENCH_REPORTS_SQLITE)-shm
 	DATABASE_URL=sqlite:///$(BENCH_REPORTS_SQLITE) $(PY) manage.py migrate --noinput -v 0
 	DATABASE_URL=sqlite:///$(BENCH_REPORTS_SQLITE) $(PY) manage.py bench_reports $(BENCH_ARGS) $(BENCH_REPORTS_ARGS)
+	rm -f $(BENCH_CONTESTS_SQLITE) $(BENCH_CONTESTS_SQLITE)-wal $(BENCH_CONTESTS_SQLITE)-shm
+	DATABASE_URL=sqlite:///$(BENCH_CONTESTS_SQLITE) $(PY) manage.py migrate --noinput -v 0
+	DATABASE_URL=sqlite:///$(BENCH_CONTESTS_SQLITE) $(PY) manage.py bench_contests $(BENCH_ARGS)
 	@if pg_isready -q -h 127.0.0.1 -p 5432; then \
 	PGOPTIONS="-c client_min_messages=warning" dropdb $(BENCH_PG) --if-exists $(BENCH_PGDB) && \
 	createdb $(BENCH_PG) -T template0 --lc-ctype=C.UTF-8 --lc-collate=C.UTF-8 -E UTF8 $(BENCH_PGDB) && \
@@ -100,7 +105,11 @@ bench: install
 	PGOPTIONS="-c client_min_messages=warning" dropdb $(BENCH_PG) --if-exists $(BENCH_REPORTS_PGDB) && \
 	createdb $(BENCH_PG) -T template0 --lc-ctype=C.UTF-8 --lc-collate=C.UTF-8 -E UTF8 $(BENCH_REPORTS_PGDB) && \
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_REPORTS_PGDB) $(PY) manage.py migrate --noinput -v 0 && \
-	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_REPORTS_PGDB) $(PY) manage.py bench_reports $(BENCH_ARGS) $(BENCH_REPORTS_ARGS); \
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_REPORTS_PGDB) $(PY) manage.py bench_reports $(BENCH_ARGS) $(BENCH_REPORTS_ARGS) && \
+	PGOPTIONS="-c client_min_messages=warning" dropdb $(BENCH_PG) --if-exists $(BENCH_CONTESTS_PGDB) && \
+	createdb $(BENCH_PG) -T template0 --lc-ctype=C.UTF-8 --lc-collate=C.UTF-8 -E UTF8 $(BENCH_CONTESTS_PGDB) && \
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_CONTESTS_PGDB) $(PY) manage.py migrate --noinput -v 0 && \
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_CONTESTS_PGDB) $(PY) manage.py bench_contests $(BENCH_ARGS); \
 	else echo "PostgreSQL does not answer at 127.0.0.1:5432: its half of the benchmark is skipped."; fi
 
 # What CI runs: system packages, lint, the suite on SQLite and on PostgreSQL (.ci/run).
