@@ -73,6 +73,8 @@ BENCH_REPORTS_SQLITE ?= bench-results/bench-reports.sqlite3
 BENCH_REPORTS_PGDB ?= danvan_bench_reports
 BENCH_CADRES_SQLITE ?= bench-results/bench-cadres.sqlite3
 BENCH_CADRES_PGDB ?= danvan_bench_cadres
+BENCH_CONTESTS_SQLITE ?= bench-results/bench-contests.sqlite3
+BENCH_CONTESTS_PGDB ?= danvan_bench_contests
 BENCH_PG := -h 127.0.0.1 -U postgres
 bench: install
 	mkdir -p bench-results && rm -f $(BENCH_SQLITE) $(BENCH_SQLITE)-wal $(BENCH_SQLITE)-shm
@@ -90,6 +92,9 @@ bench: install
 	rm -f $(BENCH_CADRES_SQLITE) $(BENCH_CADRES_SQLITE)-wal $(BENCH_CADRES_SQLITE)-shm
 	DATABASE_URL=sqlite:///$(BENCH_CADRES_SQLITE) $(PY) manage.py migrate --noinput -v 0
 	DATABASE_URL=sqlite:///$(BENCH_CADRES_SQLITE) $(PY) manage.py bench_cadres $(BENCH_ARGS) $(BENCH_CADRES_ARGS)
+	rm -f $(BENCH_CONTESTS_SQLITE) $(BENCH_CONTESTS_SQLITE)-wal $(BENCH_CONTESTS_SQLITE)-shm
+	DATABASE_URL=sqlite:///$(BENCH_CONTESTS_SQLITE) $(PY) manage.py migrate --noinput -v 0
+	DATABASE_URL=sqlite:///$(BENCH_CONTESTS_SQLITE) $(PY) manage.py bench_contests $(BENCH_ARGS)
 	@if pg_isready -q -h 127.0.0.1 -p 5432; then \
 	PGOPTIONS="-c client_min_messages=warning" dropdb $(BENCH_PG) --if-exists $(BENCH_PGDB) && \
 	createdb $(BENCH_PG) -T template0 --lc-ctype=C.UTF-8 --lc-collate=C.UTF-8 -E UTF8 $(BENCH_PGDB) && \
@@ -110,7 +115,11 @@ bench: install
 	PGOPTIONS="-c client_min_messages=warning" dropdb $(BENCH_PG) --if-exists $(BENCH_CADRES_PGDB) && \
 	createdb $(BENCH_PG) -T template0 --lc-ctype=C.UTF-8 --lc-collate=C.UTF-8 -E UTF8 $(BENCH_CADRES_PGDB) && \
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_CADRES_PGDB) $(PY) manage.py migrate --noinput -v 0 && \
-	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_CADRES_PGDB) $(PY) manage.py bench_cadres $(BENCH_ARGS) $(BENCH_CADRES_ARGS); \
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_CADRES_PGDB) $(PY) manage.py bench_cadres $(BENCH_ARGS) $(BENCH_CADRES_ARGS) && \
+	PGOPTIONS="-c client_min_messages=warning" dropdb $(BENCH_PG) --if-exists $(BENCH_CONTESTS_PGDB) && \
+	createdb $(BENCH_PG) -T template0 --lc-ctype=C.UTF-8 --lc-collate=C.UTF-8 -E UTF8 $(BENCH_CONTESTS_PGDB) && \
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_CONTESTS_PGDB) $(PY) manage.py migrate --noinput -v 0 && \
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_CONTESTS_PGDB) $(PY) manage.py bench_contests $(BENCH_ARGS); \
 	else echo "PostgreSQL does not answer at 127.0.0.1:5432: its half of the benchmark is skipped."; fi
 
 # What CI runs: system packages, lint, the suite on SQLite and on PostgreSQL (.ci/run).

@@ -379,7 +379,8 @@ def _ward_contest(rng: random.Random, officer, ward: Unit, parent: Contest, name
     )  # fmt: skip
     judges = _judges()
     _jury(officer, final, [judges[0], judges[1], judges[3]])
-    _prizes(officer, final, {"nhat": 1, "nhi": 1, "ba": 1})
+    # As many prizes as teams, up to a first, a second and a third.
+    _prizes(officer, final, dict.fromkeys(["nhat", "nhi", "ba"][: len(teams)], 1))
     services.open_round(actor=officer, round_=final)
     strengths = {t.pk: rng.uniform(0.6, 0.9) for t in teams}
     _score(rng, final, strengths, skip=frozenset({judges[0][0].pk}))

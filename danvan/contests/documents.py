@@ -28,7 +28,7 @@ def certificate(prize: Prize) -> Certificate:
     parent = issuer.parent
     prize_name = prize.quota.title or prize.kind.name
     if prize.cluster is not None:
-        prize_name = f"{prize_name}, {in_sentence(prize.cluster.name)}"
+        prize_name = f"{prize_name} {in_sentence(prize.cluster.name)}"
     number = ""
     if prize.decision_number:
         symbol = f"/{prize.decision_symbol}" if prize.decision_symbol else ""

@@ -259,6 +259,10 @@ class ScoringRule(RuleRow):
     def tie_break_steps(self) -> list[str]:
         return [s.strip() for s in self.tie_break.split(",") if s.strip()]
 
+    def tie_break_labels(self) -> list[str]:
+        """The tie-break steps in words, in their order."""
+        return [str(TieBreak(s).label) for s in self.tie_break_steps() if s in TieBreak.values]
+
     def clean(self) -> None:
         unknown = [s for s in self.tie_break_steps() if s not in TieBreak.values]
         if unknown:
@@ -493,6 +497,8 @@ class RoundEntry(models.Model):
     lot = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="The team's lot in a tie-break draw, kept once drawn."
     )
+    # Not stored: the total as the public results print it (queries.public_results).
+    shown_total: str
 
     class Meta:
         ordering = ["round", "order", "id"]

@@ -293,6 +293,7 @@ def public_results(contest: Contest) -> list:
             Prefetch("prizes", queryset=Prize.objects.confirmed().select_related("kind", "quota")),
         )
     )
+    points = points_formatter()
     shown = []
     for round_ in rounds:
         parts = list(round_.parts.all())
@@ -303,8 +304,9 @@ def public_results(contest: Contest) -> list:
         for entry in round_.entries.all():
             scores = {r.part_id: r.score for r in entry.part_results.all()}
             group = entry.team.cluster if round_.by_cluster else None
+            entry.shown_total = points(entry.total)
             groups.setdefault(group, []).append(
-                (entry, [scores.get(p.pk) for p in parts], prizes.get(entry.team_id, []))
+                (entry, [points(scores.get(p.pk)) for p in parts], prizes.get(entry.team_id, []))
             )
         shown.append((round_, parts, list(groups.items())))
     return shown

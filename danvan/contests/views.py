@@ -350,7 +350,6 @@ def round_detail(request, pk):
         context.update(
             {
                 "part_form": PartForm(rubrics=services.usable_rules(contest, Rubric)),
-                "judge_form": JudgeForm(contest=contest),
                 "quota_form": QuotaForm(parts=round_.parts.all()),
                 "confirm_form": ConfirmForm(),
             }
@@ -379,16 +378,30 @@ def part_remove(request, pk):
     return redirect("contests:round", pk=part.round_id)
 
 
-@action
+@login_required
+@require_http_methods(["GET", "POST"])
 def judge_add(request, pk):
+    """Assign a judge: a page of its own, its choice of units being long."""
     round_ = queries.get_round_for_user(request.user, pk, manage=True)
-    form = JudgeForm(request.POST, contest=round_.contest)
-    if form.is_valid():
-        services.assign_judge(actor=request.user, round_=round_, **form.cleaned_data)
-        messages.success(request, _("The judge was assigned."))
-    else:
-        _form_errors(request, form)
-    return redirect("contests:round", pk=round_.pk)
+    form = JudgeForm(request.POST or None, contest=round_.contest)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assign_judge(actor=request.user, round_=round_, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, _refusal(exc))
+        else:
+            messages.success(request, _("The judge was assigned."))
+            return redirect("contests:round", pk=round_.pk)
+    return render(
+        request,
+        "contests/form.html",
+        {
+            "form": form,
+            "title": _("Assign a judge"),
+            "contest": round_.contest,
+            "round": round_,
+        },
+    )
 
 
 @action

@@ -10,38 +10,48 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_cookie
 
 from danvan.contests import queries
-from danvan.portal.views import public_page, visitor_context
+from danvan.portal.views import visitor_context
 
 # The scoreboard refreshes itself this often; its page is kept this long, server-side and
 # by shared caches, so that a hall of phones and a projector cost one rendering a while.
 BOARD_REFRESH_SECONDS = 5
 BOARD_KEPT_SECONDS = 3
+# Published results change when an organiser publishes a round: kept a minute.
+RESULTS_KEPT_SECONDS = 60
 
 
-def live_page(view):
-    """A public page that changes while a final is under way: kept a few seconds only."""
+def kept_page(seconds: int, prefix: str):
+    """A public page kept `seconds` server-side and by shared caches for visitors (never for
+    a signed-in official, whose name is in the top bar)."""
 
-    @require_safe
-    @vary_on_cookie
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        response = view(request, visitor_context(request), *args, **kwargs)
-        if request.user.is_authenticated:
-            patch_cache_control(response, private=True, no_cache=True)
-        else:
-            patch_cache_control(response, public=True, max_age=BOARD_KEPT_SECONDS)
-        return response
+    def decorator(view):
+        @require_safe
+        @vary_on_cookie
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            response = view(request, visitor_context(request), *args, **kwargs)
+            if request.user.is_authenticated:
+                patch_cache_control(response, private=True, no_cache=True)
+            else:
+                patch_cache_control(response, public=True, max_age=seconds)
+            return response
 
-    return cache_page(BOARD_KEPT_SECONDS, key_prefix="contest-board")(wrapper)
+        return cache_page(seconds, key_prefix=prefix)(wrapper)
+
+    return decorator
 
 
-@public_page
+live_page = kept_page(BOARD_KEPT_SECONDS, "contest-board")
+results_page = kept_page(RESULTS_KEPT_SECONDS, "contest-results")
+
+
+@results_page
 def contests(request, context):
     context.update({"contests": list(queries.public_contests()), "section": "contests"})
     return render(request, "portal/contests.html", context)
 
 
-@public_page
+@results_page
 def contest_results(request, context, pk):
     contest = queries.get_public_contest(pk)
     context.update(

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from danvan.contests.models import (
@@ -42,6 +42,7 @@ from danvan.contests.services.common import (
     territory,
 )
 from danvan.core.audit import log_action, snapshot
+from danvan.organisations.demo import in_sentence
 from danvan.organisations.models import Cluster, Unit
 from danvan.registry.services import territory_of
 
@@ -347,6 +348,12 @@ def _check_models(unit: Unit, practice_models) -> None:
         )
 
 
+def _default_team_name(unit: Unit) -> str:
+    """“Đội thi phường Ba Đình”: a stored name, in Vietnamese whoever registers it."""
+    with translation.override("vi"):
+        return _("Team of %(unit)s") % {"unit": in_sentence(unit.name)}
+
+
 @transaction.atomic
 def register_team(
     *,
@@ -382,7 +389,7 @@ def register_team(
     team = Team(
         contest=contest,
         unit=unit,
-        name=(name or "").strip() or _("Team of %(unit)s") % {"unit": unit.name},
+        name=(name or "").strip() or _default_team_name(unit),
         source=source,
         registered_by=person(actor),
     )

@@ -26,7 +26,7 @@ def test_the_organiser_sees_the_contest_its_teams_and_rounds(world, preliminary,
     page = staff(world.officer).get(reverse("contests:detail", args=[world.contest.pk]))
     assert page.status_code == 200
     text = page.content.decode()
-    assert "Team of Phường Đống Đa" in text
+    assert "Đội thi phường Đống Đa" in text
     assert "Vòng sơ khảo" in text
     assert "Cụm thi đua số 2" in text
 
@@ -331,3 +331,21 @@ def test_the_judges_sheet_saves_in_few_queries(world, preliminary, staff):
     assert response.status_code == 200
     assert len(captured) <= 30
     assert re.search(r"Saved", response.content.decode())
+
+
+def test_the_organiser_is_told_why_a_judge_is_refused(world, teams, staff):
+    round_ = services.add_round(
+        actor=world.officer, contest=world.contest, name="Sơ khảo", kind=RoundKind.PRELIMINARY,
+        scoring_rule=world.mean,
+    )  # fmt: skip
+    client = staff(world.officer)
+    url = reverse("contests:add_judge", args=[round_.pk])
+    assert client.get(url).status_code == 200
+    page = client.post(url, {"judge": world.judges[0].pk, "home_unit": world.tree.b.commune.pk})
+    text = page.content.decode()
+    assert "may not judge the team of Phường Hà Đông" in text
+    assert "conflict of interest" in text
+    assert not round_.judges.exists()
+    done = client.post(url, {"judge": world.judges[0].pk, "home_unit": world.board.pk})
+    assert done.status_code == 302
+    assert round_.judges.get().home_unit == world.board

@@ -127,7 +127,7 @@ def test_closing_refuses_while_sheets_are_missing_and_says_which(world, prelimin
     with pytest.raises(ValidationError) as refused:
         services.close_round(actor=world.officer, round_=preliminary.round)
     text = " ".join(refused.value.messages)
-    assert "Team of Phường Đống Đa – Chào hỏi: 0 of 3 judges have scored." in text
+    assert "Đội thi phường Đống Đa – Chào hỏi: 0 of 3 judges have scored." in text
     preliminary.round.refresh_from_db()
     assert preliminary.round.status == RoundStatus.SCORING
 
@@ -152,7 +152,7 @@ def test_closing_ranks_per_cluster_advances_the_best_and_proposes_the_prizes(wor
     assert len(prizes) == 6
     title = Prize.objects.get(unit=world.wards[3]).title
     assert title == (
-        "Giải Nhất, cụm thi đua số 2 – Hội thi “Dân vận khéo” thành phố Hà Nội năm 2025"
+        "Giải Nhất cụm thi đua số 2 – Hội thi “Dân vận khéo” thành phố Hà Nội năm 2025"
     )
 
 

@@ -36,7 +36,7 @@ def test_published_results_show_each_clusters_ranking_and_prizes(world, prelimin
     assert page.status_code == 200
     text = page.content.decode()
     assert "Cụm thi đua số 1" in text and "Cụm thi đua số 2" in text
-    assert "Team of Phường Ba Đình" in text
+    assert "Đội thi phường Ba Đình" in text
     assert "Giải Nhất" in text
     assert "public" in page["Cache-Control"]
     assert world.contest.name in client.get(reverse("public:contests")).content.decode()
@@ -81,11 +81,11 @@ def test_closed_but_unpublished_results_stay_off_the_portal(world, preliminary, 
     round_ = services.close_round(actor=world.officer, round_=preliminary.round)
     services.confirm_round(actor=world.officer, round_=round_)
     page = client.get(reverse("public:contest", args=[world.contest.pk])).content.decode()
-    assert "not published yet" in page
+    assert "chưa được công bố" in page  # "not published yet"
     assert "Giải Nhất" not in page
     board = client.get(reverse("public:board", args=[world.contest.pk])).content.decode()
     assert "Giải Nhất" not in board
-    assert "Team of Phường Long Biên" in board
+    assert "Đội thi phường Long Biên" in board
     assert "46" not in board  # Long Biên's total, computed but not published
 
 
