@@ -7,16 +7,23 @@ visitor's request for a kept page is answered from the cache without the session
 authentication, lockout and history middleware below: the whole response (status, headers
 as the stack set them, content) is kept, and replayed.
 
+The version is read from the database at most once a second by each worker (a kept page
+then costs no database connection); a worker that changes a record forgets the versions it
+read at once, so a change shows on the next request there and within a second elsewhere.
+
 A request with a session cookie (an official signed in), any other query string, or any
 method but GET goes down the stack as usual; so does a copy not yet kept, which is kept
 when the page answers 200 without setting a cookie and is marked public.
 """
+
+import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.urls import Resolver404, resolve
 
+from danvan.democracy.scorecards import VERSION_SECONDS, VERSIONS
 from danvan.portal.queries import get_democracy_city, get_democracy_commune
 
 KEPT_SECONDS = 3600
@@ -58,10 +65,19 @@ class PublicPageCacheMiddleware:
         version_of = KEPT_PAGES.get(match.view_name)
         if version_of is None:
             return None
-        try:
-            version = version_of(match.kwargs, request.GET)
-        except Http404:
-            return None  # the view answers it
+        # A version read less than a second ago is trusted: a kept page then costs no
+        # database connection (a new one for each request is most of a page's cost).
+        memo = (match.view_name, tuple(match.kwargs.items()), request.META.get("QUERY_STRING"))
+        now = time.monotonic()
+        found = VERSIONS.get(memo)
+        if found is not None and now - found[0] < VERSION_SECONDS:
+            version = found[1]
+        else:
+            try:
+                version = version_of(match.kwargs, request.GET)
+            except Http404:
+                return None  # the view answers it
+            VERSIONS[memo] = (now, version)
         if version is None:
             return None
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
