@@ -27,6 +27,16 @@ SOURCES = (PUBLICATIONS, OVERDUE, MISSING, VOTES, CONSULTATIONS, BOARDS, RECOMME
 
 
 KEPT_SECONDS = 3600
+# The versions a worker has read (portal's kept pages): (when, version) by page, trusted for
+# VERSION_SECONDS, and forgotten at once when this worker changes a record (services.touch).
+VERSION_SECONDS = 1.0
+VERSIONS: dict[tuple, tuple[float, str | None]] = {}
+
+
+def forget_versions() -> None:
+    VERSIONS.clear()
+
+
 _SEPARATORS: dict[str | None, dict[int, str]] = {}
 
 

@@ -7,13 +7,12 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -49,7 +48,6 @@ from danvan.portal.queries import (
     for_library_list,
     get_city,
     get_city_commune,
-    get_democracy_city,
     get_democracy_commune,
     get_public_case,
     get_public_consultation,
@@ -420,8 +418,6 @@ def scorecards(request, context):
 
 # Grassroots democracy ------------------------------------------------------------------------
 
-PUBLIC_PAGE_KEPT_SECONDS = 3600
-
 
 def _year_span(request) -> tuple[int, datetime.date, datetime.date]:
     today = timezone.localdate()
@@ -434,43 +430,26 @@ def _year_span(request) -> tuple[int, datetime.date, datetime.date]:
     return year, datetime.date(year, 1, 1), end
 
 
-def _kept(request, key: str, render_page):
-    """A visitor's copy of a page from the cache under `key` (the version of what it shows),
-    or rendered and kept; a signed-in official always gets a fresh page."""
-    if request.user.is_authenticated:
-        return render_page()
-    key = f"portal:{key}:{translation.get_language()}"
-    html = cache.get(key)
-    if html is not None:
-        return HttpResponse(html)
-    response = render_page()
-    cache.set(key, response.content, PUBLIC_PAGE_KEPT_SECONDS)
-    return response
-
-
 @public_page
 def democracy(request, context):
-    """The public scorecard of grassroots democracy: the city and each commune."""
+    """The public scorecard of grassroots democracy: the city and each commune (a visitor's
+    copy kept under the city's version, portal/middleware.py)."""
     year, start, end = _year_span(request)
-    city, version = get_democracy_city()
-
-    def render_page():
-        total, rows = commune_table(city, start, end)
-        context.update(
-            {
-                "city": city,
-                "year": year,
-                "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
-                "start": start,
-                "end": end,
-                "total": total,
-                "rows": rows,
-                "section": "democracy",
-            }
-        )
-        return render(request, "portal/democracy.html", context)
-
-    return _kept(request, f"democracy:city:{city.pk}:{version}:{year}", render_page)
+    city = get_city()
+    total, rows = commune_table(city, start, end)
+    context.update(
+        {
+            "city": city,
+            "year": year,
+            "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
+            "start": start,
+            "end": end,
+            "total": total,
+            "rows": rows,
+            "section": "democracy",
+        }
+    )
+    return render(request, "portal/democracy.html", context)
 
 
 def _commune_page(request, context, commune, query: str, page_number):
@@ -499,19 +478,12 @@ def _commune_page(request, context, commune, query: str, page_number):
 @public_page
 def democracy_commune(request, context, pk):
     """A commune's public page: what it published (searchable without marks), its votes,
-    consultations, boards and dialogues. Without a search, the page a visitor gets is kept
-    in the cache under the commune's version, which every change raises."""
-    commune, version = get_democracy_commune(pk)
+    consultations, boards and dialogues. Without a search, a visitor's copy is kept in the
+    cache under the commune's version, which every change raises (portal/middleware.py)."""
+    commune, _version = get_democracy_commune(pk)
     form = DemocracySearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    page_number = request.GET.get("page")
-
-    def render_page():
-        return _commune_page(request, context, commune, query, page_number)
-
-    if query or page_number:
-        return render_page()
-    return _kept(request, f"democracy:commune:{commune.pk}:{version}", render_page)
+    return _commune_page(request, context, commune, query, request.GET.get("page"))
 
 
 def _consultation_response(request, context, consultation, form=None, *, sent=False):

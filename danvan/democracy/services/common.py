@@ -12,6 +12,7 @@ from danvan.core.audit import log_action
 from danvan.democracy.models import (
     CommuneStamp,
 )
+from danvan.democracy.scorecards import forget_versions
 from danvan.organisations.models import Unit, UnitKind
 
 MAX_COMMENT = 5000
@@ -54,7 +55,10 @@ def _not_future(day: datetime.date, today: datetime.date, what: str) -> None:
 
 def touch(commune: Unit) -> None:
     """Raise the stamps of the commune and of the units above it (the city): their cached
-    pages and roll-ups are read again on the next visit."""
+    pages and roll-ups are read again on the next visit (within a second in other workers,
+    which trust a version they read for that long: scorecards.VERSION_SECONDS)."""
+    forget_versions()
+    transaction.on_commit(forget_versions)
     for pk in [*commune.ancestor_ids(), commune.pk]:
         if CommuneStamp.objects.filter(commune_id=pk).update(version=F("version") + 1):
             continue

@@ -7,6 +7,7 @@ from django.utils import timezone, translation
 
 from danvan.democracy import services
 from danvan.democracy.models import Household, PublicationGroup
+from danvan.democracy.scorecards import forget_versions
 
 
 @pytest.fixture(autouse=True)
@@ -28,6 +29,14 @@ def add_households(hamlet, n: int, *, start: int = 1) -> list[Household]:
         for i in range(start, start + n)
     ]
     return Household.objects.bulk_create(households)
+
+
+@pytest.fixture(autouse=True)
+def _no_versions_of_earlier_tests():
+    """The versions a worker read are kept a second: not across tests."""
+    forget_versions()
+    yield
+    forget_versions()
 
 
 @pytest.fixture(autouse=True)

@@ -119,8 +119,15 @@ class Command(BenchPages, BaseCommand):
                     visitor,
                     False,
                 ),
-                ("city roll-up, public scorecard", "/dan-chu-co-so/", visitor, False),
-                ("city roll-up, staff home", "/democracy/", self._client(officer), False),
+                ("city roll-up, public scorecard (cached)", "/dan-chu-co-so/", visitor, False),
+                ("city roll-up, public scorecard (rendered)", "/dan-chu-co-so/", visitor, True),
+                ("city roll-up, staff home (kept)", "/democracy/", self._client(officer), False),
+                (
+                    "city roll-up, staff home (computed)",
+                    "/democracy/",
+                    self._client(officer),
+                    True,
+                ),
             ]
             for name, url, client, uncached in pages:
                 results.append(self._measure_page(client, name, url, options, uncached=uncached))
