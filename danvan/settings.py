@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "danvan.contests",
     "danvan.cadres",
     "danvan.plans",
+    "danvan.awards",
     "danvan.reports",
     "danvan.dashboards",
     "danvan.portal",

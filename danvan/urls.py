@@ -20,6 +20,7 @@ urlpatterns = [
     path("campaigns/", include("danvan.plans.urls")),
     path("democracy/", include("danvan.democracy.urls")),
     path("contests/", include("danvan.contests.urls")),
+    path("awards/", include("danvan.awards.urls")),
     path("library/", include("danvan.portal.urls")),
     path("", include("danvan.portal.public_urls")),
     path("open311/v2/", include("danvan.api.urls")),

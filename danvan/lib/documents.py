@@ -609,33 +609,48 @@ def render_pdf(doc: OfficialDocument) -> bytes:
     return html.write_pdf()
 
 
-# --- Certificates -----------------------------------------------------------------------------
+# --- Certificates (A4 landscape) --------------------------------------------------------------
+
+# A certificate is printed across the page: A4 turned, margins even on every side.
+CERTIFICATE_MARGIN_MM = 15
 
 
 @dataclasses.dataclass(kw_only=True)
 class Certificate:
-    """A certificate (giấy chứng nhận): who is recognised, for what, by whom; printed on an A4
-    landscape page with the same national or Party heading as the official documents."""
+    """A certificate: Bằng khen, Giấy khen, a medal's, a course's or a contest prize's.
 
-    issuer_parent: str  # "THÀNH ỦY HÀ NỘI"; may be empty
-    issuer: str  # "BAN TUYÊN GIÁO VÀ DÂN VẬN"
+    Printed on A4 landscape with the same masthead words as the documents above (the
+    national title and motto, or the Party's title), the awarding body, the heading, the
+    person or collective, the achievement and where it was won, the decision it was given
+    by, place, date and signature.
+    """
+
+    issuer_parent: str = ""
+    issuer: str  # "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI"
     party: bool = False
-    title: str = "GIẤY CHỨNG NHẬN"
-    recipient: str  # "Đội thi phường Ba Đình"
-    recipient_detail: str = ""  # "Phường Ba Đình, thành phố Hà Nội"
-    achievement: str  # "Đạt Giải Nhất, cụm thi đua số 3"
-    event: str  # "tại Hội thi “Dân vận khéo” thành phố Hà Nội năm 2025"
-    number: str = ""  # "Số: 05/GCN-BTC", printed as given
+    heading: str  # "BẰNG KHEN", "GIẤY CHỨNG NHẬN"
+    awarded_by: str = ""  # "CHỦ TỊCH ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI"
+    verb: str = "TẶNG"  # above the heading; empty for a certificate that only attests
+    lead: str = ""  # under the heading: "Chứng nhận"
+    recipient: str
+    recipient_detail: str = ""  # a person's position and unit, a team's ward
+    achievement: str = ""
+    event: str = ""  # "tại Hội thi “Dân vận khéo” thành phố Hà Nội năm 2025"
+    decision_line: str = ""  # "Quyết định số 12/QĐ-UBND ngày 05/01/2026"
+    register_line: str = ""  # "Số: 125/BK" (the register of certificates)
     place: str
     date: datetime.date
-    signer_title: str | Sequence[str]
-    signer_name: str
+    signer_title: str | Sequence[str] = ""
+    signer_name: str = ""
 
     @property
     def signer_lines(self) -> list[str]:
-        if isinstance(self.signer_title, str):
-            return [line.strip() for line in self.signer_title.splitlines() if line.strip()]
-        return [line.strip() for line in self.signer_title if line.strip()]
+        lines = (
+            self.signer_title.splitlines()
+            if isinstance(self.signer_title, str)
+            else list(self.signer_title)
+        )
+        return [line.strip().upper() for line in lines if line.strip()]
 
 
 def render_certificates_html(certificates: Sequence[Certificate]) -> str:
@@ -644,22 +659,20 @@ def render_certificates_html(certificates: Sequence[Certificate]) -> str:
         "lib/certificate.html",
         {
             "certificates": [
-                {
-                    "cert": cert,
-                    "place_date": format_place_date(cert.place, cert.date),
-                    "signer_lines": [line.upper() for line in cert.signer_lines],
-                }
+                {"cert": cert, "place_date": format_place_date(cert.place, cert.date)}
                 for cert in certificates
             ],
+            "party_title": PARTY_TITLE,
             "national_title": NATIONAL_TITLE,
             "motto": MOTTO,
-            "party_title": PARTY_TITLE,
+            "margin": CERTIFICATE_MARGIN_MM,
+            "signature_space_pt": SIGNATURE_SPACE_PT,
         },
     )
 
 
 def render_certificates_pdf(certificates: Sequence[Certificate]) -> bytes:
-    """Return the certificates as one PDF, a page each, printed without the network."""
+    """Return the certificates as one A4 landscape PDF, a page each, without the network."""
     from weasyprint import HTML
 
     if not certificates:
@@ -670,3 +683,13 @@ def render_certificates_pdf(certificates: Sequence[Certificate]) -> bytes:
         url_fetcher=local_url_fetcher(),
     )
     return html.write_pdf()
+
+
+def render_certificate_html(cert: Certificate) -> str:
+    """Return the HTML that render_certificate_pdf prints."""
+    return render_certificates_html([cert])
+
+
+def render_certificate_pdf(cert: Certificate) -> bytes:
+    """Return the certificate as a one-page A4 landscape PDF."""
+    return render_certificates_pdf([cert])

@@ -26,8 +26,7 @@ def recognition_document(recognition: Recognition) -> OfficialDocument:
     issuer = recognition.issuer
     parent = issuer.parent
     issuer_parent = "" if parent is None or parent.kind in TERRITORIAL else parent.name.upper()
-    is_commendation = recognition.kind == Recognition.Kind.COMMENDATION
-    verb = "Khen thưởng" if is_commendation else "Công nhận"
+    verb = "Công nhận"
     subject = (
         f"Về việc {verb.lower()} mô hình “Dân vận khéo” "
         f"“{model.name}” năm {recognition.decision_date.year}"

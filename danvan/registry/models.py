@@ -419,13 +419,9 @@ class Classification(models.Model):
 
 
 class Recognition(models.Model):
-    """A recognition (or commendation) decision: number, date, signer and level."""
+    """A recognition decision: number, date, signer and level. (A commendation is an award
+    decision of the `awards` app.)"""
 
-    class Kind(models.TextChoices):
-        RECOGNITION = "recognition", _("Recognition")
-        COMMENDATION = "commendation", _("Commendation")
-
-    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.RECOGNITION)
     model = models.ForeignKey(PracticeModel, on_delete=models.CASCADE, related_name="recognitions")
     level = models.ForeignKey(RecognitionLevel, on_delete=models.PROTECT)
     issuer = models.ForeignKey(Unit, verbose_name=_("issuing unit"), on_delete=models.PROTECT)

@@ -1,5 +1,6 @@
-"""Every change to a practice model: registration, moves between states, review, recognition,
-commendation and replication. Views, imports, commands and tests all call these."""
+"""Every change to a practice model: registration, moves between states, review, recognition
+and replication. Views, imports, commands and tests all call these. A model's commendation
+is an award decision: `awards.services.commend_model` records it and moves the model here."""
 
 import datetime
 from collections.abc import Iterable
@@ -420,7 +421,7 @@ def classify_model(*, actor, council: Council, model: PracticeModel) -> Classifi
     return classification
 
 
-# Recognition and commendation
+# Recognition
 
 
 @transaction.atomic
@@ -448,7 +449,6 @@ def recognise_model(
         raise ValidationError(_("The decision needs a number and a signer."), code="decision")
     _move(actor=actor, model=model, to=Status.RECOGNISED, note=f"{decision_number}")
     recognition = Recognition.objects.create(
-        kind=Recognition.Kind.RECOGNITION,
         model=model,
         level=level,
         issuer=issuer,
@@ -474,44 +474,6 @@ def recognise_model(
         },
     )
     return recognition
-
-
-@transaction.atomic
-def commend_model(
-    *,
-    actor,
-    model: PracticeModel,
-    issuer: Unit,
-    decision_number: int,
-    decision_date: datetime.date,
-    signer_name: str,
-    signer_title: str,
-    decision_symbol: str = "QĐ",
-) -> Recognition:
-    """Record the commendation decision (khen thưởng) of a recognised model."""
-    require_perm(actor, "registry.recognise", issuer)
-    _check_issuer(issuer, model)
-    _move(actor=actor, model=model, to=Status.COMMENDED, note=f"{decision_number}")
-    assert model.recognised_level is not None  # only a recognised model (with a level) moves here
-    commendation = Recognition.objects.create(
-        kind=Recognition.Kind.COMMENDATION,
-        model=model,
-        level=model.recognised_level,
-        issuer=issuer,
-        decision_number=decision_number,
-        decision_symbol=decision_symbol,
-        decision_date=decision_date,
-        signer_name=signer_name.strip(),
-        signer_title=signer_title.strip(),
-    )
-    log_action(
-        actor=actor,
-        action="registry.commend",
-        obj=model,
-        unit=model.unit,
-        after={"decision": f"{decision_number}/{decision_symbol}"},
-    )
-    return commendation
 
 
 # Replication

@@ -26,7 +26,6 @@ urlpatterns = [
         name="attachment",
     ),
     path("<int:pk>/recognise/", views.model_recognise, name="recognise"),
-    path("<int:pk>/commend/", views.model_commend, name="commend"),
     path("<int:pk>/replicate/", views.model_replicate, name="replicate"),
     path(
         "<int:pk>/decisions/<int:recognition_pk>.<str:fmt>",

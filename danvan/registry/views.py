@@ -24,7 +24,6 @@ from danvan.registry import services, transfer
 from danvan.registry.documents import recognition_document as build_recognition_document
 from danvan.registry.forms import (
     AttachmentForm,
-    DecisionForm,
     FilterForm,
     ImportForm,
     MoveForm,
@@ -34,6 +33,7 @@ from danvan.registry.forms import (
     ScoreForm,
 )
 from danvan.registry.models import MANUAL_MOVES, Council, PracticeModel, Recognition, Score, Status
+from danvan.registry.panels import model_panels
 from danvan.registry.queries import (
     filtered_models,
     get_model_for_user,
@@ -156,6 +156,7 @@ def model_detail(request, pk):
         "can_decide": request.user.has_perm("registry.recognise", model),
         "tags": model.tags.all(),
         "attach_form": AttachmentForm(),
+        "panels": model_panels(request, model),
     }
     return render(request, "registry/model_detail.html", context)
 
@@ -252,18 +253,6 @@ def model_recognise(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def model_commend(request, pk):
-    return _decision_view(
-        request,
-        pk,
-        form_class=DecisionForm,
-        action=services.commend_model,
-        template_title=_("Commend the model"),
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
 def model_replicate(request, pk):
     """Record that a unit in the user's scope adopts a recognised model (of any unit)."""
     if not request.user.has_perm("registry.register"):
@@ -287,7 +276,7 @@ def model_replicate(request, pk):
 
 @login_required
 def recognition_document(request, pk, recognition_pk, fmt):
-    """The decision of a recognition or commendation, as DOCX or PDF."""
+    """The recognition decision, as DOCX or PDF."""
     if fmt not in {"docx", "pdf"}:
         raise Http404
     model = get_model_for_user(request.user, pk)

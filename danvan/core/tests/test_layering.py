@@ -31,11 +31,14 @@ LAYERS: dict[str, int] = {
     "registry": 4,
     "voice": 4,
     "cadres": 4,
-    "awards": 4,
     "opinion": 4,
     "plans": 5,
     "democracy": 5,
     "contests": 5,
+    # awards reads the cadres (postings, discipline), the citizen's voice (pending
+    # complaints and denunciations freeze a nomination) and the registry (its models'
+    # commendations are award decisions): it sits above them, beside plans.
+    "awards": 5,
     "reports": 6,
     "dashboards": 7,
     "portal": 8,

@@ -1,5 +1,5 @@
-"""Recognition and commendation decisions: level in force, issuer of the model's territory,
-documents."""
+"""Recognition decisions: level in force, issuer of the model's territory, documents. (A
+model's commendation is an award decision: awards/tests/test_commend_models.py.)"""
 
 import datetime
 
@@ -35,18 +35,6 @@ def good_model(tree, clerk_a, city_officer, council):
     return make_good(model, council, actor=clerk_a, decider=city_officer)
 
 
-def commend(model, *, actor, issuer):
-    return services.commend_model(
-        actor=actor,
-        model=model,
-        issuer=issuer,
-        decision_number=9,
-        decision_date=datetime.date(2026, 3, 8),
-        signer_name="Nguyễn Văn An",
-        signer_title="Trưởng ban",
-    )
-
-
 def assert_unchanged(model):
     model.refresh_from_db()
     assert model.status == Status.GOOD
@@ -67,7 +55,6 @@ def test_recognising_a_good_model_records_the_decision(tree, good_model, city_of
         signer_title="Phó Trưởng ban",
     )
 
-    assert recognition.kind == Recognition.Kind.RECOGNITION
     assert recognition.level == level("co-so")
     assert recognition.issuer == tree.a.commune
     assert (recognition.decision_number, recognition.decision_symbol) == (12, "QĐ-BDV")
@@ -190,23 +177,6 @@ def test_administrator_of_another_ward_cannot_decide_in_the_name_of_ward_a(
     assert_unchanged(good_model)
 
 
-def test_commendation_follows_the_same_issuer_rule(tree, good_model, city_officer):
-    recognise(good_model, actor=city_officer, issuer=tree.a.commune)
-
-    with pytest.raises(ValidationError) as refused:
-        commend(good_model, actor=city_officer, issuer=tree.b.commune)
-    assert refused.value.code == "issuer"
-    good_model.refresh_from_db()
-    assert good_model.status == Status.RECOGNISED
-    assert good_model.recognitions.count() == 1
-
-    commend(good_model, actor=city_officer, issuer=tree.city_party)
-    good_model.refresh_from_db()
-    assert good_model.status == Status.COMMENDED
-    commendation = good_model.recognitions.get(kind=Recognition.Kind.COMMENDATION)
-    assert commendation.issuer == tree.city_party
-
-
 @pytest.mark.parametrize("status", [Status.UNDER_REVIEW, Status.WEAK])
 def test_only_a_model_classified_good_can_be_recognised(
     tree, clerk_a, city_officer, judge, council, status
@@ -226,18 +196,6 @@ def test_only_a_model_classified_good_can_be_recognised(
     assert model.status == status
     assert model.recognised_level is None
     assert not Recognition.objects.exists()
-
-
-def test_commending_a_recognised_model_records_a_second_decision(tree, good_model, city_officer):
-    recognise(good_model, actor=city_officer)
-
-    commendation = commend(good_model, actor=city_officer, issuer=tree.city)
-
-    good_model.refresh_from_db()
-    assert good_model.status == Status.COMMENDED
-    assert commendation.kind == Recognition.Kind.COMMENDATION
-    assert commendation.level == level("co-so")
-    assert good_model.recognitions.count() == 2
 
 
 # The decision as a document

@@ -56,7 +56,6 @@ STAFF_URLS = {
         None,
     ),
     "recognise": ("get", lambda w: reverse("registry:recognise", args=[w.recognised.pk]), None),
-    "commend": ("get", lambda w: reverse("registry:commend", args=[w.recognised.pk]), None),
     "replicate-unrecognised": (
         "get",
         lambda w: reverse("registry:replicate", args=[w.plain.pk]),
@@ -256,15 +255,6 @@ def test_clerk_of_the_ward_changes_models_through_the_services(ward_a, tree, cle
 
 DECISIONS = {
     "recognise": lambda w, t, user, good: recognise(good, actor=user, issuer=t.a.commune),
-    "commend": lambda w, t, user, good: services.commend_model(
-        actor=user,
-        model=good,
-        issuer=t.a.commune,
-        decision_number=9,
-        decision_date=DAY,
-        signer_name="Nguyễn Văn An",
-        signer_title="Trưởng ban",
-    ),
     "classify": lambda w, t, user, good: services.classify_model(
         actor=user, council=w.council, model=w.reviewed
     ),
@@ -276,8 +266,6 @@ def test_clerk_cannot_take_a_board_decision_through_the_services(
     ward_a, tree, clerk_a, city_officer, judge, decision
 ):
     good = make_good(PracticeModelFactory(actor=clerk_a, unit=tree.a.commune), ward_a.council)
-    if decision == "commend":
-        recognise(good, actor=city_officer, issuer=tree.a.commune)
     score_all(ward_a.council, ward_a.reviewed, judge, [10])
 
     def state():
