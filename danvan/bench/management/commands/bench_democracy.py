@@ -280,8 +280,9 @@ class Command(BenchPages, BaseCommand):
         kinds = [k for k in MatterKind.values if k != MatterKind.OTHER]
         for hamlet in hamlets:
             total = totals.get(hamlet.pk, 0)
-            if not total:
+            if not total or hamlet.parent_id is None:
                 continue
+            commune_id: int = hamlet.parent_id
             for _ in range(VOTES_PER_HAMLET):
                 kind = rng.choice(kinds)
                 rule = rules[kind]
@@ -291,7 +292,7 @@ class Command(BenchPages, BaseCommand):
                 day = today - datetime.timedelta(days=rng.randint(1, 360))
                 rows.append(
                     Matter(
-                        commune_id=hamlet.parent_id,
+                        commune_id=commune_id,
                         hamlet=hamlet,
                         kind=kind,
                         title="Biểu quyết của các hộ (đo hiệu năng)",
