@@ -75,6 +75,25 @@ def _field(model: type[Model], name: str) -> Field:
     return field
 
 
+def _unnests(connection: Any, fields: list[Field]) -> bool:
+    """Whether the rows go to the database as one array per column (PostgreSQL), which
+    works for the columns of its own types (those bulk_create sends so)."""
+    return (
+        connection.vendor == "postgresql"
+        and bool(fields)
+        and all(
+            (field.target_field if field.is_relation else field).get_internal_type()  # type: ignore[attr-defined]
+            in connection.data_types
+            for field in fields
+        )
+    )
+
+
+def _db_type(field: Field, connection: Any) -> str:
+    """A column's type without its size: varchar, not varchar(300), as bulk_create casts."""
+    return str(field.db_type(connection)).split("(")[0]
+
+
 def insert_rows(
     model: type[Model],
     fields: Sequence[str],
@@ -115,47 +134,57 @@ def insert_rows(
     for field in [*given, *others]:
         assert field.column is not None  # a concrete field has a column
         quoted.append(connection.ops.quote_name(field.column))
-    names = ", ".join(quoted)
     returned = [_field(model, name) for name in returning]
     suffix, suffix_params = connection.ops.returning_columns(returned)
     if returned and not connection.features.can_return_rows_from_bulk_insert:
         raise NotSupportedError("insert_rows returns values only where bulk inserts do.")
-    width = len(given) + len(others)
-    limit = connection.ops.bulk_batch_size([*given, *others], [None] * batch_size)
-    per_statement = max(1, min(batch_size, limit))
-    placeholders = "(" + ", ".join(["%s"] * width) + ")"
-    # Quoted names of the model's own table and columns; every value is a parameter.
-    head = f"INSERT INTO {connection.ops.quote_name(opts.db_table)} ({names}) VALUES "  # noqa: S608
-    found: list[tuple] = []
-    batch: list[Any] = []
-    count = 0
+    # Quoted names of the model's own table and columns and their types; every value is a
+    # parameter.
+    head = f"INSERT INTO {connection.ops.quote_name(opts.db_table)} ({', '.join(quoted)}) "
+    if _unnests(connection, given):
+        # One array per column, as bulk_create does on PostgreSQL (InsertUnnest): a short
+        # statement, where 27,000 placeholders took psycopg longer to parse than to run.
+        arrays = ", ".join(f"(%s)::{_db_type(field, connection)}[]" for field in given)
+        fixed = "".join(f", (%s)::{_db_type(field, connection)}" for field in others)
+        unnest_sql = f"{head}SELECT *{fixed} FROM UNNEST({arrays}) {suffix}"  # noqa: S608
+        per_statement = batch_size
 
-    def flush() -> None:
-        sql = head + ", ".join([placeholders] * count)
-        params = batch
-        if suffix:
-            sql += " " + suffix
-            params = [*batch, *suffix_params]
+        def statement(batch: list[list[Any]]) -> tuple[str, list[Any]]:
+            arrays = [list(values) for values in zip(*batch, strict=True)]
+            return unnest_sql, [*constants, *arrays, *suffix_params]  # in the order written
+
+    else:
+        limit = connection.ops.bulk_batch_size([*given, *others], [None] * batch_size)
+        per_statement = max(1, min(batch_size, limit))
+        placeholders = "(" + ", ".join(["%s"] * (len(given) + len(others))) + ")"
+
+        def statement(batch: list[list[Any]]) -> tuple[str, list[Any]]:
+            values = ", ".join([placeholders] * len(batch))
+            params = [value for row in batch for value in (*row, *constants)]
+            return f"{head}VALUES {values} {suffix}", [*params, *suffix_params]
+
+    found: list[tuple] = []
+
+    def flush(batch: list[list[Any]]) -> None:
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(*statement(batch))
             if returned:
                 found.extend(
                     tuple(row) for row in connection.ops.fetch_returned_rows(cursor, suffix_params)
                 )
 
     kinds = [column.as_they_are for column in columns]
+    batch: list[list[Any]] = []
     for row in rows:
-        batch.extend(
+        batch.append(
             [
                 value if value is None or type(value) in kind else column.prepare(value)
                 for column, kind, value in zip(columns, kinds, row, strict=True)
             ]
         )
-        batch.extend(constants)
-        count += 1
-        if count == per_statement:
-            flush()
-            batch, count = [], 0
-    if count:
-        flush()
+        if len(batch) == per_statement:
+            flush(batch)
+            batch = []
+    if batch:
+        flush(batch)
     return found
