@@ -62,6 +62,7 @@ messages: install
 # BENCH_REGISTRY_ARGS (e.g. --skip-import) to bench_registry only, BENCH_VOICE_ARGS
 # (e.g. --count 100000 --seconds 5) to bench_voice only. Last, the reports' dashboards and
 # annual export at a million cases; BENCH_REPORTS_ARGS (e.g. --cases 100000) to bench_reports.
+# Then the cadres' pages at 20,000 cadres; BENCH_CADRES_ARGS (e.g. --cadres 2000) to bench_cadres.
 BENCH_SQLITE ?= bench-results/bench.sqlite3
 BENCH_PGDB ?= danvan_bench
 BENCH_REGISTRY_SQLITE ?= bench-results/bench-registry.sqlite3
@@ -70,6 +71,10 @@ BENCH_VOICE_SQLITE ?= bench-results/bench-voice.sqlite3
 BENCH_VOICE_PGDB ?= danvan_bench_voice
 BENCH_REPORTS_SQLITE ?= bench-results/bench-reports.sqlite3
 BENCH_REPORTS_PGDB ?= danvan_bench_reports
+BENCH_CADRES_SQLITE ?= bench-results/bench-cadres.sqlite3
+BENCH_CADRES_PGDB ?= danvan_bench_cadres
+BENCH_CONTESTS_SQLITE ?= bench-results/bench-contests.sqlite3
+BENCH_CONTESTS_PGDB ?= danvan_bench_contests
 BENCH_PG := -h 127.0.0.1 -U postgres
 bench: install
 	mkdir -p bench-results && rm -f $(BENCH_SQLITE) $(BENCH_SQLITE)-wal $(BENCH_SQLITE)-shm
@@ -84,6 +89,12 @@ bench: install
 	rm -f $(BENCH_REPORTS_SQLITE) $(BENCH_REPORTS_SQLITE)-wal $(BENCH_REPORTS_SQLITE)-shm
 	DATABASE_URL=sqlite:///$(BENCH_REPORTS_SQLITE) $(PY) manage.py migrate --noinput -v 0
 	DATABASE_URL=sqlite:///$(BENCH_REPORTS_SQLITE) $(PY) manage.py bench_reports $(BENCH_ARGS) $(BENCH_REPORTS_ARGS)
+	rm -f $(BENCH_CADRES_SQLITE) $(BENCH_CADRES_SQLITE)-wal $(BENCH_CADRES_SQLITE)-shm
+	DATABASE_URL=sqlite:///$(BENCH_CADRES_SQLITE) $(PY) manage.py migrate --noinput -v 0
+	DATABASE_URL=sqlite:///$(BENCH_CADRES_SQLITE) $(PY) manage.py bench_cadres $(BENCH_ARGS) $(BENCH_CADRES_ARGS)
+	rm -f $(BENCH_CONTESTS_SQLITE) $(BENCH_CONTESTS_SQLITE)-wal $(BENCH_CONTESTS_SQLITE)-shm
+	DATABASE_URL=sqlite:///$(BENCH_CONTESTS_SQLITE) $(PY) manage.py migrate --noinput -v 0
+	DATABASE_URL=sqlite:///$(BENCH_CONTESTS_SQLITE) $(PY) manage.py bench_contests $(BENCH_ARGS)
 	@if pg_isready -q -h 127.0.0.1 -p 5432; then \
 	PGOPTIONS="-c client_min_messages=warning" dropdb $(BENCH_PG) --if-exists $(BENCH_PGDB) && \
 	createdb $(BENCH_PG) -T template0 --lc-ctype=C.UTF-8 --lc-collate=C.UTF-8 -E UTF8 $(BENCH_PGDB) && \
@@ -100,7 +111,15 @@ bench: install
 	PGOPTIONS="-c client_min_messages=warning" dropdb $(BENCH_PG) --if-exists $(BENCH_REPORTS_PGDB) && \
 	createdb $(BENCH_PG) -T template0 --lc-ctype=C.UTF-8 --lc-collate=C.UTF-8 -E UTF8 $(BENCH_REPORTS_PGDB) && \
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_REPORTS_PGDB) $(PY) manage.py migrate --noinput -v 0 && \
-	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_REPORTS_PGDB) $(PY) manage.py bench_reports $(BENCH_ARGS) $(BENCH_REPORTS_ARGS); \
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_REPORTS_PGDB) $(PY) manage.py bench_reports $(BENCH_ARGS) $(BENCH_REPORTS_ARGS) && \
+	PGOPTIONS="-c client_min_messages=warning" dropdb $(BENCH_PG) --if-exists $(BENCH_CADRES_PGDB) && \
+	createdb $(BENCH_PG) -T template0 --lc-ctype=C.UTF-8 --lc-collate=C.UTF-8 -E UTF8 $(BENCH_CADRES_PGDB) && \
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_CADRES_PGDB) $(PY) manage.py migrate --noinput -v 0 && \
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_CADRES_PGDB) $(PY) manage.py bench_cadres $(BENCH_ARGS) $(BENCH_CADRES_ARGS) && \
+	PGOPTIONS="-c client_min_messages=warning" dropdb $(BENCH_PG) --if-exists $(BENCH_CONTESTS_PGDB) && \
+	createdb $(BENCH_PG) -T template0 --lc-ctype=C.UTF-8 --lc-collate=C.UTF-8 -E UTF8 $(BENCH_CONTESTS_PGDB) && \
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_CONTESTS_PGDB) $(PY) manage.py migrate --noinput -v 0 && \
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_CONTESTS_PGDB) $(PY) manage.py bench_contests $(BENCH_ARGS); \
 	else echo "PostgreSQL does not answer at 127.0.0.1:5432: its half of the benchmark is skipped."; fi
 
 # What CI runs: system packages, lint, the suite on SQLite and on PostgreSQL (.ci/run).

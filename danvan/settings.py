@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "danvan.accounts",
     "danvan.registry",
     "danvan.voice",
+    "danvan.democracy",
+    "danvan.contests",
     "danvan.cadres",
     "danvan.plans",
     "danvan.awards",
@@ -87,6 +89,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Visitors' copies of the public pages that can be kept (portal/middleware.py): served
+    # before the session, CSRF and authentication middleware below.
+    "danvan.portal.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "danvan.lib.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

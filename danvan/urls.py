@@ -18,6 +18,8 @@ urlpatterns = [
     path("dashboard/", include("danvan.dashboards.urls")),
     path("reports/", include("danvan.reports.urls")),
     path("campaigns/", include("danvan.plans.urls")),
+    path("democracy/", include("danvan.democracy.urls")),
+    path("contests/", include("danvan.contests.urls")),
     path("awards/", include("danvan.awards.urls")),
     path("library/", include("danvan.portal.urls")),
     path("", include("danvan.portal.public_urls")),

@@ -4,6 +4,12 @@ Services are the case categories in use; service requests are feedback cases (ph
 kiến nghị), named by their unguessable tracking code, never by a database id. Reading is
 public and shows no personal data; posting a request needs an API key. Each resource
 answers in the format of its extension: ".json" or ".xml".
+
+A client may also post a recommendation or a denunciation, with the service's attributes
+(`attribute[kind]`, `attribute[person_denounced]`, `attribute[reporter_address]`). The law
+of intake holds here too: an anonymous denunciation is kept as information, an incomplete
+one waits for its details, and the answer's service_notice says so; a denunciation is
+never a public service request afterwards.
 """
 
 import datetime
@@ -39,11 +45,12 @@ from danvan.voice.models import (
     CaseEvent,
     Category,
     Channel,
+    ClockEvent,
     DeadlineRule,
     Kind,
     Status,
 )
-from danvan.voice.services import submit_case
+from danvan.voice.services import intake_notice, submit_case
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -60,6 +67,9 @@ CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; ch
 # Complaints, denunciations and receptions follow their own laws and protect the reporter:
 # only feedback and recommendations are service requests.
 PUBLIC_KINDS = (Kind.FEEDBACK, Kind.RECOMMENDATION)
+# The kinds a client may post (attribute[kind]); a complaint needs its dates and the
+# complainant, which the portal's and the clerk's forms ask for.
+POSTED_KINDS = (Kind.FEEDBACK, Kind.RECOMMENDATION, Kind.DENUNCIATION)
 # The spec's default query: a span of 90 days or the first 1000 requests, the smaller.
 WINDOW = datetime.timedelta(days=90)
 MAX_RESULTS = 1000
@@ -165,7 +175,7 @@ def _service(category: Category) -> dict:
         "service_code": category.code,
         "service_name": category.name,
         "description": category.description,
-        "metadata": False,
+        "metadata": True,
         "type": "realtime",
         "keywords": ",".join(part.strip() for part in category.name.split(",") if part.strip()),
         "group": str(Kind.FEEDBACK.label),
@@ -183,8 +193,46 @@ def service_definition(request, service_code, fmt):
     category = Category.objects.filter(code=service_code, is_active=True).first()
     if category is None:
         return _errors(fmt, 404, _("No service has the code %(code)s.") % {"code": service_code})
-    data = {"service_code": category.code, "attributes": []}
+    data = {"service_code": category.code, "attributes": _attributes()}
     return _public(_render(fmt, data, root="service_definition"))
+
+
+def _attributes() -> list[dict]:
+    """What a request may add: its kind, and what a denunciation needs (Luật Tố cáo 2018,
+    Điều 23: the denouncer's name and address, a way to contact them, the content)."""
+    return [
+        {
+            "variable": True,
+            "code": "kind",
+            "datatype": "singlevaluelist",
+            "required": False,
+            "datatype_description": _("One of the keys below; feedback when absent."),
+            "order": 1,
+            "description": _("What is sent"),
+            "values": [{"key": kind.value, "name": str(kind.label)} for kind in POSTED_KINDS],
+        },
+        {
+            "variable": True,
+            "code": "person_denounced",
+            "datatype": "string",
+            "required": False,
+            "datatype_description": "",
+            "order": 2,
+            "description": _("For a denunciation: the person or body denounced"),
+        },
+        {
+            "variable": True,
+            "code": "reporter_address",
+            "datatype": "string",
+            "required": False,
+            "datatype_description": "",
+            "order": 3,
+            "description": _(
+                "For a denunciation: the denouncer's address (without a name and address it "
+                "is kept as information, not handled as a denunciation)"
+            ),
+        },
+    ]
 
 
 # Reading service requests
@@ -206,6 +254,7 @@ def public_cases():
             "received_at",
             "deadline",
             "deadline_step",
+            "deadline_start_event",
             "category__code",
             "category__name",
             "responsible__name",
@@ -214,6 +263,7 @@ def public_cases():
             "deadline_rule__amount",
             "deadline_rule__unit",
             "deadline_rule__legal_basis",
+            "deadline_rule__starts_from",
         )
         .annotate(
             last_note=Subquery(events.exclude(public_note="").values("public_note")[:1]),
@@ -224,15 +274,19 @@ def public_cases():
 
 
 def _notice(case: Case) -> str:
+    """The running deadline's rule in words, with the event it counts from."""
     rule = case.deadline_rule
     if case.deadline is None or rule is None:
         return ""
-    return _("%(step)s within %(amount)s %(unit)s (%(basis)s).") % {
+    return _("%(step)s within %(amount)s %(unit)s from %(event)s (%(basis)s).") % {
         "step": DeadlineRule.Step(case.deadline_step).label
         if case.deadline_step
         else _("Handling"),
         "amount": rule.amount,
         "unit": rule.get_unit_display(),
+        "event": ClockEvent(case.deadline_start_event).label
+        if case.deadline_start_event
+        else rule.get_starts_from_display(),
         "basis": rule.legal_basis,
     }
 
@@ -501,7 +555,13 @@ def _post_request(request, fmt):
             URLValidator(schemes=["http", "https"])(media_url)
         except ValidationError:
             errors.append(_("media_url must be an http or https address."))
+    kind = data.get("attribute[kind]", "").strip() or Kind.FEEDBACK
+    if kind not in POSTED_KINDS:
+        errors.append(
+            _("attribute[kind] must be one of: %(kinds)s.") % {"kinds": ", ".join(POSTED_KINDS)}
+        )
     contact = _contact(data, errors)
+    contact["reporter_address"] = data.get("attribute[reporter_address]", "").strip()[:300]
     latitude, longitude = _coordinates(data, errors)
     commune = _place(data, latitude, longitude, errors)
     if errors:
@@ -512,7 +572,7 @@ def _post_request(request, fmt):
     try:
         case = submit_case(
             channel=Channel.OPEN311,
-            kind=Kind.FEEDBACK,
+            kind=kind,
             category=category,
             commune=commune,
             title=Truncator(description.splitlines()[0]).chars(120),
@@ -522,6 +582,9 @@ def _post_request(request, fmt):
             longitude=longitude,
             # The client's terms of use carry the citizen's consent to these details.
             consent=any(contact.values()),
+            person_denounced=data.get("attribute[person_denounced]", "").strip()[:300]
+            if kind == Kind.DENUNCIATION
+            else "",
             **contact,
         )
     except ValidationError as error:
@@ -530,5 +593,8 @@ def _post_request(request, fmt):
         "unit": case.responsible.name,
         "code": case.code,
     }
+    law = intake_notice(case)
+    if law:
+        notice = f"{notice} {law}"
     data = [{"service_request_id": case.code, "service_notice": notice, "account_id": None}]
     return _render(fmt, data, root="service_requests", status=201)

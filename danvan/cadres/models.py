@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from danvan.core.models import DatedQuerySet
@@ -42,6 +43,11 @@ def _under(field: str, paths: list[str]) -> Q:
     return condition
 
 
+def subtree_unit_ids(paths: list[str]) -> list[int]:
+    """The ids of the units under the paths (one query; a ward's history is a few dozen)."""
+    return list(Unit.objects.filter(_under("path", paths)).values_list("id", flat=True))
+
+
 class CadreQuerySet(models.QuerySet):
     def in_paths(self, paths: list[str] | None, *, on: datetime.date | None = None):
         """Cadres posted on a date (today) in a unit under one of the paths; a cadre with no
@@ -53,8 +59,9 @@ class CadreQuerySet(models.QuerySet):
             return self.none()
         on = on or timezone.localdate()
         current = Posting.objects.filter(current_q(on), cadre=OuterRef("pk"))
-        posted_here = Exists(current.filter(_under("unit__path", paths)))
-        kept_here = ~Exists(current) & _under("record_unit__path", paths)
+        units = Unit.objects.filter(_under("path", paths)).values("id")
+        posted_here = Exists(current.filter(unit__in=units))
+        kept_here = ~Exists(current) & Q(record_unit__in=units)
         return self.filter(posted_here | kept_here)
 
     def visible_to(self, user, *, perm: str | None = None, on: datetime.date | None = None):
@@ -161,14 +168,14 @@ class PostingQuerySet(models.QuerySet):
         return qs if end is None else qs.filter(start__lte=end)
 
     def under_paths(self, paths: list[str] | None):
-        """Postings at units under the paths: through the subtree's unit ids, which the
-        (unit, …) index serves (a prefix match on the units' paths would scan every
-        posting)."""
+        """Postings at units under the paths: through the subtree's unit ids, read first,
+        which the (unit, …) index serves (a prefix match on the units' paths would scan
+        every posting, and a subquery leaves PostgreSQL guessing how many units match)."""
         if paths is None:
             return self
         if not paths:
             return self.none()
-        return self.filter(unit__in=Unit.objects.filter(_under("path", paths)).values("id"))
+        return self.filter(unit__in=subtree_unit_ids(paths))
 
     def danvan(self):
         return self.filter(is_danvan_post=True)
@@ -209,8 +216,13 @@ class Posting(models.Model):
         indexes = [
             models.Index(fields=["cadre", "start"]),
             models.Index(fields=["unit", "is_danvan_post", "start"]),
-            # Covers the generations' term filter and its order (leading posts first).
+            # Cover the generations' term filter and its order (leading posts first): the
+            # first for SQLite; the second, the postings held on or since a date (a term's,
+            # today's for the scope), for PostgreSQL.
             models.Index(fields=["is_danvan_post", "start", "end", "is_manager"]),
+            models.Index(
+                fields=["end", "start", "is_danvan_post", "is_manager"], name="posting_by_end"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -294,8 +306,8 @@ class TrainingResult(models.TextChoices):
     EXCELLENT = "excellent", _("Excellent")
     GOOD = "good", _("Good")
     FAIR = "fair", _("Fair")
-    PASSED = "passed", _("Passed")
-    FAILED = "failed", _("Not passed")
+    PASSED = "passed", pgettext_lazy("training result", "Passed")
+    FAILED = "failed", pgettext_lazy("training result", "Not passed")
     ATTENDED = "attended", _("Attended")
 
 
@@ -361,7 +373,9 @@ class Discipline(models.Model):
         blank=True,
         help_text=_("Empty while it is still in effect (or the review is under way)."),
     )
-    decided_by = models.CharField(_("decided by"), max_length=255, blank=True)
+    decided_by = models.CharField(
+        pgettext_lazy("discipline", "decided by"), max_length=255, blank=True
+    )
     decision_number = models.CharField(_("decision number"), max_length=60, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     unit = models.ForeignKey(

@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from danvan.cadres import services
 from danvan.cadres.forms import FilterForm
@@ -77,7 +77,7 @@ TRAINING_COLUMNS: dict[str, tuple[object, list[str]]] = {
     "birth_year": CADRE_COLUMNS["birth_year"],
     "course": (gettext_lazy("Course"), ["Tên lớp", "Khóa học", "Tên khóa học", "Lớp"]),
     "organiser": (
-        gettext_lazy("Organiser"),
+        pgettext_lazy("training", "Organiser"),
         ["Cơ sở đào tạo", "Đơn vị tổ chức", "Nơi đào tạo", "Trường"],
     ),
     "level": (gettext_lazy("Level"), ["Trình độ", "Hệ đào tạo", "Cấp độ"]),

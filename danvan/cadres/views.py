@@ -323,12 +323,11 @@ def discipline_form(request, pk, discipline_pk=None):
 # --- Generations ------------------------------------------------------------------------------
 
 
-def _generations_unit(request, data):
+def _generations_unit(request, data, roots):
     """The unit whose generations are shown: the one asked for (in scope), else the top of
     the user's scope."""
     if data.get("unit"):
         return get_unit_for_user(request.user, data["unit"])
-    roots = scope_roots(request.user)
     if not roots:
         raise Http404
     return roots[0]
@@ -364,11 +363,12 @@ def generations(request):
     _require_any(request.user, "cadres.view")
     form = GenerationsForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    unit = _generations_unit(request, data)
+    roots = scope_roots(request.user)
+    unit = _generations_unit(request, data, roots)
     context = generations_context(request, unit, data.get("term"))
     query = request.GET.copy()
     query.pop("page", None)
-    context.update({"form": form, "query": query.urlencode(), "roots": scope_roots(request.user)})
+    context.update({"form": form, "query": query.urlencode(), "roots": roots})
     return render(request, "cadres/generations.html", context)
 
 

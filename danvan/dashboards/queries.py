@@ -45,6 +45,7 @@ PANEL_TITLES = {
     "registry": gettext_lazy("“Dân vận khéo” models"),
     "voice": gettext_lazy("Citizen cases"),
     "cadres": gettext_lazy("Cadres and training"),
+    "democracy": gettext_lazy("Grassroots democracy"),
 }
 
 

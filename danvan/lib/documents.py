@@ -617,23 +617,25 @@ CERTIFICATE_MARGIN_MM = 15
 
 @dataclasses.dataclass(kw_only=True)
 class Certificate:
-    """A certificate: Bằng khen, Giấy khen, a medal's or a course's certificate.
+    """A certificate: Bằng khen, Giấy khen, a medal's, a course's or a contest prize's.
 
     Printed on A4 landscape with the same masthead words as the documents above (the
     national title and motto, or the Party's title), the awarding body, the heading, the
-    person or collective, the achievement, the decision it was given by, place, date and
-    signature.
+    person or collective, the achievement and where it was won, the decision it was given
+    by, place, date and signature.
     """
 
     issuer_parent: str = ""
     issuer: str  # "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI"
     party: bool = False
-    heading: str  # "BẰNG KHEN"
+    heading: str  # "BẰNG KHEN", "GIẤY CHỨNG NHẬN"
     awarded_by: str = ""  # "CHỦ TỊCH ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI"
-    verb: str = "TẶNG"
+    verb: str = "TẶNG"  # above the heading; empty for a certificate that only attests
+    lead: str = ""  # under the heading: "Chứng nhận"
     recipient: str
-    recipient_detail: str = ""  # a person's position and unit
+    recipient_detail: str = ""  # a person's position and unit, a team's ward
     achievement: str = ""
+    event: str = ""  # "tại Hội thi “Dân vận khéo” thành phố Hà Nội năm 2025"
     decision_line: str = ""  # "Quyết định số 12/QĐ-UBND ngày 05/01/2026"
     register_line: str = ""  # "Số: 125/BK" (the register of certificates)
     place: str
@@ -651,27 +653,43 @@ class Certificate:
         return [line.strip().upper() for line in lines if line.strip()]
 
 
-def render_certificate_html(cert: Certificate) -> str:
-    """Return the HTML that render_certificate_pdf prints."""
+def render_certificates_html(certificates: Sequence[Certificate]) -> str:
+    """Return the HTML that render_certificates_pdf prints: one page per certificate."""
     return render_to_string(
         "lib/certificate.html",
         {
-            "cert": cert,
+            "certificates": [
+                {"cert": cert, "place_date": format_place_date(cert.place, cert.date)}
+                for cert in certificates
+            ],
             "party_title": PARTY_TITLE,
             "national_title": NATIONAL_TITLE,
             "motto": MOTTO,
-            "place_date": format_place_date(cert.place, cert.date),
             "margin": CERTIFICATE_MARGIN_MM,
             "signature_space_pt": SIGNATURE_SPACE_PT,
         },
     )
 
 
-def render_certificate_pdf(cert: Certificate) -> bytes:
-    """Return the certificate as a one-page A4 landscape PDF, without touching the network."""
+def render_certificates_pdf(certificates: Sequence[Certificate]) -> bytes:
+    """Return the certificates as one A4 landscape PDF, a page each, without the network."""
     from weasyprint import HTML
 
+    if not certificates:
+        raise ValueError("No certificate to print.")
     html = HTML(
-        string=render_certificate_html(cert), base_url=None, url_fetcher=local_url_fetcher()
+        string=render_certificates_html(certificates),
+        base_url=None,
+        url_fetcher=local_url_fetcher(),
     )
     return html.write_pdf()
+
+
+def render_certificate_html(cert: Certificate) -> str:
+    """Return the HTML that render_certificate_pdf prints."""
+    return render_certificates_html([cert])
+
+
+def render_certificate_pdf(cert: Certificate) -> bytes:
+    """Return the certificate as a one-page A4 landscape PDF."""
+    return render_certificates_pdf([cert])

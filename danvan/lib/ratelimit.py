@@ -27,6 +27,8 @@ LIMITS = {
     "case": Limit(posts=20, window=600),  # ratings and reopenings
     "language": Limit(posts=30, window=600),  # the language switch
     "open311": Limit(posts=30, window=600),  # Open311 POST requests
+    "comment": Limit(posts=5, window=600),  # comments on a commune's draft
+    "ballot": Limit(posts=20, window=600),  # online ballots (a hamlet may share a network)
 }
 
 

@@ -8,32 +8,51 @@ streams any number of rows; ``template_workbook`` builds the import template.
 
 import calendar
 import datetime
+import functools
 import io
 import math
 import os
 import re
 import unicodedata
+import warnings
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import chain, islice, repeat
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-import openpyxl
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.text import Text
+from openpyxl.packaging.relationship import get_dependents, get_rels_path
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.utils.cell import coordinate_to_tuple
+from openpyxl.utils.datetime import from_excel, from_ISO8601
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+from openpyxl.worksheet._reader import (
+    DATA_TAG,
+    DIMENSION_TAG,
+    FORMULA_TAG,
+    INLINE_STRING,
+    ROW_TAG,
+    VALUE_TAG,
+)
+from openpyxl.worksheet.dimensions import SheetDimension
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import iterparse
 
 from danvan.lib import legacy_encodings
 from danvan.lib.vntext import fold
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 MB = 1024 * 1024
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -50,6 +69,7 @@ _WIDTH_SAMPLE_ROWS = 100
 _DATE_FORMAT = "DD/MM/YYYY"
 _DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
 _BOLD = Font(bold=True)
+_TEXT_TAG = f"{{{SHEET_MAIN_NS}}}t"  # the text of an inline string
 
 
 class SpreadsheetError(Exception):
@@ -98,9 +118,58 @@ def safe_open_workbook(
     data = _read_upload(file_obj_or_bytes, max_bytes)
     _check_archive(data, max_uncompressed=max_uncompressed, max_ratio=max_ratio)
     try:
-        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        # openpyxl.load_workbook(read_only=True, data_only=True), but see _ReadOnlySheet.
+        reader = _WorkbookReader(io.BytesIO(data), read_only=True, data_only=True)
+        reader.read()
     except Exception as exc:  # untrusted input: any parser failure means a damaged file
         raise _damaged() from exc
+    return reader.wb
+
+
+class _ReadOnlySheet(ReadOnlyWorksheet):
+    """openpyxl's read-only sheet, its size read from the head of its XML only.
+
+    openpyxl looks for the sheet's <dimension> element when it opens the workbook and, where
+    there is none (openpyxl's own write-only sheets, such as our exports, write none), parses
+    the whole sheet to find it out: 3 s for 80,000 rows, before any row is read. The element
+    may only come before <sheetData>, so the search stops there; the size found is the same.
+    """
+
+    def _get_size(self) -> None:
+        sheet: Any = self  # the private parts used here are not in the type stubs
+        with sheet._get_source() as source:
+            for _event, element in iterparse(source, events=("start",)):
+                if element.tag == DIMENSION_TAG:
+                    dimension: Any = SheetDimension.from_tree(element)
+                    sheet._min_column, sheet._min_row, sheet._max_column, sheet._max_row = (
+                        dimension.boundaries
+                    )
+                    return
+                if element.tag == DATA_TAG:
+                    return
+
+
+class _WorkbookReader(ExcelReader):
+    """openpyxl's reader (pinned 3.1.5), making _ReadOnlySheet its read-only sheets."""
+
+    def read_worksheets(self) -> None:
+        if not self.read_only:
+            super().read_worksheets()
+            return
+        workbook: Any = self.wb  # the private parts used here are not in the type stubs
+        sheet: Any
+        for sheet, rel in self.parser.find_sheets():
+            if rel.target not in self.valid_files:
+                continue
+            if "chartsheet" in rel.Type:
+                self.read_chartsheet(sheet, rel)
+                continue
+            rels_path = get_rels_path(rel.target)
+            if rels_path in self.valid_files:
+                get_dependents(self.archive, rels_path)  # read as openpyxl does: may fail
+            worksheet = _ReadOnlySheet(workbook, sheet.name, rel.target, self.shared_strings)
+            worksheet.sheet_state = sheet.state
+            workbook._sheets.append(worksheet)
 
 
 def _read_upload(source: Any, max_bytes: int) -> bytes:
@@ -272,53 +341,152 @@ def row_problem(values: Sequence[object]) -> str | None:
     return None
 
 
-class _FormulaAwareParser(WorkSheetParser):
-    """openpyxl's sheet parser, marking formulas saved without a cached value."""
-
-    def parse_cell(self, element: Any) -> dict[str, Any]:
-        cell = super().parse_cell(element)
-        if (
-            self.data_only
-            and cell["value"] is None
-            and element.find(FORMULA_TAG) is not None
-            # Only a text result can be empty (Excel writes t="str" and <v></v>); openpyxl
-            # and others write an empty <v> or none for a formula they did not compute.
-            and element.get("t", "n") != "str"
-        ):
-            coordinate = element.get("r") or f"{get_column_letter(cell['column'])}{cell['row']}"
-            cell["value"] = UncomputedFormula(coordinate)
-            cell["data_type"] = "s"
-        return cell
+# A row as _sheet_rows reads it: its values, and beside each what tells its font (see _Fonts).
+_Row = tuple[list[Any], list[Any]]
 
 
-def _sheet_rows(worksheet: Any) -> Iterator[Any]:
-    """Yield a sheet's rows of cells from row 1, an empty tuple for each missing row.
+def _sheet_rows(worksheet: Any) -> Iterator[_Row]:
+    """Yield a sheet's rows from row 1, (values, styles), empty lists for each missing row.
 
-    A read-only sheet is parsed as openpyxl does it (``ReadOnlyWorksheet._cells_by_row``,
-    pinned openpyxl 3.1.5) but with ``_FormulaAwareParser``.
+    A read-only sheet of a workbook read for its values (as ``safe_open_workbook`` opens
+    them) is read by ``_read_only_rows``; any other sheet through openpyxl's cells.
     """
-    if not isinstance(worksheet, ReadOnlyWorksheet):
-        yield from worksheet.iter_rows()
+    if not isinstance(worksheet, ReadOnlyWorksheet) or not worksheet.parent.data_only:
+        for cells in worksheet.iter_rows():
+            yield [getattr(cell, "value", None) for cell in cells], list(cells)
         return
-    sheet: Any = worksheet  # the private parts used below are not in the type stubs
+    expected = 1
+    for number, values, styles in _read_only_rows(worksheet):
+        if number < expected:
+            continue  # a row repeated or out of order: openpyxl keeps the first
+        for _missing in range(expected, number):
+            yield [], []
+        yield values, styles
+        expected = number + 1
+
+
+def _read_only_rows(sheet: Any) -> Iterator[tuple[int, list[Any], list[int | None]]]:
+    """Yield (row number, values, style ids) of each <row> of a read-only sheet, in order.
+
+    The values are those openpyxl's reader gives (pinned 3.1.5: ``WorkSheetParser.parse_row``
+    and ``parse_cell``, then ``ReadOnlyWorksheet._get_row``): cached values of formulas,
+    shared and inline strings, numbers, dates by the cell's number format, booleans; a row
+    as wide as its last cell. A formula saved without its value gives an UncomputedFormula.
+    openpyxl builds a dictionary and a cell object per cell, which is two thirds of reading
+    a large sheet; this reads the same XML elements straight into lists.
+    """
     workbook = sheet.parent
+    strings = sheet._shared_strings
+    date_formats = workbook._date_formats
+    timedelta_formats = workbook._timedelta_formats
+    epoch = workbook.epoch
+    columns: dict[str, int] = {}  # the letters of a coordinate → its column
+    number = 0
     with sheet._get_source() as source:
-        parser = _FormulaAwareParser(
-            source,
-            sheet._shared_strings,
-            data_only=workbook.data_only,
-            epoch=workbook.epoch,
-            date_formats=workbook._date_formats,
-            timedelta_formats=workbook._timedelta_formats,
+        for _event, element in iterparse(source):
+            if element.tag != ROW_TAG:
+                continue
+            found = element.get("r")
+            number = number + 1 if found is None else _row_number(found)
+            values: list[Any] = []
+            styles: list[Any] = []
+            column = 0
+            for cell in element:
+                kind = cell.get("t", "n")
+                coordinate = cell.get("r")
+                style = cell.get("s", 0)
+                if style:
+                    style = int(style)
+                if coordinate:
+                    letters = coordinate.rstrip(_DIGITS)
+                    found_column = columns.get(letters)
+                    if found_column is None or len(letters) == len(coordinate):
+                        found_column = columns[letters] = coordinate_to_tuple(coordinate)[1]
+                    column = found_column
+                else:
+                    column += 1
+                value = None if kind == "inlineStr" else (cell.findtext(VALUE_TAG) or None)
+                if value is not None:
+                    if kind == "n":
+                        value = _cast_number(value)
+                        if style in date_formats:
+                            value = _excel_date(value, epoch, style in timedelta_formats, cell)
+                    elif kind == "s":
+                        value = strings[int(value)]
+                    elif kind == "b":
+                        value = bool(int(value))
+                    elif kind == "d":
+                        value = from_ISO8601(value)
+                elif kind == "inlineStr":
+                    value = _inline_text(cell.find(INLINE_STRING))
+                if (
+                    value is None
+                    and cell.find(FORMULA_TAG) is not None
+                    # Only a text result can be empty (Excel writes t="str" and <v></v>);
+                    # openpyxl and others write an empty <v> or none for a formula they
+                    # did not compute.
+                    and kind != "str"
+                ):
+                    value = UncomputedFormula(coordinate or f"{get_column_letter(column)}{number}")
+                # As wide as the last cell's column, a later cell of a column winning.
+                if column == len(values) + 1:
+                    values.append(value)
+                    styles.append(style)
+                elif column > len(values):
+                    gap = [None] * (column - 1 - len(values))
+                    values.extend([*gap, value])
+                    styles.extend([*gap, style])
+                elif column >= 1:
+                    values[column - 1] = value
+                    styles[column - 1] = style
+            element.clear()
+            if column < len(values):
+                del values[max(column, 0) :], styles[max(column, 0) :]
+            yield number, values, styles
+
+
+_DIGITS = "0123456789"
+
+
+def _cast_number(text: str) -> int | float:
+    """A number cell's text as openpyxl reads it (``_reader._cast_number``)."""
+    if "." in text or "E" in text or "e" in text:
+        return float(text)
+    return int(text)
+
+
+def _row_number(text: str) -> int:
+    """A <row>'s number as openpyxl reads it: "12", or "12.0" from some tools."""
+    try:
+        return int(text)
+    except ValueError:
+        number = float(text)
+        if not number.is_integer():
+            raise ValueError(f"{text} is not a valid row number") from None
+        return int(number)
+
+
+def _excel_date(value: Any, epoch: Any, timedelta: bool, cell: Any) -> Any:
+    """A number in a date format as openpyxl reads it: a date, else the error it shows."""
+    try:
+        return from_excel(value, epoch, timedelta=timedelta)
+    except (OverflowError, ValueError):
+        warnings.warn(
+            f"Cell {cell.get('r')} is marked as a date but the serial value {value} is "
+            "outside the limits for dates. The cell will be treated as an error.",
+            stacklevel=2,
         )
-        expected = 1
-        for number, cells in parser.parse():
-            if number < expected:
-                continue  # a row repeated or out of order: openpyxl keeps the first
-            for _missing in range(expected, number):
-                yield ()
-            yield sheet._get_row(cells, 1, None, False)
-            expected = number + 1
+        return "#VALUE!"
+
+
+def _inline_text(element: Any) -> str | None:
+    """The text of an inline string (<is>), as openpyxl's ``Text.content`` gives it."""
+    if element is None:
+        return None
+    if len(element) == 1 and element[0].tag == _TEXT_TAG and not len(element[0]):
+        return element[0].text or ""  # one plain <t>: what nearly every writer makes
+    text: Any = Text.from_tree(element)
+    return text.content
 
 
 _MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3}[0-9]+:[A-Z]{1,3}[0-9]+)"')
@@ -402,11 +570,12 @@ def iter_rows(
         worksheet.reset_dimensions()  # old tools write wrong dimensions; read every row
     merged = _MergedFill(_merged_ranges(worksheet)) if fill_merged else None
     rows = _guarded(_sheet_rows(worksheet))
+    fonts = _Fonts(worksheet)
     head = list(islice(rows, _SAMPLE_ROWS))
-    fallback = _sheet_fallback(head)
-    width = max((len(row) for row in head), default=0)
-    for number, row in enumerate(chain(head, rows), start=1):
-        values = _row_values(row, fallback)
+    fallback = _sheet_fallback(head, fonts)
+    width = max((len(cells) for cells, _styles in head), default=0)
+    for number, (cells, styles) in enumerate(chain(head, rows), start=1):
+        values = _row_values(cells, styles, fonts, fallback)
         if merged is not None:
             merged.fill(number, values)
         if all(value is None for value in values):
@@ -478,6 +647,28 @@ def _guarded(rows: Iterator[Any]) -> Iterator[Any]:
         yield row
 
 
+class _Fonts:
+    """The font name of a cell, from what _sheet_rows gives beside its value: a style id
+    of a read-only sheet (as openpyxl's ReadOnlyCell.font reads it), else the cell."""
+
+    def __init__(self, worksheet: Any):
+        self.workbook: Any = worksheet.parent if isinstance(worksheet, ReadOnlyWorksheet) else None
+        self.names: dict[int, str | None] = {}
+
+    def __call__(self, style: Any) -> str | None:
+        if self.workbook is None:
+            return _font_name(style)
+        if style is None:
+            return None  # no cell there
+        if style not in self.names:
+            try:
+                font = self.workbook._fonts[self.workbook._cell_styles[style].fontId]
+            except (AttributeError, IndexError, KeyError, TypeError):  # a damaged style table
+                font = None
+            self.names[style] = getattr(font, "name", None)
+        return self.names[style]
+
+
 def _font_name(cell: Any) -> str | None:
     try:
         font = cell.font
@@ -494,18 +685,17 @@ def _is_certainly_unicode(value: object) -> bool:
     )
 
 
-def _sheet_fallback(rows: list[Any]) -> legacy_encodings.Encoding | None:
+def _sheet_fallback(rows: list[_Row], fonts: _Fonts) -> legacy_encodings.Encoding | None:
     """Return the encoding undecided cells of a sheet fall back to, if not as they stand."""
     votes = dict.fromkeys(legacy_encodings.ENCODINGS, 0)
     legacy_texts = in_legacy_fonts = 0
-    for cell in chain.from_iterable(rows):
-        value = getattr(cell, "value", None)
+    for value, style in chain.from_iterable(zip(*row, strict=True) for row in rows):
         if not isinstance(value, str) or value.isascii():
             continue
         if _is_certainly_unicode(value):
             votes["unicode"] += 1
             continue
-        font = legacy_encodings.font_encoding(_font_name(cell))
+        font = legacy_encodings.font_encoding(fonts(style))
         encoding, settled = legacy_encodings.weigh(value, hint=font)
         if settled or encoding != "unicode":
             votes[encoding] += 1
@@ -521,28 +711,49 @@ def _sheet_fallback(rows: list[Any]) -> legacy_encodings.Encoding | None:
     return best
 
 
-def _row_values(row: Sequence[Any], fallback: legacy_encodings.Encoding | None) -> list[Any]:
-    if fallback and any(_is_certainly_unicode(getattr(cell, "value", None)) for cell in row):
+def _row_values(
+    values: list[Any], styles: list[Any], fonts: _Fonts, fallback: legacy_encodings.Encoding | None
+) -> list[Any]:
+    """Return a row's values, texts stripped and decoded to Unicode (see iter_rows)."""
+    if fallback and any(_is_certainly_unicode(value) for value in values):
         fallback = None  # a heading row, or a row retyped in Unicode
-    return [_cell_value(cell, fallback) for cell in row]
+    row = []
+    for value, style in zip(values, styles, strict=True):
+        if isinstance(value, str):
+            if value.isascii():
+                value = value.strip() or None
+            else:
+                value = _text_value(value, style, fonts, fallback)
+        row.append(value)
+    return row
 
 
-def _cell_value(cell: Any, fallback: legacy_encodings.Encoding | None) -> Any:
-    """Return a cell's value, its text stripped and decoded to Unicode (see iter_rows)."""
-    value = getattr(cell, "value", None)
-    if not isinstance(value, str):
-        return value
-    if value.isascii():
-        pass
-    elif legacy_encodings.legacy_compatible(value):
-        font = _font_name(cell)
-        hint = legacy_encodings.font_encoding(font) or fallback
-        encoding = legacy_encodings.detect(value, hint=hint)
-        upper = True if legacy_encodings.is_upper_font(font) else None
-        value = legacy_encodings.decode(value, encoding, upper=upper)
+def _text_value(
+    value: str, style: Any, fonts: _Fonts, fallback: legacy_encodings.Encoding | None
+) -> str | None:
+    """Return a text cell that is not plain ASCII, stripped and decoded to Unicode."""
+    if legacy_encodings.legacy_compatible(value):
+        font = fonts(style)
+        if len(value) <= _MEMO_LENGTH:
+            value = _legacy_text(value, font, fallback)
+        else:
+            value = _decode_legacy(value, font, fallback)
     else:
         value = unicodedata.normalize("NFC", value)  # ộ, ư…: Unicode already
     return value.strip() or None
+
+
+def _decode_legacy(value: str, font: str | None, fallback: legacy_encodings.Encoding | None) -> str:
+    """Return text that may be TCVN3 or VNI as Unicode, by its font, content and sheet."""
+    hint = legacy_encodings.font_encoding(font) or fallback
+    encoding = legacy_encodings.detect(value, hint=hint)
+    upper = True if legacy_encodings.is_upper_font(font) else None
+    return legacy_encodings.decode(value, encoding, upper=upper)
+
+
+# Texts a sheet repeats (units, kinds, fields) are weighed once: weighing takes 0.1 ms.
+_MEMO_LENGTH = 200
+_legacy_text = functools.lru_cache(maxsize=4096)(_decode_legacy)
 
 
 # --- Dates --------------------------------------------------------------------------------
@@ -559,7 +770,7 @@ _MAX_SERIAL = (datetime.date(9999, 12, 31) - _EXCEL_EPOCH).days
 
 
 def parse_date(
-    value: object, *, column: str | None = None, partial: bool = False
+    value: object, *, column: "StrOrPromise | None" = None, partial: bool = False
 ) -> datetime.date | None:
     """Return the date a cell holds, or None when it is empty; raise ValueError otherwise.
 

@@ -36,6 +36,7 @@ PREFIXES = [
     ("x", "xa"),
 ]
 MAX_LISTED = 8
+MAX_MEMO = 5000  # units resolved and remembered, by text and date
 
 
 def split_prefix(text: str) -> tuple[str, str]:
@@ -199,6 +200,8 @@ class UnitIndex:
                 found = self._resolve(text, on, district, sheet_district, code)
             except UnitNotResolved as exc:
                 found = exc
+            if len(self._memo) >= MAX_MEMO:
+                self._memo.clear()  # rows of many dates: keep the memory of the recent ones
             self._memo[key] = found
         if isinstance(found, UnitNotResolved):
             # A fresh exception each time: one raised again keeps growing its traceback.

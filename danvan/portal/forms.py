@@ -3,7 +3,6 @@ import re
 
 from django import forms
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from danvan.lib.uploads import check_upload
@@ -16,6 +15,7 @@ from danvan.portal.queries import (
     normalise_code,
 )
 from danvan.registry.models import Field, ModelKind
+from danvan.voice.forms import IntakeLawForm
 from danvan.voice.models import Category, Kind
 from danvan.voice.places import MAX_ADDRESS_LENGTH, commune_from_address
 
@@ -89,8 +89,10 @@ class MultipleFileField(forms.FileField):
         return [single(item, initial) for item in items]
 
 
-class FeedbackForm(forms.Form):
-    """What a citizen sends from the portal; the urgency is set by the unit, not here."""
+class FeedbackForm(IntakeLawForm):
+    """What a citizen sends from the portal; the urgency is set by the unit, not here. Before
+    an anonymous or incomplete denunciation or a late complaint is sent, the citizen reads
+    what the law says of it (IntakeLawForm)."""
 
     kind = forms.ChoiceField(
         label=_("What do you want to send?"),
@@ -125,15 +127,19 @@ class FeedbackForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        help_text=_("A complaint is filed within 90 days of this date."),
+        help_text=_(
+            "A complaint is filed within 90 days of this date (Luật Khiếu nại 2011, Điều 9); "
+            "time lost to illness, disaster, work or study far away is not counted."
+        ),
     )
     person_denounced = forms.CharField(
         label=_("Person or body denounced"),
         max_length=300,
         required=False,
         help_text=_(
-            "An anonymous denunciation is kept as information only and not handled as a "
-            "denunciation. The identity of a denouncer is protected by law."
+            "Without your full name and address a denunciation is kept as information, not "
+            "handled as a denunciation (Luật Tố cáo 2018, Điều 25). The law also asks for a way "
+            "to contact you. The identity of a denouncer is protected by law."
         ),
     )
     commune = CommuneChoiceField(
@@ -197,9 +203,22 @@ class FeedbackForm(forms.Form):
         *CONTACT_FIELDS,
         "consent",
     )
+    LABELS = {
+        "decision_date": _("Date of the decision or act"),
+        "obstacle_cause": _("Did something keep you from filing in time?"),
+        "obstacle_start": _("From"),
+        "obstacle_end": _("To"),
+        "delay_reason": _("Explain the delay"),
+    }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name, label in self.LABELS.items():
+            self.fields[name].label = label
+        self.fields["obstacle_cause"].help_text = _(
+            "Only if you file more than 90 days after learning of it: the time of the obstacle "
+            "is not counted."
+        )
         self.fields["category"].queryset = active_categories()
         self.fields["commune"].queryset = city_communes()
         self.fields[HONEYPOT].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
@@ -210,12 +229,6 @@ class FeedbackForm(forms.Form):
         if phone and not _PHONE.match(phone):
             raise forms.ValidationError(_("Enter a phone number of 8 to 15 digits."))
         return phone
-
-    def clean_decision_known_on(self):
-        day = self.cleaned_data["decision_known_on"]
-        if day and day > timezone.localdate():
-            raise forms.ValidationError(_("This date is in the future."))
-        return day
 
     def clean_files(self) -> list:
         files = self.cleaned_data["files"]
@@ -237,6 +250,7 @@ class FeedbackForm(forms.Form):
         self._clean_place(data)
         self._clean_contact(data)
         self._clean_legal_fields(data)
+        self.clean_law(data)
         return data
 
     def _clean_place(self, data) -> None:
@@ -285,8 +299,6 @@ class FeedbackForm(forms.Form):
                 self.add_error(
                     "reporter_phone", _("A complaint needs a phone number or an address.")
                 )
-        if kind == Kind.DENUNCIATION and not data.get("person_denounced"):
-            self.add_error("person_denounced", _("Say who or which body you denounce."))
 
     def case_data(self) -> dict:
         """The keyword arguments of submit_case, for a valid form."""
@@ -297,7 +309,45 @@ class FeedbackForm(forms.Form):
             data["person_denounced"] = ""
         data["commune"] = self.cleaned_data["commune"]
         data["files"] = self.checked_files
+        data.update(self.law_arguments())
         return data
+
+
+class DetailsForm(forms.Form):
+    """What a denunciation lacked, given by its sender on the tracking page."""
+
+    reporter_address = forms.CharField(label=_("Your address"), max_length=300, required=False)
+    reporter_phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    reporter_email = forms.EmailField(label=_("Email"), required=False)
+    person_denounced = forms.CharField(
+        label=_("Person or body denounced, and the unlawful act"), max_length=300, required=False
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that the unit handling this case uses my contact details to contact me "
+            "about this case only."
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args, missing=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        shown = {
+            "reporter_address": "address" in missing,
+            "reporter_phone": "contact" in missing,
+            "reporter_email": "contact" in missing,
+            "person_denounced": "content" in missing,
+            "consent": bool(set(missing) - {"content"}),
+        }
+        for name, keep in shown.items():
+            if not keep:
+                del self.fields[name]
+
+    def clean_reporter_phone(self) -> str:
+        phone = _PHONE_SEPARATORS.sub("", self.cleaned_data["reporter_phone"])
+        if phone and not _PHONE.match(phone):
+            raise forms.ValidationError(_("Enter a phone number of 8 to 15 digits."))
+        return phone
 
 
 class TrackForm(forms.Form):
@@ -379,3 +429,12 @@ class ScorecardForm(forms.Form):
         if self.is_bound and self.is_valid() and self.cleaned_data["period"]:
             return self.cleaned_data["period"]
         return Period.YEAR
+
+
+class DemocracySearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search what the commune published"),
+        required=False,
+        max_length=200,
+        help_text=_("Marks may be left out: “ngan sach” finds “ngân sách”."),
+    )

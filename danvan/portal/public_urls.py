@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from danvan.portal import views
+from danvan.portal import contest_views, views
 
 app_name = "public"
 urlpatterns = [
@@ -11,5 +11,16 @@ urlpatterns = [
     path("tra-cuu/<str:code>/", views.case_detail, name="case"),
     path("tra-cuu/<str:code>/danh-gia/", views.rate, name="rate"),
     path("tra-cuu/<str:code>/mo-lai/", views.reopen, name="reopen"),
+    path("tra-cuu/<str:code>/bo-sung/", views.details, name="details"),
     path("bang-xep-hang/", views.scorecards, name="scorecards"),
+    path("dan-chu-co-so/", views.democracy, name="democracy"),
+    path("dan-chu-co-so/<int:pk>/", views.democracy_commune, name="democracy_commune"),
+    path("dan-chu-co-so/lay-y-kien/<int:pk>/", views.consultation, name="consultation"),
+    path("dan-chu-co-so/lay-y-kien/<int:pk>/gop-y/", views.comment, name="comment"),
+    path("dan-chu-co-so/bieu-quyet/<int:pk>/", views.vote, name="vote"),
+    path("dan-chu-co-so/bieu-quyet/<int:pk>/bo-phieu/", views.ballot, name="ballot"),
+    path("hoi-thi/", contest_views.contests, name="contests"),
+    path("hoi-thi/<int:pk>/", contest_views.contest_results, name="contest"),
+    path("hoi-thi/<int:pk>/bang-diem/", contest_views.scoreboard, name="scoreboard"),
+    path("hoi-thi/<int:pk>/bang-diem/bang/", contest_views.scoreboard_table, name="board"),
 ]

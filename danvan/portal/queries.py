@@ -2,9 +2,23 @@
 
 import re
 
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
+from danvan.democracy.metrics import members_now, minimum_members
+from danvan.democracy.models import (
+    Board,
+    CommentGroup,
+    Consultation,
+    Dialogue,
+    Matter,
+    MatterStatus,
+    Publication,
+    VoteMethod,
+)
+from danvan.democracy.scorecards import version_annotations, version_of
 from danvan.organisations.models import SEGMENT_WIDTH, Unit, UnitKind
 from danvan.registry.models import PracticeModel, Replication, Status
 from danvan.voice.models import CODE_ALPHABET, Case, CaseEvent, Category
@@ -159,13 +173,26 @@ PUBLIC_CASE_FIELDS = (
     "status",
     "title",
     "description",
-    "processable",
     "received_at",
     "answered_at",
     "closed_at",
     "deadline",
     "deadline_step",
+    "deadline_start",
+    "deadline_start_event",
+    "forward_deadline",
+    "forward_start",
+    "forward_start_event",
+    "forward_overdue",
     "overdue",
+    "filed_as",
+    "information_reason",
+    "information_use",
+    "missing_details",
+    "decision_known_on",
+    "limitation_ends",
+    "time_barred",
+    "limitation_outcome",
     "answered_late",
     "answer",
     "satisfied",
@@ -179,6 +206,8 @@ PUBLIC_CASE_FIELDS = (
     "responsible__name",
     "deadline_rule__id",
     "deadline_rule__legal_basis",
+    "forward_rule__id",
+    "forward_rule__legal_basis",
 )
 
 
@@ -198,7 +227,9 @@ def get_public_case(code: str) -> Case:
     printed = normalise_code(code)
     if printed is None:
         raise Http404
-    qs = Case.objects.select_related("category", "commune", "responsible", "deadline_rule")
+    qs = Case.objects.select_related(
+        "category", "commune", "responsible", "deadline_rule", "forward_rule"
+    )
     return get_object_or_404(qs.only(*PUBLIC_CASE_FIELDS), code=printed)
 
 
@@ -254,3 +285,170 @@ def get_city_commune(pk) -> Unit:
     except (TypeError, ValueError) as exc:
         raise Http404 from exc
     return get_object_or_404(city_communes(), pk=pk)
+
+
+# Grassroots democracy ----------------------------------------------------------------------
+
+
+def get_democracy_commune(pk) -> tuple[Unit, str]:
+    """A current commune of the city for its public democracy page, and the version of what
+    the page shows (scorecards.version_of): one query; 404 for any other unit."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError) as exc:
+        raise Http404 from exc
+    commune = get_object_or_404(city_communes().annotate(**version_annotations()), pk=pk)
+    return commune, version_of(commune)
+
+
+def get_democracy_city() -> tuple[Unit, str]:
+    """The city of the public democracy scorecard and the version of what it shows."""
+    city = (
+        Unit.objects.filter(kind=UnitKind.PROVINCE, code=HANOI_CODE)
+        .current()
+        .order_by("pk")
+        .only("id", "name", "path", "kind")
+        .annotate(**version_annotations())
+        .first()
+    )
+    if city is None:
+        raise Http404
+    return city, version_of(city)
+
+
+def public_publications(commune: Unit, query: str = ""):
+    """What a commune published (not documents still waiting), newest first."""
+    qs = Publication.objects.filter(commune=commune, published_on__isnull=False)
+    if query:
+        qs = qs.search(query)
+    return (
+        qs.select_related("group")
+        .only(
+            "id",
+            "title",
+            "document_number",
+            "document_date",
+            "published_on",
+            "posted_until",
+            "late",
+            "channels",
+            "group__id",
+            "group__name",
+        )
+        .order_by("-published_on", "-id")
+    )
+
+
+def public_matters(commune: Unit) -> list[Matter]:
+    """The commune's tallied votes with their counts: no household is named."""
+    return list(
+        Matter.objects.filter(commune=commune)
+        .exclude(status=MatterStatus.OPEN, method__in=[VoteMethod.MEETING, VoteMethod.PAPER])
+        .select_related("hamlet", "rule")
+        .only(
+            "id",
+            "kind",
+            "title",
+            "method",
+            "vote_date",
+            "status",
+            "households_total",
+            "participated",
+            "yes",
+            "no",
+            "outcome",
+            "decided_by",
+            "recognised_on",
+            "hamlet__id",
+            "hamlet__name",
+            "rule__id",
+            "rule__share_num",
+            "rule__share_den",
+            "rule__share_strict",
+            "rule__matter_kind",
+        )
+        .order_by("-vote_date", "-id")[:50]
+    )
+
+
+def public_consultations(commune: Unit) -> list[Consultation]:
+    return list(
+        Consultation.objects.filter(commune=commune)
+        .annotate(n_comments=Count("comments"))
+        .only("id", "title", "kind", "opens_on", "closes_on", "report_published_on")
+        .order_by("-opens_on", "-id")[:50]
+    )
+
+
+def public_boards(commune: Unit) -> list[Board]:
+    """The commune's boards in their term: kind, project, how many members, whether in place,
+    recommendations sent and answered (no member is named)."""
+    today = timezone.localdate()
+    boards: list[Board] = list(
+        Board.objects.filter(commune=commune)
+        .filter(Q(term_end__isnull=True) | Q(term_end__gte=today))
+        .annotate(
+            n_members=Count("members", filter=members_now(today), distinct=True),
+            n_sent=Count("recommendations", distinct=True),
+            n_answered=Count(
+                "recommendations",
+                filter=Q(recommendations__case__answered_at__isnull=False),
+                distinct=True,
+            ),
+        )
+        .only("id", "kind", "name", "project", "term_start", "term_end")
+        .order_by("kind", "name")
+    )
+    minimum = minimum_members(today)
+    for board in boards:
+        board.in_place = (  # type: ignore[attr-defined]
+            board.term_start <= today
+            and board.kind in minimum
+            and board.n_members >= minimum[board.kind]  # type: ignore[attr-defined]
+        )
+    return boards
+
+
+def public_dialogues(commune: Unit) -> list[Dialogue]:
+    return list(
+        Dialogue.objects.filter(commune=commune)
+        .annotate(n_items=Count("items"))
+        .only("id", "held_on", "place", "chaired_by", "participants")
+        .order_by("-held_on")[:10]
+    )
+
+
+def get_public_consultation(pk) -> Consultation:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError) as exc:
+        raise Http404 from exc
+    return get_object_or_404(
+        Consultation.objects.filter(commune__in=city_communes()).select_related("commune"),
+        pk=pk,
+    )
+
+
+def public_groups(consultation: Consultation) -> list[CommentGroup]:
+    """The groups of comments with their answers, once the report is published (comments'
+    texts and contacts stay with the commune)."""
+    if consultation.report_published_on is None:
+        return []
+    return list(
+        consultation.groups.annotate(n=Count("comments")).only(
+            "id", "title", "response", "answer", "consultation_id"
+        )
+    )
+
+
+def get_public_matter(pk) -> Matter:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError) as exc:
+        raise Http404 from exc
+    return get_object_or_404(
+        Matter.objects.filter(commune__in=city_communes())
+        .select_related("commune", "hamlet", "rule")
+        .defer("minutes", "created_by", "recognised_by"),
+        pk=pk,
+    )

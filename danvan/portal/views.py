@@ -24,9 +24,16 @@ from django.views.decorators.vary import vary_on_cookie
 from django.views.i18n import set_language
 
 from danvan.core.views import csrf_failure
+from danvan.democracy import services as democracy_services
+from danvan.democracy.forms import BallotForm, CommentForm
+from danvan.democracy.models import MatterStatus, VoteMethod
+from danvan.democracy.scorecards import commune_table
+from danvan.democracy.scorecards import figures as democracy_figures
 from danvan.lib import ratelimit
 from danvan.portal.forms import (
     HONEYPOT,
+    DemocracySearchForm,
+    DetailsForm,
     FeedbackForm,
     LibraryFilterForm,
     RateForm,
@@ -41,12 +48,21 @@ from danvan.portal.queries import (
     for_library_list,
     get_city,
     get_city_commune,
+    get_democracy_commune,
     get_public_case,
+    get_public_consultation,
+    get_public_matter,
     get_public_model,
+    public_boards,
+    public_consultations,
+    public_dialogues,
     public_events,
+    public_groups,
+    public_matters,
+    public_publications,
     public_replications,
 )
-from danvan.voice import services
+from danvan.voice import intake, services
 from danvan.voice.models import Channel, Status, VoiceSettings
 from danvan.voice.scorecards import league_table, scorecard
 
@@ -71,12 +87,13 @@ def public_page(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         decorated = _personal(view) if request.user.is_authenticated else _shared(view)
-        return decorated(request, _visitor_context(request), *args, **kwargs)
+        return decorated(request, visitor_context(request), *args, **kwargs)
 
     return wrapper
 
 
-def _visitor_context(request) -> dict:
+def visitor_context(request) -> dict:
+    """What every public page's template needs to know about its reader."""
     signed_in = request.user.is_authenticated
     context: dict[str, object] = {"public_visitor": not signed_in}
     if not signed_in:
@@ -92,7 +109,7 @@ def case_page(view):
     @require_safe
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        response = view(request, _visitor_context(request), *args, **kwargs)
+        response = view(request, visitor_context(request), *args, **kwargs)
         add_never_cache_headers(response)
         response.headers["X-Robots-Tag"] = "noindex, nofollow"
         return response
@@ -128,7 +145,7 @@ def public_post(bucket: str):
             wait = ratelimit.hit(request, bucket)
             if wait:
                 return _too_many(request, wait)
-            response = view(request, _visitor_context(request), *args, **kwargs)
+            response = view(request, visitor_context(request), *args, **kwargs)
             add_never_cache_headers(response)
             return response
 
@@ -138,7 +155,7 @@ def public_post(bucket: str):
 
 
 def _too_many(request, wait: int):
-    context = _visitor_context(request) | {"minutes": math.ceil(wait / 60)}
+    context = visitor_context(request) | {"minutes": math.ceil(wait / 60)}
     response = render(request, "portal/rate_limited.html", context, status=429)
     response.headers["Retry-After"] = str(wait)
     add_never_cache_headers(response)
@@ -197,6 +214,11 @@ EVENT_LABELS = {
     "close": gettext_lazy("Closed"),
     "overdue": gettext_lazy("Deadline passed"),
     "escalate": gettext_lazy("Reported to the level above"),
+    "forward_overdue": gettext_lazy("Forward deadline passed"),
+    "details": gettext_lazy("Missing details received"),
+    "information": gettext_lazy("Kept as information"),
+    "settle": gettext_lazy("Use of the information recorded"),
+    "recompute": gettext_lazy("Time limit recomputed"),
 }
 
 
@@ -241,8 +263,11 @@ def track(request, context):
     return render(request, "portal/track.html", context)
 
 
-def _case_response(request, context, case, *, rate_form=None, reopen_form=None):
-    """The tracking page of a case, with its rating and reopening forms where they apply."""
+def _case_response(
+    request, context, case, *, rate_form=None, reopen_form=None, details_form=None, status=200
+):
+    """The tracking page of a case, with its rating, reopening and completing forms where
+    they apply."""
     now = timezone.now()
     answered = case.status in (Status.ANSWERED, Status.CLOSED) and case.answered_at is not None
     can_rate = answered and not (case.status == Status.CLOSED and case.rated_at is not None)
@@ -261,6 +286,12 @@ def _case_response(request, context, case, *, rate_form=None, reopen_form=None):
             "events": events,
             "is_new": request.GET.get("new") == "1",
             "overdue": case.overdue or bool(case.is_open and case.deadline and case.deadline < now),
+            "details_form": (details_form or DetailsForm(missing=case.missing_details))
+            if case.status == Status.AWAITING_DETAILS
+            else None,
+            "missing": intake.details_text(case.missing_details),
+            "legal_list": intake.LEGAL_LIST,
+            "information_notice": intake.INFORMATION_NOTICE,
             "answered": answered,
             "rate_form": (rate_form or RateForm()) if can_rate else None,
             "reopen_form": (reopen_form or ReopenForm()) if reopen_until else None,
@@ -269,11 +300,12 @@ def _case_response(request, context, case, *, rate_form=None, reopen_form=None):
             "refusals": [
                 *(rate_form.non_field_errors() if rate_form else []),
                 *(reopen_form.non_field_errors() if reopen_form else []),
+                *(details_form.non_field_errors() if details_form else []),
             ],
             "section": "track",
         }
     )
-    return render(request, "portal/case.html", context)
+    return render(request, "portal/case.html", context, status=status)
 
 
 def _case_not_found(request, context):
@@ -331,6 +363,24 @@ def reopen(request, context, code):
     return _case_response(request, context, case, reopen_form=form)
 
 
+@public_post("case")
+def details(request, context, code):
+    """The sender of a denunciation gives what it lacked; its clock starts once complete."""
+    try:
+        case = get_public_case(code)
+    except Http404:
+        return _case_not_found(request, context)
+    form = DetailsForm(request.POST, missing=case.missing_details)
+    if form.is_valid():
+        try:
+            services.complete_details(case=case, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect(reverse("public:case", args=[case.code]) + "#history")
+    return _case_response(request, context, case, details_form=form)
+
+
 def _duration(hours: float | None) -> str | None:
     """A handling time in words: hours under two days, days beyond."""
     if hours is None:
@@ -364,3 +414,156 @@ def scorecards(request, context):
         }
     )
     return render(request, "portal/scorecards.html", context)
+
+
+# Grassroots democracy ------------------------------------------------------------------------
+
+
+def _year_span(request) -> tuple[int, datetime.date, datetime.date]:
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+    except ValueError:
+        year = today.year
+    year = min(max(year, today.year - 5), today.year)
+    end = today if year == today.year else datetime.date(year, 12, 31)
+    return year, datetime.date(year, 1, 1), end
+
+
+@public_page
+def democracy(request, context):
+    """The public scorecard of grassroots democracy: the city and each commune (a visitor's
+    copy kept under the city's version, portal/middleware.py)."""
+    year, start, end = _year_span(request)
+    city = get_city()
+    total, rows = commune_table(city, start, end)
+    context.update(
+        {
+            "city": city,
+            "year": year,
+            "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
+            "start": start,
+            "end": end,
+            "total": total,
+            "rows": rows,
+            "section": "democracy",
+        }
+    )
+    return render(request, "portal/democracy.html", context)
+
+
+def _commune_page(request, context, commune, query: str, page_number):
+    today = timezone.localdate()
+    start = today.replace(month=1, day=1)
+    page = Paginator(public_publications(commune, query), PAGE_SIZE).get_page(page_number)
+    context.update(
+        {
+            "commune": commune,
+            "form": DemocracySearchForm(request.GET or None),
+            "query": query,
+            "page": page,
+            "start": start,
+            "today": today,
+            "figures": democracy_figures(commune, start, today),
+            "matters": public_matters(commune),
+            "consultations": public_consultations(commune),
+            "boards": public_boards(commune),
+            "dialogues": public_dialogues(commune),
+            "section": "democracy",
+        }
+    )
+    return render(request, "portal/democracy_commune.html", context)
+
+
+@public_page
+def democracy_commune(request, context, pk):
+    """A commune's public page: what it published (searchable without marks), its votes,
+    consultations, boards and dialogues. Without a search, a visitor's copy is kept in the
+    cache under the commune's version, which every change raises (portal/middleware.py)."""
+    commune, _version = get_democracy_commune(pk)
+    form = DemocracySearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    return _commune_page(request, context, commune, query, request.GET.get("page"))
+
+
+def _consultation_response(request, context, consultation, form=None, *, sent=False):
+    today = timezone.localdate()
+    context.update(
+        {
+            "item": consultation,
+            "open": consultation.is_open(today),
+            # A refused comment keeps its form, with the reason, even once closed.
+            "form": form or (CommentForm() if consultation.is_open(today) else None),
+            "groups": public_groups(consultation),
+            "sent": sent,
+            "section": "democracy",
+        }
+    )
+    return render(request, "portal/consultation.html", context)
+
+
+@case_page
+def consultation(request, context, pk):
+    """A draft open for comment (not cached: its form and its "sent" notice)."""
+    item = get_public_consultation(pk)
+    return _consultation_response(request, context, item, sent=request.GET.get("sent") == "1")
+
+
+@public_post("comment")
+def comment(request, context, pk):
+    item = get_public_consultation(pk)
+    if request.POST.get(HONEYPOT, "").strip():
+        return redirect(reverse("public:consultation", args=[item.pk]) + "?sent=1")
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            democracy_services.submit_comment(
+                consultation=item,
+                text=form.cleaned_data["text"],
+                contact=form.cleaned_data["contact"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect(reverse("public:consultation", args=[item.pk]) + "?sent=1#sent")
+    return _consultation_response(request, context, item, form)
+
+
+def _vote_response(request, context, matter, form=None, *, cast=False):
+    today = timezone.localdate()
+    voting = (
+        matter.method == VoteMethod.ONLINE
+        and matter.status == MatterStatus.OPEN
+        and today <= matter.vote_date
+    )
+    context.update(
+        {
+            "item": matter,
+            "form": form or (BallotForm() if voting else None),
+            "cast": cast,
+            "section": "democracy",
+        }
+    )
+    return render(request, "portal/vote.html", context)
+
+
+@case_page
+def vote(request, context, pk):
+    item = get_public_matter(pk)
+    return _vote_response(request, context, item, cast=request.GET.get("cast") == "1")
+
+
+@public_post("ballot")
+def ballot(request, context, pk):
+    item = get_public_matter(pk)
+    form = BallotForm(request.POST)
+    if form.is_valid():
+        try:
+            democracy_services.cast_ballot(
+                matter=item, code=form.cleaned_data["code"], choice=form.cleaned_data["choice"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect(reverse("public:vote", args=[item.pk]) + "?cast=1#cast")
+    return _vote_response(request, context, item, form)

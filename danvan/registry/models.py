@@ -141,6 +141,11 @@ def subtree_q(path: str) -> models.Q:
     return models.Q(unit__in=Unit.objects.filter(path__startswith=path).values("id"))
 
 
+def model_search_text(name: str, situation: str, content: str) -> str:
+    """What a model is found by: its name, and the start of its situation and content."""
+    return search_key(" ".join([name, situation[:500], content[:500]]))
+
+
 class PracticeModelQuerySet(models.QuerySet):
     def visible_to(self, user, roles=None, *, perm: str | None = None):
         """Models of units the user's roles reach (or where the user holds perm)."""
@@ -243,9 +248,7 @@ class PracticeModel(models.Model):
         return self.name
 
     def refresh_search_text(self) -> None:
-        self.search_text = search_key(
-            " ".join([self.name, self.situation[:500], self.content[:500]])
-        )
+        self.search_text = model_search_text(self.name, self.situation, self.content)
 
     @property
     def is_recognised(self) -> bool:

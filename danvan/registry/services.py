@@ -7,12 +7,13 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import Avg
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from danvan.core.audit import log_action, snapshot
+from danvan.lib.bulk import insert_rows
 from danvan.organisations.kinds import ISSUERS
 from danvan.organisations.models import Unit
 from danvan.organisations.queries import territory_of
@@ -30,6 +31,7 @@ from danvan.registry.models import (
     Score,
     Status,
     StatusChange,
+    model_search_text,
 )
 
 FORM_FIELDS = [
@@ -115,84 +117,108 @@ def register_model(*, actor, tags=(), **data) -> PracticeModel:
     return model
 
 
-def _imported(row: dict, *, actor, now) -> PracticeModel:
-    """A model built from a checked import row (see transfer): recognised when it names a level."""
+# What the import writes of each row (services.import_models), beside the defaults.
+IMPORTED_FIELDS = (
+    "external_id",
+    "name",
+    "unit_id",
+    "year",
+    "field_id",
+    "kind",
+    "situation",
+    "goals",
+    "content",
+    "results",
+    "start_date",
+    "legacy_district_name",
+    "status",
+    "recognised_level_id",
+    "recognised_on",
+    "search_text",
+    "created_by_id",
+    "created_at",
+)
+
+
+def _imported(row: dict, *, author_id: int | None, now) -> tuple:
+    """The values of IMPORTED_FIELDS for a checked import row (see transfer): recognised
+    when it names a level."""
     level = row["level"]
-    model = PracticeModel(
-        external_id=row["external_id"],
-        name=row["name"],
-        unit=row["unit"],
-        year=row["year"],
-        field=row["field"],
-        kind=row["kind"],
-        situation=row["situation"],
-        goals=row["goals"],
-        content=row["content"],
-        results=row["results"],
-        start_date=row["start_date"],
-        legacy_district_name=row["legacy_district_name"],
-        status=Status.RECOGNISED if level else Status.REGISTERED,
-        recognised_level=level,
-        recognised_on=row["recognised_on"] if level else None,
-        created_by=_person(actor),
-        created_at=now,
+    return (
+        row["external_id"],
+        row["name"],
+        row["unit"].pk,
+        row["year"],
+        row["field"].pk,
+        row["kind"],
+        row["situation"],
+        row["goals"],
+        row["content"],
+        row["results"],
+        row["start_date"],
+        row["legacy_district_name"],
+        Status.RECOGNISED if level else Status.REGISTERED,
+        level.pk if level else None,
+        row["recognised_on"] if level else None,
+        model_search_text(row["name"], row["situation"], row["content"]),
+        author_id,
+        now,
     )
-    model.refresh_search_text()
-    return model
 
 
 @transaction.atomic
 def import_models(*, actor, rows: Iterable[dict], batch_size: int = 2000) -> dict[Unit, int]:
     """Register many checked rows at once (the Excel import) and return how many per unit.
 
-    Written in bulk for speed, past `register_model`, but under its rule: the actor must
-    hold "registry.register" on every unit, and each unit gets one audit entry in its own
-    scope with the number of models imported into it.
+    Written in bulk for speed (lib.bulk, from the rows' values, past `register_model`),
+    but under its rule: the actor must hold "registry.register" on every unit, and each
+    unit gets one audit entry in its own scope with the number of models imported into
+    it. Each model gets its first status change, as `register_model` records it.
     """
     now = timezone.now()
-    per_unit: dict[Unit, int] = {}
-    recognised: dict[Unit, int] = {}
-    batch: list[PracticeModel] = []
+    author = _person(actor)
+    author_id = author.pk if author is not None else None
+    note = _("import")
+    units: dict[int, Unit] = {}
+    per_unit: dict[int, int] = {}
+    recognised: dict[int, int] = {}
+    batch: list[tuple] = []
 
     def flush() -> None:
-        PracticeModel.objects.bulk_create(batch, batch_size=batch_size)
-        StatusChange.objects.bulk_create(
-            [
-                StatusChange(
-                    model=m,
-                    from_status="",
-                    to_status=m.status,
-                    actor=_person(actor),
-                    note=_("import"),
-                )
-                for m in batch
-            ],
-            batch_size=batch_size,
+        created = insert_rows(
+            PracticeModel, IMPORTED_FIELDS, batch, returning=("id", "status"), using=db
+        )
+        insert_rows(
+            StatusChange,
+            ("model_id", "from_status", "to_status", "actor_id", "note", "created_at"),
+            [(pk, "", status, author_id, note, now) for pk, status in created],
+            using=db,
         )
         batch.clear()
 
+    db = router.db_for_write(PracticeModel)
     for row in rows:
         unit = row["unit"]
-        if unit not in per_unit:
+        if unit.pk not in units:
             require_perm(actor, "registry.register", unit)
-            per_unit[unit] = recognised[unit] = 0
-        model = _imported(row, actor=actor, now=now)
-        per_unit[unit] += 1
-        recognised[unit] += model.status == Status.RECOGNISED
-        batch.append(model)
+            units[unit.pk] = unit
+            per_unit[unit.pk] = recognised[unit.pk] = 0
+        per_unit[unit.pk] += 1
+        recognised[unit.pk] += row["level"] is not None
+        batch.append(_imported(row, author_id=author_id, now=now))
         if len(batch) >= batch_size:
             flush()
     if batch:
         flush()
-    for unit, created in per_unit.items():
+    for pk, created in per_unit.items():
         log_action(
             actor=actor,
             action="registry.import",
-            obj=unit,
-            unit=unit,
-            after={"created": created, "recognised": recognised[unit]},
+            obj=units[pk],
+            unit=units[pk],
+            after={"created": created, "recognised": recognised[pk]},
         )
-    return per_unit
+    return {units[pk]: created for pk, created in per_unit.items()}
 
 
 @transaction.atomic

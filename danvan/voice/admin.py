@@ -12,6 +12,7 @@ from danvan.voice.models import (
     Case,
     Category,
     DeadlineRule,
+    LimitationRule,
     ReceptionSchedule,
     RejectionReason,
     RoutingRule,
@@ -34,12 +35,30 @@ class DeadlineRuleAdmin(CityRulesAdmin):
         "step",
         "amount",
         "unit",
+        "starts_from",
+        "next_working_day",
         "max_extensions",
         "legal_basis",
         "effective_from",
         "effective_to",
     ]
-    list_filter = ["kind", "step", "urgency"]
+    list_filter = ["kind", "step", "urgency", "starts_from"]
+
+
+@admin.register(LimitationRule)
+class LimitationRuleAdmin(CityRulesAdmin):
+    list_display = [
+        "kind",
+        "category",
+        "days",
+        "obstacles_not_counted",
+        "next_working_day",
+        "legal_basis",
+        "effective_from",
+        "effective_to",
+    ]
+    list_filter = ["kind"]
+    list_select_related = ["category"]
 
 
 @admin.register(RoutingRule)
@@ -59,7 +78,7 @@ class RoutingRuleAdmin(CityRulesAdmin):
 
 @admin.register(RejectionReason)
 class RejectionReasonAdmin(CityRulesAdmin):
-    list_display = ["code", "text", "is_active"]
+    list_display = ["code", "text", "time_barred", "is_active"]
 
 
 @admin.register(VoiceSettings)

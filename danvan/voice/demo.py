@@ -32,14 +32,19 @@ from danvan.lib.sampling import allocate, pick, weighted
 from danvan.organisations.demo import hanoi_communes as current_communes
 from danvan.organisations.demo import in_sentence
 from danvan.organisations.models import Unit, UnitKind
-from danvan.voice.deadlines import deadline_for
+from danvan.voice import services
+from danvan.voice.deadlines import deadline_for, find_limitation, limitation_end
 from danvan.voice.models import (
     Case,
     CaseEvent,
     Category,
     Channel,
+    ClockEvent,
     DeadlineRule,
+    InformationReason,
+    InformationUse,
     Kind,
+    LimitationOutcome,
     RejectionReason,
     Status,
     Urgency,
@@ -240,6 +245,17 @@ LIMIT_HOURS: dict[str, int] = {
     Kind.RECEPTION: 15 * 24,
 }
 CITIZEN_KINDS = (Kind.FEEDBACK, Kind.RECOMMENDATION)
+# Complaints filed long after the complainant knew of the decision (past the 90 days).
+LATE_COMPLAINT_SHARE = 0.05
+DELAY_REASONS = [
+    "Tôi đi làm ăn xa, không nhận được thông báo.",
+    "Gia đình có người ốm nặng, không thu xếp được thời gian.",
+    "Không biết thời hạn khiếu nại.",
+]
+ACCEPTED_DELAYS = [
+    "Công dân nằm viện, có giấy ra viện xác nhận; thời gian điều trị không tính vào thời hiệu.",
+    "Công dân đi lao động ở nước ngoài, có xác nhận của doanh nghiệp.",
+]
 PUBLIC_CHANNELS = (Channel.PORTAL, Channel.OPEN311)
 
 
@@ -290,10 +306,16 @@ class CaseMaker:
         self.category_ids = categories
         if not self.categories[0]:
             raise ValueError("No voice categories: run the migrations first.")
-        self.reasons = list(RejectionReason.objects.values_list("pk", flat=True))
+        self.reasons = list(
+            RejectionReason.objects.filter(time_barred=False).values_list("pk", flat=True)
+        )
         self.hours = weighted(enumerate(HOUR_WEIGHTS))
         self.rules = _rules_in_force()
         self.calendar = WorkCalendar.from_db()
+        self.limitation = find_limitation(Kind.COMPLAINT, None, timezone.localdate(now))
+        self.time_barred_reason = (
+            RejectionReason.objects.filter(time_barred=True).values_list("pk", flat=True).first()
+        )
 
     def pick(self, choices):
         return pick(self.rng, choices)
@@ -380,18 +402,17 @@ class CaseMaker:
             case.longitude = round(lon + rng.uniform(-0.01, 0.01), 6)
         if kind in (Kind.COMPLAINT, Kind.DENUNCIATION):
             # A complaint names its complainant (fake names, with consent); a quarter of
-            # denunciations are anonymous and kept as information only.
+            # denunciations are anonymous and kept as information (Luật Tố cáo, Điều 25).
             if kind == Kind.COMPLAINT or rng.random() < 0.75:
                 case.reporter_name = self.person()
                 case.reporter_address = address
+                case.reporter_phone = f"09{rng.randrange(10**8):08d}"
                 case.consent = True
             else:
-                case.processable = False
+                case.kind, case.filed_as = Kind.INFORMATION, Kind.DENUNCIATION
+                case.information_reason = InformationReason.ANONYMOUS
             if kind == Kind.COMPLAINT:
-                case.decision_complained = "Quyết định của Ủy ban nhân dân " + commune.phrase
-                case.decision_known_on = timezone.localdate(received) - datetime.timedelta(
-                    days=rng.randint(3, 80)
-                )
+                self._complaint(case, commune)
             else:
                 case.person_denounced = "Cán bộ " + commune.committee.name
         self._life(case)
@@ -399,8 +420,47 @@ class CaseMaker:
         note = f"Đã tiếp nhận và chuyển {commune.committee.name}."
         return case, note
 
+    def _complaint(self, case: Case, commune: Commune) -> None:
+        """The decision complained about and when the complainant knew of it: most within
+        the limitation period, a few long after it."""
+        rng = self.rng
+        received = timezone.localdate(case.received_at)
+        case.decision_complained = "Quyết định của Ủy ban nhân dân " + commune.phrase
+        late = rng.random() < LATE_COMPLAINT_SHARE
+        known = received - datetime.timedelta(
+            days=rng.randint(100, 300) if late else rng.randint(3, 80)
+        )
+        case.decision_known_on = known
+        case.decision_date = known - datetime.timedelta(days=rng.randint(0, 10))
+        if self.limitation is not None:
+            case.limitation_rule = self.limitation
+            case.limitation_ends = limitation_end(self.limitation, known, (), self.calendar)
+            case.time_barred = received > case.limitation_ends
+            if case.time_barred:
+                case.delay_reason = rng.choice(DELAY_REASONS)
+
+    def _information(self, case: Case) -> None:
+        """Information kept from an anonymous denunciation: reviewed within its own period,
+        then used for a check or kept for reference; never accepted, answered or escalated."""
+        rng = self.rng
+        reviewed = case.received_at + datetime.timedelta(
+            hours=rng.lognormvariate(math.log(60), 0.8)
+        )
+        if reviewed <= self.now:
+            case.status = Status.CLOSED
+            case.closed_at = reviewed
+            case.information_use = (
+                InformationUse.CHECK if rng.random() < 0.35 else InformationUse.FILED
+            )
+            return
+        case.status = Status.RECEIVED
+        self._clock(case, DeadlineRule.Step.HANDLE, case.received_at, ClockEvent.RECEIPT)
+
     def _life(self, case: Case) -> None:
         """Set the case's state from its age: what happened to it so far."""
+        if case.kind == Kind.INFORMATION:
+            self._information(case)
+            return
         rng = self.rng
         now = self.now
         received = case.received_at
@@ -408,6 +468,15 @@ class CaseMaker:
         accept_hours = rng.lognormvariate(math.log(5), 0.9)
         accepted = received + datetime.timedelta(hours=accept_hours)
         fate = rng.random()
+        if case.time_barred and accepted <= now:
+            if fate < 0.7:  # refused with the legal template, the dates stated
+                case.status = Status.REJECTED
+                case.rejection_reason_id = self.time_barred_reason
+                case.limitation_outcome = LimitationOutcome.REJECTED
+                case.closed_at = accepted
+                return
+            case.limitation_outcome = LimitationOutcome.ACCEPTED
+            case.limitation_note = rng.choice(ACCEPTED_DELAYS)
         if fate < 0.035 and accepted <= now:
             case.status = Status.REJECTED
             case.rejection_reason_id = rng.choice(self.reasons) if self.reasons else None
@@ -462,24 +531,58 @@ class CaseMaker:
         else:
             case.status = Status.ANSWERED
 
-    def _open(self, case: Case, restarted: datetime.datetime | None = None) -> None:
-        """A case not answered yet: its current step, deadline and whether it is overdue."""
-        if case.accepted_at is None:
-            case.status = Status.RECEIVED
-            step, start = DeadlineRule.Step.ACCEPT, case.received_at
-        else:
-            in_progress = restarted is not None or self.rng.random() < 0.6
-            case.status = Status.IN_PROGRESS if in_progress else Status.ACCEPTED
-            step, start = DeadlineRule.Step.HANDLE, restarted or case.accepted_at
-        rule = self.rules.get((case.kind, case.urgency, step)) or self.rules.get(
-            (case.kind, "", step)
-        )
-        if rule is None:
-            return
+    def rule(self, kind: str, urgency: str, step: str) -> DeadlineRule | None:
+        return self.rules.get((kind, urgency, step)) or self.rules.get((kind, "", step))
+
+    def _clock(
+        self, case: Case, step: str, start: datetime.datetime | None, event: str
+    ) -> DeadlineRule | None:
+        """Run a step's clock from `start` (the event its rule counts from)."""
+        rule = self.rule(case.kind, case.urgency, step)
+        if rule is None or start is None:
+            return None
         case.deadline_step = step
         case.deadline_rule = rule
+        case.deadline_start, case.deadline_start_event = start, event
         case.deadline = deadline_for(rule, start, self.calendar)
         case.overdue = case.deadline < self.now
+        return rule
+
+    def _start(self, case: Case, rule_start: str) -> tuple[datetime.datetime | None, str]:
+        """The moment and event a rule counting from `rule_start` starts at on this case."""
+        if rule_start == DeadlineRule.Start.ACCEPTANCE:
+            return case.accepted_at, ClockEvent.ACCEPTANCE
+        return case.received_at, ClockEvent.RECEIPT
+
+    def _open(self, case: Case, restarted: datetime.datetime | None = None) -> None:
+        """A case not answered yet: its current step, deadlines and whether it is overdue."""
+        step = DeadlineRule.Step
+        if case.accepted_at is None:
+            case.status = Status.RECEIVED
+            accept = self.rule(case.kind, case.urgency, step.ACCEPT)
+            if accept is not None:
+                self._clock(case, step.ACCEPT, *self._start(case, accept.starts_from))
+            else:  # a reply that runs from receipt (a reception)
+                handle = self.rule(case.kind, case.urgency, step.HANDLE)
+                if handle is not None and handle.starts_from == DeadlineRule.Start.RECEIPT:
+                    self._clock(case, step.HANDLE, case.received_at, ClockEvent.RECEIPT)
+            forward = self.rule(case.kind, case.urgency, step.FORWARD)
+            if forward is not None:
+                start, event = self._start(case, forward.starts_from)
+                if start is not None:
+                    case.forward_rule = forward
+                    case.forward_start, case.forward_start_event = start, event
+                    case.forward_deadline = deadline_for(forward, start, self.calendar)
+                    case.forward_overdue = case.forward_deadline < self.now
+            return
+        in_progress = restarted is not None or self.rng.random() < 0.6
+        case.status = Status.IN_PROGRESS if in_progress else Status.ACCEPTED
+        if restarted is not None:
+            self._clock(case, step.HANDLE, restarted, ClockEvent.REOPENING)
+            return
+        handle = self.rule(case.kind, case.urgency, step.HANDLE)
+        if handle is not None:
+            self._clock(case, step.HANDLE, *self._start(case, handle.starts_from))
 
 
 def _rules_in_force() -> dict[tuple[str, str, str], DeadlineRule]:
@@ -604,12 +707,201 @@ def generate_cases(
 
 
 def load(*, progress, seed: int = SEED, scale: float = 1.0) -> str:
-    """Generate DEMO_CASES cases (a `scale` of them) over five years, once."""
+    """Generate DEMO_CASES cases (a `scale` of them) over five years, once; and the examples
+    of intake by the letter of the law that are missing."""
     if Case.objects.exists():
-        return f"{Case.objects.count():,} cases there already: none generated"
-    made = generate_cases(
-        round(DEMO_CASES * scale),
-        seed=seed,
-        progress=lambda done, total: progress(f"{done:,} / {total:,} cases"),
-    )
-    return f"{made.cases:,} cases generated"
+        said = f"{Case.objects.count():,} cases there already: none generated"
+    else:
+        made = generate_cases(
+            round(DEMO_CASES * scale),
+            seed=seed,
+            progress=lambda done, total: progress(f"{done:,} / {total:,} cases"),
+        )
+        said = f"{made.cases:,} cases generated"
+    examples = load_law_examples()
+    services.mark_overdue()
+    return f"{said}; {examples} examples of intake by the law"
+
+
+# Intake by the letter of the law: a few cases of Phường Ba Đình, through the services.
+
+LAW_COMMUNE = "vn-01-00004"  # Phường Ba Đình, whose clerk is the demo login "badinh"
+
+
+def _days_ago(days: int, hour: int = 9) -> datetime.datetime:
+    tz = timezone.get_current_timezone()
+    day = timezone.localdate() - datetime.timedelta(days=days)
+    return datetime.datetime.combine(day, datetime.time(hour, 15), tz)
+
+
+def _law_examples() -> list[tuple[str, dict, list]]:
+    """(title, arguments of submit_case, then the steps to take) of each example."""
+    today = timezone.localdate()
+    known_long_ago = today - datetime.timedelta(days=160)
+    person = {
+        "reporter_name": "Nguyễn Văn Hùng",
+        "reporter_phone": "0912345678",
+        "reporter_address": "Số 12 ngõ 40 phố Đội Cấn, phường Ba Đình",
+        "consent": True,
+    }
+    complaint = {
+        "kind": Kind.COMPLAINT,
+        "category": "dat-dai-xay-dung",
+        "decision_complained": "Quyết định số 215/QĐ-UBND về việc cưỡng chế công trình",
+        "decision_date": known_long_ago - datetime.timedelta(days=5),
+        "decision_known_on": known_long_ago,
+        **person,
+    }
+    denunciation = {
+        "kind": Kind.DENUNCIATION,
+        "category": "thu-tuc-hanh-chinh",
+        "person_denounced": "Cán bộ địa chính phường",
+    }
+    return [
+        (
+            "Khiếu nại quyết định cưỡng chế công trình (nộp sau 160 ngày)",
+            {**complaint, "received_at": _days_ago(1)},
+            [],
+        ),
+        (
+            "Khiếu nại quyết định cưỡng chế: chậm vì nằm viện",
+            {
+                **complaint,
+                "received_at": _days_ago(3),
+                "delay_reason": "Tôi nằm điều trị tại Bệnh viện Bạch Mai, có giấy ra viện.",
+                "obstacles": [
+                    (
+                        "illness",
+                        known_long_ago + datetime.timedelta(days=20),
+                        known_long_ago + datetime.timedelta(days=100),
+                    )
+                ],
+            },
+            [],
+        ),
+        (
+            "Khiếu nại thu hồi đất: quá thời hạn, đã chấp nhận lý do",
+            {
+                **complaint,
+                "received_at": _days_ago(6),
+                "delay_reason": "Tôi đi lao động ở Hàn Quốc, mới về nước.",
+                "obstacles": [
+                    (
+                        "away",
+                        known_long_ago + datetime.timedelta(days=10),
+                        known_long_ago + datetime.timedelta(days=40),
+                    )
+                ],
+            },
+            [
+                (
+                    "accept",
+                    {
+                        "limitation_reason": "Có xác nhận của doanh nghiệp về thời gian ở "
+                        "nước ngoài."
+                    },
+                )
+            ],
+        ),
+        (
+            "Khiếu nại quyết định xử phạt: hết thời hiệu, không thụ lý",
+            {**complaint, "received_at": _days_ago(8)},
+            [("reject_time_barred", {})],
+        ),
+        (
+            "Tố cáo nặc danh việc thu tiền ngoài quy định ở bộ phận một cửa",
+            {**denunciation, "received_at": _days_ago(2)},
+            [],
+        ),
+        (
+            "Tố cáo nặc danh sai phạm trong xét hộ nghèo",
+            {**denunciation, "category": "an-sinh-xa-hoi", "received_at": _days_ago(20)},
+            [("settle", {"use": InformationUse.CHECK, "note": "Đưa vào kế hoạch kiểm tra quý."})],
+        ),
+        (
+            "Tố cáo cán bộ nhũng nhiễu khi chứng thực (thiếu địa chỉ, cách liên hệ)",
+            {
+                **denunciation,
+                "reporter_name": "Trần Thị Mai",
+                "consent": True,
+                "received_at": _days_ago(4),
+            },
+            [],
+        ),
+        (
+            "Tố cáo cán bộ thu phí sai quy định (đã bổ sung thông tin)",
+            {
+                **denunciation,
+                "reporter_name": "Lê Văn Bình",
+                "consent": True,
+                "received_at": _days_ago(9),
+            },
+            [
+                (
+                    "details",
+                    {
+                        "reporter_address": "Số 5 phố Kim Mã, phường Ba Đình",
+                        "reporter_phone": "0987123456",
+                    },
+                )
+            ],
+        ),
+        (
+            "Khiếu nại việc chậm cấp giấy chứng nhận (chưa phân loại)",
+            {
+                **complaint,
+                "decision_known_on": today - datetime.timedelta(days=30),
+                "decision_date": today - datetime.timedelta(days=31),
+                "received_at": _days_ago(8),
+            },
+            [],
+        ),
+        (
+            "Phản ánh tuyến cáp ngầm do đơn vị khác quản lý",
+            {"kind": Kind.FEEDBACK, "category": "dien-nuoc", "received_at": _days_ago(1, 14)},
+            [],
+        ),
+        (
+            "Phản ánh lấn chiếm vỉa hè ở địa bàn phường Hà Đông",
+            {"kind": Kind.FEEDBACK, "category": "trat-tu-do-thi", "received_at": _days_ago(3)},
+            [("forward", {"to": "vn-01-09556-state"})],
+        ),
+    ]
+
+
+def load_law_examples() -> int:
+    """Create the examples that are not there yet (found by title); return how many."""
+    commune = Unit.objects.filter(key=LAW_COMMUNE).first()
+    if commune is None:
+        return 0
+    categories = {c.code: c for c in Category.objects.all()}
+    time_barred = RejectionReason.objects.filter(time_barred=True).first()
+    made = 0
+    for title, arguments, steps in _law_examples():
+        if Case.objects.filter(title=title, commune=commune).exists():
+            continue
+        arguments = dict(arguments)
+        category = categories[arguments.pop("category")]
+        case = services.submit_case(
+            channel=Channel.LETTER,
+            commune=commune,
+            category=category,
+            title=title,
+            description=f"{title}. Đề nghị Ủy ban nhân dân phường Ba Đình xem xét, giải quyết.",
+            **arguments,
+        )
+        for step, extra in steps:
+            if step == "accept":
+                services.accept_case(actor=None, case=case, **extra)
+            elif step == "reject_time_barred" and time_barred is not None:
+                services.reject_case(actor=None, case=case, reason=time_barred)
+            elif step == "settle":
+                services.settle_information(actor=None, case=case, **extra)
+            elif step == "details":
+                services.complete_details(case=case, consent=True, **extra)
+            elif step == "forward":
+                target = Unit.objects.filter(key=extra["to"]).first()
+                if target is not None:
+                    services.forward_case(actor=None, case=case, to_unit=target)
+        made += 1
+    return made

@@ -13,12 +13,17 @@ from danvan.accounts.rules import roles_for
 from danvan.lib.uploads import check_upload
 from danvan.organisations.kinds import NOT_CASE_HANDLERS
 from danvan.organisations.models import SEGMENT_WIDTH, Unit, UnitKind
+from danvan.voice import intake
 from danvan.voice.models import (
+    SENDER_KINDS,
     ApiKey,
     Case,
     Category,
     Channel,
+    InformationReason,
+    InformationUse,
     Kind,
+    LimitationObstacle,
     ReceptionSession,
     RejectionReason,
     Status,
@@ -89,17 +94,146 @@ class CaseFilterForm(forms.Form):
     unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
+# What the law asks at intake: the portal's form and the clerk's share these fields and checks.
+
+
+class IntakeLawForm(forms.Form):
+    """A complaint's dates and the obstacles that delayed it (Luật Khiếu nại 2011, Điều 9),
+    and the notice a sender reads before an anonymous or incomplete denunciation or a late
+    complaint is sent: sending it anyway takes ticking `confirm` after the notice."""
+
+    decision_date = forms.DateField(
+        label=_("date of the decision or act"),
+        required=False,
+        widget=DATE,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    )
+    obstacle_cause = forms.ChoiceField(
+        label=_("what kept the sender from filing in time"),
+        choices=[("", "—"), *LimitationObstacle.Cause.choices],
+        required=False,
+        help_text=_("Only if the case comes late: that time is not counted."),
+    )
+    obstacle_start = forms.DateField(
+        label=_("obstacle from"),
+        required=False,
+        widget=DATE,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    )
+    obstacle_end = forms.DateField(
+        label=_("obstacle to"), required=False, widget=DATE, input_formats=["%Y-%m-%d", "%d/%m/%Y"]
+    )
+    delay_reason = forms.CharField(
+        label=_("reason of the delay"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    # Shown (as a checkbox) only with a notice; `warned`, the codes of the notice the sender
+    # read, comes back from a hidden input the template writes (see warning_codes).
+    confirm = forms.BooleanField(
+        label=_("Send it as it is"), required=False, widget=forms.HiddenInput
+    )
+
+    LAW_KINDS = (Kind.COMPLAINT,)  # the kinds whose dates and obstacles count
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.warnings: dict[str, str] = {}
+
+    @property
+    def warning_codes(self) -> str:
+        return ",".join(sorted(self.warnings))
+
+    @property
+    def only_notice(self) -> bool:
+        """Whether the case is held back only for its notice to be read."""
+        return bool(self.warnings) and set(self.errors) == {"confirm"}
+
+    def obstacles(self) -> list[intake.Obstacle]:
+        data = self.cleaned_data
+        if data.get("kind") not in self.LAW_KINDS:
+            return []
+        if data.get("obstacle_start") and data.get("obstacle_end"):
+            return [(data["obstacle_cause"], data["obstacle_start"], data["obstacle_end"])]
+        return []
+
+    def clean_law(self, data: dict, *, filed_on: datetime.date | None = None) -> None:
+        """Mark bad dates on their fields; then, with nothing else wrong, hold the case back
+        once with the notice it calls for."""
+        if data.get("kind") in self.LAW_KINDS:
+            errors = intake.date_errors(
+                decision_date=data.get("decision_date"),
+                decision_known_on=data.get("decision_known_on"),
+                obstacles=[
+                    (
+                        data.get("obstacle_cause", ""),
+                        data.get("obstacle_start"),
+                        data.get("obstacle_end"),
+                    )
+                ],
+                delay_reason=data.get("delay_reason", ""),
+                filed_on=filed_on,
+            )
+            for name, message in errors.items():
+                if name not in self.errors:
+                    self.add_error(name, message)
+        else:
+            for name in ("decision_date", "obstacle_cause", "obstacle_start", "obstacle_end"):
+                data[name] = None if name != "obstacle_cause" else ""
+            data["delay_reason"] = ""
+        if self.errors:
+            return
+        category = data.get("category")
+        self.warnings = intake.warnings(
+            kind=data.get("kind", ""),
+            category_id=category.pk if category else None,
+            reporter_name=data.get("reporter_name", ""),
+            reporter_address=data.get("reporter_address", ""),
+            reporter_phone=data.get("reporter_phone", ""),
+            reporter_email=data.get("reporter_email", ""),
+            person_denounced=data.get("person_denounced", ""),
+            decision_known_on=data.get("decision_known_on")
+            if data.get("kind") in self.LAW_KINDS
+            else None,
+            obstacles=self.obstacles(),
+            filed_on=filed_on,
+        )
+        shown = set(filter(None, str(self.data.get("warned", "")).split(",")))
+        if self.warnings:
+            self.fields["confirm"].widget = forms.CheckboxInput()
+        if self.warnings and not (data.get("confirm") and set(self.warnings) <= shown):
+            self.add_error(
+                "confirm",
+                _(
+                    "Read the notice above: give what it asks, or tick this box to send it as "
+                    "it is."
+                ),
+            )
+
+    def law_arguments(self) -> dict:
+        """The keyword arguments of submit_case these fields give."""
+        data = self.cleaned_data
+        return {
+            "decision_date": data.get("decision_date"),
+            "delay_reason": data.get("delay_reason", "") if self.obstacles() else "",
+            "obstacles": self.obstacles(),
+        }
+
+
 # Logging a case received by phone, letter or at a reception
 
 
-class CaseLogForm(forms.Form):
+class CaseLogForm(IntakeLawForm):
     """What a clerk writes down when a citizen calls, writes or comes in."""
 
     channel = forms.ChoiceField(
         label=_("received through"),
         choices=[(c.value, c.label) for c in (Channel.PHONE, Channel.LETTER, Channel.VISIT)],
     )
-    kind = forms.ChoiceField(label=_("kind"), choices=Kind.choices, initial=Kind.FEEDBACK)
+    kind = forms.ChoiceField(
+        label=_("kind"), choices=[(k.value, k.label) for k in SENDER_KINDS], initial=Kind.FEEDBACK
+    )
     urgency = forms.ChoiceField(label=_("urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
     category = forms.ModelChoiceField(label=_("category"), queryset=Category.objects.none())
     commune = forms.ModelChoiceField(label=_("commune / ward"), queryset=Unit.objects.none())
@@ -136,17 +270,52 @@ class CaseLogForm(forms.Form):
         max_length=300,
         required=False,
         help_text=_(
-            "Denunciations only. Without the reporter's name a denunciation is kept as "
-            "information and is not processed as a denunciation."
+            "Denunciations only. Without the denouncer's name and address a denunciation is "
+            "kept as information, not handled as a denunciation (Luật Tố cáo 2018, Điều 25); "
+            "Điều 23 also asks for a way to contact them and the content."
         ),
     )
     file = forms.FileField(label=_("Photo, PDF or Word file (up to 10 MB)"), required=False)
+
+    field_order = [
+        "channel",
+        "kind",
+        "urgency",
+        "category",
+        "commune",
+        "title",
+        "description",
+        "address",
+        "received_at",
+        "reporter_name",
+        "reporter_phone",
+        "reporter_email",
+        "reporter_address",
+        "consent",
+        "decision_complained",
+        "decision_date",
+        "decision_known_on",
+        "obstacle_cause",
+        "obstacle_start",
+        "obstacle_end",
+        "delay_reason",
+        "person_denounced",
+        "file",
+        "confirm",
+    ]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.checked_type = None
         self.fields["category"].queryset = Category.objects.filter(is_active=True)
         self.fields["commune"].queryset = communes_for(user)
+        self.fields["confirm"].label = _("Record it as it is")
+
+    def clean(self):
+        data = super().clean()
+        received = data.get("received_at")
+        self.clean_law(data, filed_on=timezone.localdate(received) if received else None)
+        return data
 
     def clean_received_at(self):
         value = self.cleaned_data["received_at"]
@@ -167,6 +336,9 @@ class CaseLogForm(forms.Form):
         data["files"] = [(upload, self.checked_type)] if upload else []
         if not data.get("received_at"):
             data.pop("received_at", None)
+        for name in ("obstacle_cause", "obstacle_start", "obstacle_end", "confirm"):
+            data.pop(name, None)
+        data.update(self.law_arguments())
         return data
 
 
@@ -199,10 +371,21 @@ class CaseActionForm(forms.Form):
 class AcceptForm(CaseActionForm):
     urgency = forms.ChoiceField(label=_("urgency"), choices=Urgency.choices)
     note = forms.CharField(label=_("note to the citizen"), required=False, max_length=1000)
+    limitation_reason = forms.CharField(
+        label=_("why it is accepted although its limitation period is over"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: the obstacle is proven by a hospital certificate."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["urgency"].initial = self.case.urgency
+        if self.case.time_barred and not self.case.limitation_outcome:
+            self.fields["limitation_reason"].required = True
+        else:
+            del self.fields["limitation_reason"]
 
 
 class StartForm(CaseActionForm):
@@ -221,7 +404,13 @@ class RejectForm(CaseActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reason"].queryset = RejectionReason.objects.filter(is_active=True)
+        reasons = RejectionReason.objects.filter(is_active=True)
+        if self.case.time_barred:
+            # The legal template of a refusal for a late filing is offered first.
+            self.fields["reason"].initial = reasons.filter(time_barred=True).first()
+        else:
+            reasons = reasons.filter(time_barred=False)
+        self.fields["reason"].queryset = reasons
 
 
 class AssignForm(CaseActionForm):
@@ -275,6 +464,64 @@ class ForwardForm(CaseActionForm):
                 _("Forward either to a unit in the system or to an outside body, not both.")
             )
         return data
+
+
+class DetailsForm(CaseActionForm):
+    """The details a denunciation lacked, recorded by a clerk (the citizen brought them)."""
+
+    reporter_address = forms.CharField(
+        label=_("address of the citizen"), max_length=300, required=False
+    )
+    reporter_phone = forms.CharField(label=_("phone"), max_length=20, required=False)
+    reporter_email = forms.EmailField(label=_("email"), required=False)
+    person_denounced = forms.CharField(
+        label=_("person or body denounced"), max_length=300, required=False
+    )
+    consent = forms.BooleanField(
+        label=_("The citizen agrees to the use of their contact details for this case"),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        missing = set(self.case.missing_details)
+        keep = {
+            "reporter_address": "address" in missing,
+            "reporter_phone": "contact" in missing,
+            "reporter_email": "contact" in missing,
+            "person_denounced": "content" in missing,
+            "consent": bool(missing - {"content"}) and not self.case.consent,
+        }
+        for name, shown in keep.items():
+            if not shown:
+                del self.fields[name]
+
+
+class InformationForm(CaseActionForm):
+    """Keep a denunciation as information: a false identity, or details that never came."""
+
+    reason = forms.ChoiceField(
+        label=_("why"),
+        choices=[
+            (r.value, r.label)
+            for r in (InformationReason.INCOMPLETE, InformationReason.FALSE_IDENTITY)
+        ],
+    )
+    note = forms.CharField(label=_("internal note"), required=False, max_length=1000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.case.status != Status.AWAITING_DETAILS:
+            self.fields["reason"].choices = [
+                (InformationReason.FALSE_IDENTITY.value, InformationReason.FALSE_IDENTITY.label)
+            ]
+
+
+class SettleForm(CaseActionForm):
+    """What became of information: used for a check, or kept for reference."""
+
+    use = forms.ChoiceField(label=_("use"), choices=InformationUse.choices)
+    note = forms.CharField(label=_("internal note"), required=False, max_length=1000)
 
 
 class ExtendForm(CaseActionForm):

@@ -33,6 +33,15 @@ class Kind(models.TextChoices):
     COMPLAINT = "complaint", _("Complaint")
     DENUNCIATION = "denunciation", _("Denunciation")
     RECEPTION = "reception", _("Citizen reception")
+    # Luật Tố cáo 2018, Điều 25: a denunciation without its denouncer's name and address (or
+    # with a false one) is not handled as a denunciation; it is kept as information, used for
+    # an inspection where it is specific enough. Never chosen by a sender: submit_case and
+    # treat_as_information put a denunciation here.
+    INFORMATION = "information", _("Information report")
+
+
+# The kinds a sender (a citizen, a clerk on their behalf, an Open311 client) may choose.
+SENDER_KINDS = [k for k in Kind if k != Kind.INFORMATION]
 
 
 class Urgency(models.TextChoices):
@@ -51,6 +60,9 @@ class Channel(models.TextChoices):
 
 
 class Status(models.TextChoices):
+    # A denunciation with its denouncer's name but without what Luật Tố cáo 2018, Điều 23
+    # asks (address, a way of contact, the content): no clock runs until it is complete.
+    AWAITING_DETAILS = "awaiting_details", _("Awaiting details")
     RECEIVED = "received", _("Received")
     ACCEPTED = "accepted", _("Accepted")
     IN_PROGRESS = "in_progress", _("In progress")
@@ -60,9 +72,11 @@ class Status(models.TextChoices):
     FORWARDED = "forwarded", _("Forwarded")
 
 
-OPEN_STATES = {Status.RECEIVED, Status.ACCEPTED, Status.IN_PROGRESS}
+OPEN_STATES = {Status.AWAITING_DETAILS, Status.RECEIVED, Status.ACCEPTED, Status.IN_PROGRESS}
 TRANSITIONS: dict[str, set[str]] = {
-    Status.RECEIVED: {Status.ACCEPTED, Status.REJECTED, Status.FORWARDED},
+    Status.AWAITING_DETAILS: {Status.RECEIVED, Status.REJECTED, Status.FORWARDED},
+    # CLOSED straight from RECEIVED: an information report used for a check or filed.
+    Status.RECEIVED: {Status.ACCEPTED, Status.REJECTED, Status.FORWARDED, Status.CLOSED},
     Status.ACCEPTED: {Status.IN_PROGRESS, Status.ANSWERED, Status.FORWARDED},
     Status.IN_PROGRESS: {Status.ANSWERED, Status.FORWARDED},
     Status.ANSWERED: {Status.CLOSED, Status.IN_PROGRESS},  # reopened by the citizen
@@ -70,6 +84,22 @@ TRANSITIONS: dict[str, set[str]] = {
     Status.REJECTED: set(),
     Status.FORWARDED: set(),
 }
+
+
+class LimitationOutcome(models.TextChoices):
+    ACCEPTED = "accepted", _("accepted with a recorded reason")
+    REJECTED = "rejected", _("refused: limitation period over")
+
+
+class InformationReason(models.TextChoices):
+    ANONYMOUS = "anonymous", _("no name or address of the denouncer")
+    FALSE_IDENTITY = "false_identity", _("the denouncer's identity is false")
+    INCOMPLETE = "incomplete", _("the missing details never came")
+
+
+class InformationUse(models.TextChoices):
+    CHECK = "check", _("used for an inspection or check")
+    FILED = "filed", _("kept for reference")
 
 
 class Category(RuleRow):
@@ -90,8 +120,29 @@ class Category(RuleRow):
         return self.name
 
 
+class ClockEvent(models.TextChoices):
+    """What a clock counts from. A rule names one of the first four (`DeadlineRule.Start`);
+    a case records the event its running clock actually started from, which is more precise:
+    "receipt" by a unit a case was forwarded to is the forward; a denunciation completed
+    later is received with its missing details; a reopened case runs from the reopening."""
+
+    RECEIPT = "receipt", _("receipt")
+    ACCEPTANCE = "acceptance", _("acceptance")
+    FORWARD = "forward", _("forward to this unit")
+    PREVIOUS_END = "previous_end", _("end of the previous step")
+    DETAILS = "details", _("receipt of the missing details")
+    REOPENING = "reopening", _("reopening by the citizen")
+
+
 class DeadlineRule(RuleRow):
-    """A legal clock: for a kind (and urgency), how long a step may take."""
+    """A legal clock: for a kind (and urgency), how long a step may take, counted from which
+    event; a calendar-day period ending on a day off may run to the next working day."""
+
+    class Start(models.TextChoices):
+        RECEIPT = ClockEvent.RECEIPT.value, ClockEvent.RECEIPT.label
+        ACCEPTANCE = ClockEvent.ACCEPTANCE.value, ClockEvent.ACCEPTANCE.label
+        FORWARD = ClockEvent.FORWARD.value, ClockEvent.FORWARD.label
+        PREVIOUS_END = ClockEvent.PREVIOUS_END.value, ClockEvent.PREVIOUS_END.label
 
     class Step(models.TextChoices):
         ACCEPT = "accept", _("Acceptance")
@@ -111,6 +162,25 @@ class DeadlineRule(RuleRow):
     step = models.CharField(_("step"), max_length=10, choices=Step.choices)
     amount = models.PositiveIntegerField(_("amount"))
     unit = models.CharField(_("counted in"), max_length=16, choices=Counted.choices)
+    starts_from = models.CharField(
+        _("counted from"),
+        max_length=12,
+        choices=Start.choices,
+        default=Start.RECEIPT,
+        help_text=_(
+            "Receipt: when the unit now responsible received the case (for a case forwarded "
+            "to it, the forward). Forward: the forward to this unit. The end of the previous "
+            "step: for extensions."
+        ),
+    )
+    next_working_day = models.BooleanField(
+        _("a last day off moves to the next working day"),
+        default=True,
+        help_text=_(
+            "Calendar days only: a period whose last day is a weekend or holiday ends at the "
+            "end of the next working day (Bộ luật Dân sự 2015, Điều 148)."
+        ),
+    )
     max_extensions = models.PositiveSmallIntegerField(
         _("extensions allowed"), default=0, help_text=_("For extension rules.")
     )
@@ -131,6 +201,54 @@ class DeadlineRule(RuleRow):
             f"{self.get_kind_display()} · {self.get_step_display()}: "
             f"{self.amount} {self.get_unit_display()}"
         )
+
+
+class LimitationRule(RuleRow):
+    """A limitation period (thời hiệu): how long after knowing of a decision or act a citizen
+    may still file a case of a kind. A rule for a topic beats the general one of its kind,
+    so a longer period that a law gives for some matters is a row of its own."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("topic"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty: every topic of the kind."),
+    )
+    days = models.PositiveIntegerField(_("days"))
+    obstacles_not_counted = models.BooleanField(
+        _("time lost to obstacles is not counted"),
+        default=True,
+        help_text=_(
+            "Illness, natural disaster, enemy action, work or study far away, other objective "
+            "obstacles."
+        ),
+    )
+    next_working_day = models.BooleanField(
+        _("a last day off moves to the next working day"),
+        default=True,
+        help_text=_(
+            "A period whose last day is a weekend or holiday ends at the end of the next "
+            "working day (Bộ luật Dân sự 2015, Điều 148)."
+        ),
+    )
+    legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
+    effective_from = models.DateField(_("effective from"))
+    effective_to = models.DateField(_("effective to"), null=True, blank=True)
+
+    objects = DatedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind", "-effective_from"]
+        verbose_name = _("limitation period")
+        verbose_name_plural = _("limitation periods")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.days}"
 
 
 class RoutingRule(RuleRow):
@@ -172,6 +290,11 @@ class RejectionReason(RuleRow):
     code = models.SlugField(max_length=40, unique=True)
     text = models.CharField(_("reason"), max_length=300)
     is_active = models.BooleanField(default=True)
+    time_barred = models.BooleanField(
+        _("for a case filed after its limitation period"),
+        default=False,
+        help_text=_("Offered only for such cases; the scorecards count these refusals apart."),
+    )
 
     history = HistoricalRecords()
 
@@ -223,6 +346,18 @@ def subtree_q(path: str) -> models.Q:
     return models.Q(responsible_path__in=Unit.objects.filter(path__startswith=path).values("path"))
 
 
+def overdue_q(now=None) -> models.Q:
+    """Open cases past a deadline, marked by the clock job or not yet: the running step's, or
+    (while the unit has not accepted the case) the forward deadline."""
+    now = now or timezone.now()
+    forward = models.Q(status=Status.RECEIVED) & (
+        models.Q(forward_overdue=True) | models.Q(forward_deadline__lt=now)
+    )
+    return models.Q(status__in=OPEN_STATES) & (
+        models.Q(overdue=True) | models.Q(deadline__lt=now) | forward
+    )
+
+
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user, roles=None, *, perm: str | None = None):
         """Cases of units the user's roles reach (or where the user holds perm), through the
@@ -235,6 +370,9 @@ class CaseQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATES)
 
+    def overdue(self, now=None):
+        return self.filter(overdue_q(now))
+
     def search(self, query: str):
         return filter_search(self, query)
 
@@ -246,11 +384,14 @@ class CaseQuerySet(models.QuerySet):
             "urgency",
             "status",
             "channel",
-            "processable",
             "handler_id",
+            "forward_deadline",
+            "forward_overdue",
+            "time_barred",
             "title",
             "received_at",
             "deadline",
+            "deadline_start_event",
             "overdue",
             "category__id",
             "category__name",
@@ -282,7 +423,24 @@ class Case(models.Model):
     decision_complained = models.CharField(
         _("decision or act complained about"), max_length=300, blank=True
     )
+    decision_date = models.DateField(_("date of the decision or act"), null=True, blank=True)
     decision_known_on = models.DateField(_("date the decision became known"), null=True, blank=True)
+    # The limitation period (thời hiệu) of the kind: when it ended, by which rule, whether the
+    # case came after it, why it came late (obstacles: LimitationObstacle), and what the unit
+    # decided about a late one.
+    limitation_rule = models.ForeignKey(
+        LimitationRule, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    limitation_ends = models.DateField(_("limitation period ends"), null=True, blank=True)
+    time_barred = models.BooleanField(_("filed after the limitation period"), default=False)
+    delay_reason = models.TextField(_("reason of the delay"), blank=True)
+    limitation_outcome = models.CharField(
+        _("decision on the late filing"),
+        max_length=10,
+        choices=LimitationOutcome.choices,
+        blank=True,
+    )
+    limitation_note = models.TextField(_("why the late case was accepted"), blank=True)
     person_denounced = models.CharField(_("person or body denounced"), max_length=300, blank=True)
     # Personal data: never on public pages or in Open311 output.
     reporter_name = models.CharField(_("full name"), max_length=120, blank=True)
@@ -290,11 +448,23 @@ class Case(models.Model):
     reporter_email = models.EmailField(_("email"), blank=True)
     reporter_address = models.CharField(_("address of the reporter"), max_length=300, blank=True)
     consent = models.BooleanField(_("consent to the use of personal data"), default=False)
-    processable = models.BooleanField(
-        _("processable"),
-        default=True,
-        help_text=_("An anonymous denunciation is kept as information only."),
+    # The kind the sender chose, when the case is kept as something else (a denunciation kept
+    # as information), and why.
+    filed_as = models.CharField(
+        _("sent as"), max_length=20, choices=Kind.choices, blank=True, editable=False
     )
+    information_reason = models.CharField(
+        _("why it is kept as information"),
+        max_length=16,
+        choices=InformationReason.choices,
+        blank=True,
+    )
+    information_use = models.CharField(
+        _("use of the information"), max_length=8, choices=InformationUse.choices, blank=True
+    )
+    # What a denunciation still lacks (codes of intake.DETAILS) and when it became complete.
+    missing_details = models.JSONField(_("missing details"), default=list, blank=True)
+    details_completed_at = models.DateTimeField(null=True, blank=True)
 
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.RECEIVED, db_index=True
@@ -317,6 +487,8 @@ class Case(models.Model):
     )
     received_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
+    # When the case last arrived at its unit by a forward inside the system.
+    forwarded_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     # The running clock: the deadline of the current step and the rule that set it.
@@ -325,6 +497,18 @@ class Case(models.Model):
     deadline_rule = models.ForeignKey(
         DeadlineRule, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    deadline_start = models.DateTimeField(null=True, blank=True)
+    deadline_start_event = models.CharField(max_length=12, choices=ClockEvent.choices, blank=True)
+    # The forward clock: until the unit accepts the case, a case outside its competence must
+    # go to the competent unit by this moment.
+    forward_deadline = models.DateTimeField(_("forward deadline"), null=True, blank=True)
+    forward_rule = models.ForeignKey(
+        DeadlineRule, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    forward_start = models.DateTimeField(null=True, blank=True)
+    forward_start_event = models.CharField(max_length=12, choices=ClockEvent.choices, blank=True)
+    forward_overdue = models.BooleanField(default=False)
+    forward_reminded_at = models.DateTimeField(null=True, blank=True)
     extensions = models.PositiveSmallIntegerField(default=0)
     forwarded_to_name = models.CharField(_("forwarded to"), max_length=200, blank=True)
     forwarded_late = models.BooleanField(default=False)
@@ -378,10 +562,68 @@ class Case(models.Model):
         return self.status in OPEN_STATES
 
     @property
+    def forward_pending(self) -> bool:
+        """Whether the forward clock runs: the unit has not yet accepted the case."""
+        return self.status == Status.RECEIVED and self.forward_deadline is not None
+
+    @property
+    def forward_is_overdue(self) -> bool:
+        return self.forward_pending and (
+            self.forward_overdue
+            or (self.forward_deadline is not None and self.forward_deadline < timezone.now())
+        )
+
+    @property
+    def is_overdue(self) -> bool:
+        """Past a deadline now (the running step's or the forward's), marked or not yet."""
+        if not self.is_open:
+            return False
+        running = self.overdue or bool(self.deadline and self.deadline < timezone.now())
+        return running or self.forward_is_overdue
+
+    @property
+    def is_information(self) -> bool:
+        return self.kind == Kind.INFORMATION
+
+    @property
+    def protects_reporter(self) -> bool:
+        """A denouncer's identity is protected (Luật Tố cáo), also when the denunciation is
+        kept as information."""
+        return Kind.DENUNCIATION in (self.kind, self.filed_as)
+
+    @property
     def handling_seconds(self) -> float | None:
         if self.answered_at is None:
             return None
         return (self.answered_at - self.received_at).total_seconds()
+
+
+class LimitationObstacle(models.Model):
+    """A time the citizen could not file (illness, disaster, work far away…): not counted in
+    the limitation period where its rule says so (Luật Khiếu nại 2011, Điều 9)."""
+
+    class Cause(models.TextChoices):
+        ILLNESS = "illness", _("illness")
+        DISASTER = "disaster", _("natural disaster or enemy action")
+        AWAY = "away", _("work or study far away")
+        OTHER = "other", _("another objective obstacle")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="obstacles")
+    cause = models.CharField(_("obstacle"), max_length=10, choices=Cause.choices)
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"))
+
+    class Meta:
+        ordering = ["start", "id"]
+        verbose_name = _("obstacle to filing")
+        verbose_name_plural = _("obstacles to filing")
+
+    def __str__(self) -> str:
+        return f"{self.get_cause_display()} {self.start:%d/%m/%Y}–{self.end:%d/%m/%Y}"
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
 
 
 class CaseStat(models.Model):
@@ -398,6 +640,10 @@ class CaseStat(models.Model):
     rated = models.IntegerField(default=0)
     satisfied = models.IntegerField(default=0)
     reopened = models.IntegerField(default=0)
+    # Counted apart: information reports (not owed an answer) and cases refused because their
+    # limitation period was over.
+    information = models.IntegerField(default=0)
+    time_barred = models.IntegerField(default=0)
     # The sum of the answered cases' handling hours: an average, and a fingerprint of them
     # (the scorecards keep a median until it changes).
     hours = models.FloatField(default=0)

@@ -8,7 +8,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from danvan.organisations.models import Unit
-from danvan.voice.models import OPEN_STATES, Case, ReceptionSchedule, ReceptionSession
+from danvan.voice import models
+from danvan.voice.models import Case, ReceptionSchedule, ReceptionSession
 
 
 def _int_or_404(pk) -> int:
@@ -32,6 +33,8 @@ def get_case_for_user(user, pk, *, handle: bool = False) -> Case:
         "responsible",
         "handler",
         "deadline_rule",
+        "forward_rule",
+        "limitation_rule",
         "rejection_reason",
         "escalated_to",
         "reception_session",
@@ -50,9 +53,8 @@ def _day_start(day: datetime.date) -> datetime.datetime:
 
 
 def overdue_q(now=None) -> Q:
-    """Open cases past their deadline, marked by the clock job or not yet (as scorecards)."""
-    now = now or timezone.now()
-    return Q(status__in=OPEN_STATES) & (Q(overdue=True) | Q(deadline__lt=now))
+    """Open cases past a deadline, marked by the clock job or not yet (as scorecards)."""
+    return models.overdue_q(now)
 
 
 def filtered_cases(user, params: dict, *, base=None):

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from danvan.organisations.models import SEGMENT_WIDTH, Unit
 from danvan.voice import rollup
-from danvan.voice.models import OPEN_STATES, Case
+from danvan.voice.models import Case, Kind, LimitationOutcome, overdue_q
 
 
 @dataclass
@@ -30,6 +30,9 @@ class Scorecard:
     reopened: int
     overdue_now: int
     median_hours: float | None = None
+    # Counted apart: information reports (owed no answer), refusals for a late filing.
+    information: int = 0
+    time_barred: int = 0
 
     @staticmethod
     def _pct(part: int, whole: int) -> float | None:
@@ -48,8 +51,13 @@ class Scorecard:
         return self._pct(self.reopened, self.answered)
 
     @property
+    def owed(self) -> int:
+        """The cases owed an answer: information is not."""
+        return self.received - self.information
+
+    @property
     def answered_pct(self):
-        return self._pct(self.answered, self.received)
+        return self._pct(self.answered, self.owed)
 
 
 def _period(start: datetime.date, end: datetime.date) -> Q:
@@ -66,16 +74,13 @@ FIGURES = {
     "rated": Count("id", filter=Q(satisfied__isnull=False)),
     "satisfied": Count("id", filter=Q(satisfied=True)),
     "reopened": Count("id", filter=Q(answered_at__isnull=False, reopened_count__gt=0)),
+    "information": Count("id", filter=Q(kind=Kind.INFORMATION)),
+    "time_barred": Count("id", filter=Q(limitation_outcome=LimitationOutcome.REJECTED)),
 }
 
 
 def overdue_now(path: str, now=None) -> int:
-    now = now or timezone.now()
-    return Case.objects.filter(
-        Q(overdue=True) | Q(deadline__lt=now),
-        responsible_path__startswith=path,
-        status__in=OPEN_STATES,
-    ).count()
+    return Case.objects.filter(overdue_q(now), responsible_path__startswith=path).count()
 
 
 def median_hours(cohort) -> float | None:
@@ -150,11 +155,7 @@ def league_table(
         for name in FIGURES:
             figures[name] += row[name]
     overdue = dict(
-        Case.objects.filter(
-            Q(overdue=True) | Q(deadline__lt=now),
-            responsible_path__startswith=parent.path,
-            status__in=OPEN_STATES,
-        )
+        Case.objects.filter(overdue_q(now), responsible_path__startswith=parent.path)
         .annotate(branch=Substr("responsible_path", 1, width))
         .values("branch")
         .annotate(n=Count("id"))

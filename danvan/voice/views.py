@@ -19,7 +19,7 @@ from danvan.lib.paginators import CappedPaginator
 from danvan.organisations.forms import resolve_filters
 from danvan.organisations.models import Unit, UnitKind
 from danvan.organisations.queries import breadcrumb, get_unit_for_user, scope_roots
-from danvan.voice import services
+from danvan.voice import intake, services
 from danvan.voice.deadlines import find_rule
 from danvan.voice.forms import (
     AcceptForm,
@@ -28,11 +28,14 @@ from danvan.voice.forms import (
     CaseFilterForm,
     CaseLogForm,
     CloseForm,
+    DetailsForm,
     ExtendForm,
     ForwardForm,
+    InformationForm,
     ReceptionSessionForm,
     RejectForm,
     ScorecardForm,
+    SettleForm,
     StartForm,
     UnitPickForm,
     VisitForm,
@@ -62,6 +65,21 @@ ACTIONS = {
     "forward": (ForwardForm, services.forward_case, gettext_lazy("The case was forwarded.")),
     "extend": (ExtendForm, services.extend_case, gettext_lazy("The deadline was extended.")),
     "close": (CloseForm, services.close_case, gettext_lazy("The case was closed.")),
+    "details": (
+        DetailsForm,
+        services.complete_details,
+        gettext_lazy("The details were recorded."),
+    ),
+    "information": (
+        InformationForm,
+        services.treat_as_information,
+        gettext_lazy("The denunciation is kept as information."),
+    ),
+    "settle": (
+        SettleForm,
+        services.settle_information,
+        gettext_lazy("The use of the information was recorded."),
+    ),
 }
 TITLES = {
     "accept": gettext_lazy("Accept"),
@@ -72,13 +90,21 @@ TITLES = {
     "forward": gettext_lazy("Forward"),
     "extend": gettext_lazy("Extend the deadline"),
     "close": gettext_lazy("Close"),
+    "details": gettext_lazy("Record the missing details"),
+    "information": gettext_lazy("Keep as information"),
+    "settle": gettext_lazy("Record the use of the information"),
 }
 # The actions offered on the page in each state; the services have the last word.
 OFFERED: dict[str, list[str]] = {
+    Status.AWAITING_DETAILS: ["details", "information", "reject", "forward", "assign"],
     Status.RECEIVED: ["accept", "reject", "forward", "assign"],
     Status.ACCEPTED: ["start", "answer", "extend", "forward", "assign"],
     Status.IN_PROGRESS: ["answer", "extend", "forward", "assign"],
     Status.ANSWERED: ["close"],
+}
+# Information is never accepted, answered or escalated: it is used or kept.
+OFFERED_INFORMATION: dict[str, list[str]] = {
+    Status.RECEIVED: ["settle", "forward", "reject", "assign"]
 }
 
 
@@ -103,8 +129,9 @@ def _errors_of(form) -> str:
 
 
 def _may_open_files(user, case: Case) -> bool:
-    """A denunciation's files may name its reporter: only the assigned handler opens them."""
-    return case.kind != Kind.DENUNCIATION or case.handler_id == user.pk
+    """A denunciation's files may name its reporter (also when it is kept as information):
+    only the assigned handler opens them."""
+    return not case.protects_reporter or case.handler_id == user.pk
 
 
 # The case list and a case's page
@@ -145,7 +172,11 @@ def _labelled(events) -> list:
 
 
 def _offered_actions(case: Case) -> list[str]:
+    if case.kind == Kind.INFORMATION:
+        return list(OFFERED_INFORMATION.get(case.status, []))
     offered = list(OFFERED.get(case.status, []))
+    if case.kind == Kind.DENUNCIATION and case.status in (Status.RECEIVED, Status.ACCEPTED):
+        offered.append("information")  # the denouncer's identity proves false
     if "extend" in offered:
         rule = find_rule(case.kind, case.urgency, DeadlineRule.Step.EXTEND, timezone.localdate())
         if (
@@ -189,6 +220,10 @@ def _render_detail(request, case: Case, *, bound=None, status=200):
         "can_handle": can_handle,
         "actions": actions,
         "now": timezone.now(),
+        "obstacles": list(case.obstacles.all()) if case.decision_known_on else [],
+        "missing": intake.details_text(case.missing_details),
+        "legal_list": intake.LEGAL_LIST,
+        "information_notice": intake.INFORMATION_NOTICE,
     }
     return render(request, "voice/case_detail.html", context, status=status)
 
@@ -241,14 +276,9 @@ def _received(request, case: Case) -> None:
         _("Case %(code)s was received and sent to %(unit)s.")
         % {"code": case.code, "unit": case.responsible.name},
     )
-    if not case.processable:
-        messages.warning(
-            request,
-            _(
-                "An anonymous denunciation is not processable as a denunciation: "
-                "it is kept as information."
-            ),
-        )
+    notice = services.intake_notice(case)
+    if notice:
+        messages.warning(request, notice)
 
 
 @login_required

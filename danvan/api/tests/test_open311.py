@@ -7,6 +7,7 @@ import json
 import xml.etree.ElementTree as ET  # noqa: S405 - parses our own output
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
@@ -263,20 +264,24 @@ def test_services_are_the_categories_in_use(client, db, fmt):
     first = rows[0]
     assert first["service_name"] == Category.objects.get(code=first["service_code"]).name
     assert first["type"] == "realtime"
-    assert first["metadata"] in (False, "false")
+    # Each service takes attributes: what is sent, and what a denunciation needs.
+    assert first["metadata"] in (True, "true")
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_service_definition_has_no_attributes(client, db, fmt):
+def test_service_definition_names_the_kind_and_a_denunciations_details(client, db, fmt):
     response = client.get(f"{BASE}/services/giao-thong.{fmt}")
     assert response.status_code == 200
     data = parse(response, fmt, root="service_definition")
     check(data, DEFINITION, fmt)
     if fmt == "json":
-        assert data == {"service_code": "giao-thong", "attributes": []}
+        codes = [a["code"] for a in data["attributes"]]
+        kinds = [v["key"] for v in data["attributes"][0]["values"]]
     else:
-        assert data.findtext("service_code") == "giao-thong"
-        assert len(data.find("attributes")) == 0
+        codes = [a.findtext("code") for a in data.find("attributes")]
+        kinds = [v.findtext("key") for v in data.find("attributes")[0].find("values")]
+    assert codes == ["kind", "person_denounced", "reporter_address"]
+    assert kinds == ["feedback", "recommendation", "denunciation"]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -387,6 +392,33 @@ def test_post_by_address_id_is_the_wards_official_code(client, places, api_key):
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
+def test_an_anonymous_denunciation_is_kept_as_information_and_never_listed(
+    client, places, api_key, fmt
+):
+    response = post(
+        client,
+        fmt,
+        **{"attribute[kind]": "denunciation", "attribute[person_denounced]": "Cán bộ phường"},
+    )
+
+    assert response.status_code == 201
+    case = Case.objects.get()
+    assert (case.kind, case.filed_as, case.channel) == ("information", "denunciation", "open311")
+    notice = (
+        response.json()[0]["service_notice"]
+        if fmt == "json"
+        else parse(response, fmt, root="service_requests")[0].findtext("service_notice")
+    )
+    assert "Điều 25" in notice and case.code in notice
+    assert_error(client.get(f"{BASE}/requests/{case.code}.{fmt}"), fmt, 404)
+
+
+def test_a_recommendation_is_posted_as_one(client, places, api_key):
+    assert post(client, **{"attribute[kind]": "recommendation"}).status_code == 201
+    assert Case.objects.get().kind == "recommendation"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_unknown_service_code_is_400(client, places, api_key, fmt):
     assert_error(post(client, fmt, service_code="khong-co"), fmt, 400)
     assert_error(post(client, fmt, service_code=None), fmt, 400)
@@ -409,6 +441,8 @@ def test_unknown_service_code_is_400(client, places, api_key, fmt):
         {"email": "not-an-address"},
         {"phone": "0" * 30},
         {"media_url": "javascript:alert(1)"},
+        {"attribute[kind]": "complaint"},  # a complaint needs its dates and complainant
+        {"attribute[kind]": "information"},  # never chosen by a sender
     ],
 )
 def test_invalid_posts_are_400_and_create_nothing(client, places, api_key, fields):
@@ -640,3 +674,12 @@ def test_reading_requests_costs_the_same_queries_for_3_or_30(client, places):
         send(places)
     assert len(json.loads(client.get(f"{BASE}/requests.json").content)) == 30
     assert count() == few
+
+
+def test_the_notice_names_the_event_its_deadline_counts_from(client, places):
+    case = send(places)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    data = client.get(f"{BASE}/requests/{case.code}.json").json()[0]
+
+    assert data["service_notice"].startswith("Acceptance within 8 working hours from receipt")

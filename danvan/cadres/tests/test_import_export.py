@@ -8,6 +8,7 @@ import io
 import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from openpyxl.worksheet.worksheet import Worksheet
 
 from danvan.cadres import services
 from danvan.cadres.models import Cadre, PersonalDataPolicy, Posting, Training
@@ -34,6 +35,7 @@ HEADINGS = [
 def workbook(rows, headings=HEADINGS, title=TITLE) -> bytes:
     book = openpyxl.Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook has one worksheet
     for line in title:
         sheet.append(line)
     sheet.append([])

@@ -23,15 +23,18 @@ LAYERS: dict[str, int] = {
     "core": 1,  # the audit trail, calendar overrides, jobs
     "organisations": 2,
     "accounts": 3,
-    # Domain apps. registry and voice stand side by side; plans and awards read them;
-    # reports reads plans (a report's figures and targets) and the two below it.
+    # Domain apps. registry and voice stand side by side; plans reads both; reports reads
+    # plans (a report's figures and targets) and the two below it. democracy sends the
+    # supervision boards' recommendations as citizen's-voice cases, so it sits above voice;
+    # contests reads the registry (the practice models a team presents), so it stands beside
+    # plans too.
     "registry": 4,
     "voice": 4,
     "cadres": 4,
-    "contests": 4,
-    "democracy": 4,
     "opinion": 4,
     "plans": 5,
+    "democracy": 5,
+    "contests": 5,
     # awards reads the cadres (postings, discipline), the citizen's voice (pending
     # complaints and denunciations freeze a nomination) and the registry (its models'
     # commendations are award decisions): it sits above them, beside plans.

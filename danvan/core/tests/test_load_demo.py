@@ -20,7 +20,7 @@ from django.utils import timezone
 from danvan.core.management.commands import load_demo
 
 # The apps that give the demo a part today, bottom-up; later apps slot in between.
-PARTS = ["organisations", "accounts", "registry", "voice", "plans", "reports"]
+PARTS = ["organisations", "accounts", "registry", "voice", "democracy", "plans", "reports"]
 SCALE = 0.002  # 157 generated models, 40 cases
 MAKEFILE = Path(settings.BASE_DIR) / "Makefile"
 
@@ -61,8 +61,9 @@ def test_load_demo_loads_every_apps_part_in_order_and_says_so(demo_mode):
     assert labels == [config.label for config, _load in load_demo.demo_parts()]
     assert [label for label in labels if label in PARTS] == PARTS
     assert "registry: 157 models generated; 163 models, 34 recognised" in output
-    assert "voice: 40 cases generated" in output
+    assert "voice: 40 cases generated; 11 examples of intake by the law" in output
     assert "  voice: 40 / 40 cases" in output  # a step of the part, indented
+    assert re.search(r"democracy: [\d,]+ publications, [\d,]+ households", output)
     assert "plans: 381 targets set" in output
     assert "reports: 126 reports opened" in output
     assert output.splitlines()[-1].startswith("Demo loaded in ")
@@ -78,7 +79,9 @@ def test_load_demo_loads_every_apps_part_in_order_and_says_so(demo_mode):
     assert users.count() == 3
     models = apps.get_model("registry", "PracticeModel").objects.filter(year=year)
     assert models.filter(status="under_review").count() == 6
-    assert apps.get_model("voice", "Case").objects.count() == 40
+    # The generated cases, the examples of intake by the law (voice.demo.load_law_examples)
+    # and the recommendation of Ba Đình's inspection board.
+    assert apps.get_model("voice", "Case").objects.count() == 40 + 11 + 1
     reports = apps.get_model("reports", "Report").objects
     assert reports.filter(period_start__year=year - 1).count() == 126
 
@@ -91,7 +94,8 @@ def test_running_it_twice_changes_nothing(demo_mode):
 
     assert _row_counts() == counts
     assert "registry: 0 models generated" in output
-    assert "voice: 40 cases there already: none generated" in output
+    assert "voice: 52 cases there already: none generated; 0 examples" in output
+    assert "democracy: there already: nothing loaded" in output
     assert "plans: 0 targets set" in output
     assert "reports: 0 reports opened" in output
 

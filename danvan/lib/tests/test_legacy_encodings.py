@@ -96,6 +96,17 @@ def test_legacy_spellings_only_use_windows_1252():
             code.encode("cp1252")
 
 
+def test_text_is_legacy_compatible_exactly_when_windows_1252_holds_every_character():
+    # The five bytes cp1252 leaves undefined come through Excel as the same code points.
+    repertoire = set(bytes(range(256)).decode("cp1252", errors="ignore") + "\x81\x8d\x8f\x90\x9d")
+    assert len(repertoire) == 256
+    for code in range(0x110000):
+        assert legacy_compatible(chr(code)) == (chr(code) in repertoire)
+    assert legacy_compatible("Hµ Néi, Haø Noäi")
+    assert not legacy_compatible("Hµ Néi, Hà Nội")
+    assert legacy_compatible("")
+
+
 def test_tcvn3_table_agrees_with_glibc():
     for byte, expected in zip(range(0xA1, 0xFF), GLIBC_TCVN3, strict=True):
         code = chr(byte)

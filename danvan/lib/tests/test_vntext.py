@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from danvan.lib.vntext import fold, terms
+from danvan.lib.vntext import fold, terms, words
 
 # Base vowel (with its shape marks) -> the ASCII letter it folds to.
 VOWELS = {
@@ -127,3 +127,33 @@ def _reference_fold(text):
 @given(st.one_of(texts, st.text(), st.text(alphabet=VIETNAMESE_ALPHABET)))
 def test_fold_removes_exactly_the_combining_marks(text):
     assert fold(text) == _reference_fold(text)
+
+
+def test_every_character_of_the_latin_blocks_folds_as_the_reference_does():
+    for code in [*range(0x3000), *range(0x1E00, 0x1F00)]:
+        assert fold(chr(code)) == _reference_fold(chr(code)), hex(code)
+
+
+# Latin letters, combining marks, punctuation and spaces of every kind beside Greek, Turkish
+# and Cyrillic letters whose lower case depends on their neighbours or is not one letter.
+MIXED_ALPHABET = st.one_of(
+    st.characters(min_codepoint=0, max_codepoint=0x24F),
+    st.characters(min_codepoint=0x300, max_codepoint=0x36F),
+    st.characters(min_codepoint=0x1E00, max_codepoint=0x1EFF),
+    st.characters(min_codepoint=0x2000, max_codepoint=0x218F),
+    st.sampled_from("ΣσςİıKǅДд\u00a0\u2003\u3000\x1c\x1f\u200b"),
+)
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=MIXED_ALPHABET, max_size=30))
+def test_fold_of_mixed_text_is_the_reference_fold(text):
+    assert fold(text) == _reference_fold(text)
+
+
+@settings(max_examples=300)
+@given(st.one_of(texts, st.text(alphabet=MIXED_ALPHABET | st.sampled_from("-–,.;:()“”"))))
+def test_words_are_the_folded_text_with_punctuation_as_spaces(text):
+    expected = re.sub(r"\s+", " ", re.sub(r"[^\w\s]+", " ", _reference_fold(text))).strip()
+    assert words(text) == expected
+    assert words("“Dân-vận”  khéo.") == "dan van kheo"

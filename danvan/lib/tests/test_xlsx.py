@@ -1,5 +1,6 @@
 """Excel uploads are checked before parsing; exports stream; legacy text comes back as Unicode."""
 
+import copy
 import datetime
 import io
 import struct
@@ -7,6 +8,7 @@ import time
 import tracemalloc
 import zipfile
 from decimal import Decimal
+from xml.etree import ElementTree
 
 import openpyxl
 import pytest
@@ -14,8 +16,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.xml.constants import SHEET_MAIN_NS
 
 from danvan.lib import xlsx
 from danvan.lib.legacy_encodings import encode
@@ -104,6 +111,7 @@ def openpyxl_must_not_parse(monkeypatch):
         raise AssertionError("openpyxl was handed a file that should have been refused")
 
     monkeypatch.setattr(openpyxl, "load_workbook", fail)
+    monkeypatch.setattr(ExcelReader, "read", fail)  # what safe_open_workbook calls
 
 
 # --- Refusing uploads ---------------------------------------------------------------------
@@ -646,6 +654,151 @@ def test_a_formula_saved_without_its_value_names_its_cell():
     assert xlsx.row_problem(rows[3][1]) is None
     with pytest.raises(ValueError, match="C5"):
         parse_date(values[2], column="Ngày bắt đầu")
+
+
+# --- The sheet reader reads what openpyxl reads ---------------------------------------------
+
+_CELL_VALUES = st.one_of(
+    st.none(),
+    st.text(
+        st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")) | st.sampled_from("µ¸¶·¹Ç"),
+        max_size=12,
+    ).filter(lambda text: not text.startswith("=")),
+    st.sampled_from(["  Xã Sóc Sơn ", "Hµ Néi", "Haø Noäi", "Cá nhân", "#N/A", "#DIV/0!"]),
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.booleans(),
+    st.dates(min_value=datetime.date(1900, 3, 1), max_value=datetime.date(9999, 12, 31)),
+    st.datetimes(min_value=datetime.datetime(1900, 3, 1), max_value=datetime.datetime(2100, 1, 1)),  # noqa: DTZ001
+    st.times(),
+)
+_FONTS = st.sampled_from([None, "Calibri", ".VnTime", ".VnTimeH", "VNI-Times"])
+_SHEETS = st.dictionaries(
+    st.tuples(st.integers(1, 25), st.integers(1, 7)), st.tuples(_CELL_VALUES, _FONTS), max_size=40
+)
+
+
+def _sheet_bytes(cells: dict, *, write_only: bool) -> bytes:
+    """A workbook holding cells {(row, column): (value, font)}: an ordinary one (shared
+    strings, sparse rows) or a write-only one (inline strings, no dimension)."""
+    workbook = openpyxl.Workbook(write_only=write_only)
+    if write_only:
+        sheet = workbook.create_sheet()
+        for row in range(1, max((r for r, _c in cells), default=0) + 1):
+            line: list = []
+            for column in range(1, max((c for r, c in cells if r == row), default=0) + 1):
+                value, font = cells.get((row, column), (None, None))
+                cell = WriteOnlyCell(sheet, value=value)
+                if font:
+                    cell.font = Font(name=font)
+                line.append(cell)
+            sheet.append(line)
+    else:
+        active = workbook.active
+        assert isinstance(active, Worksheet)  # a new workbook has one worksheet
+        for (row, column), (value, font) in sorted(cells.items()):
+            cell = active.cell(row=row, column=column, value=value)
+            if font:
+                cell.font = Font(name=font)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _read_by_openpyxl(content: bytes) -> list[list]:
+    """Each row's (type, value, font name) as openpyxl's read-only cells give them."""
+    workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    sheet = workbook.worksheets[0]
+    sheet.reset_dimensions()
+    return [
+        [
+            (type(cell.value), cell.value, cell.font.name if cell.value is not None else None)
+            for cell in row
+        ]
+        for row in sheet.iter_rows()
+    ]
+
+
+def _read_here(content: bytes) -> list[list]:
+    sheet = safe_open_workbook(content).worksheets[0]
+    fonts = xlsx._Fonts(sheet)
+    return [
+        [
+            (type(value), value, fonts(style) if value is not None else None)
+            for value, style in zip(values, styles, strict=True)
+        ]
+        for values, styles in xlsx._sheet_rows(sheet)
+    ]
+
+
+@settings(max_examples=60, deadline=None)
+@given(_SHEETS, st.booleans())
+def test_the_sheet_reader_reads_every_cell_as_openpyxl_does(cells, write_only):
+    content = _sheet_bytes(cells, write_only=write_only)
+    assert _read_here(content) == _read_by_openpyxl(content)
+
+
+def _scrambled(content: bytes, rng) -> bytes:
+    """The workbook with its cells as other tools write them: out of order, repeated,
+    without their coordinates; rows without their numbers."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    parts = {name: source.read(name) for name in source.namelist()}
+    root = ElementTree.fromstring(parts["xl/worksheets/sheet1.xml"])  # noqa: S314 (our own)
+    for row in root.iter(f"{{{SHEET_MAIN_NS}}}row"):
+        cells = list(row)
+        if cells and rng.random() < 0.5:
+            cells.append(copy.deepcopy(rng.choice(cells)))
+        if rng.random() < 0.5:
+            rng.shuffle(cells)
+        for cell in cells:
+            if rng.random() < 0.3:
+                cell.attrib.pop("r", None)
+        row[:] = cells
+        if rng.random() < 0.1:
+            row.attrib.pop("r", None)
+    parts["xl/worksheets/sheet1.xml"] = ElementTree.tostring(root)
+    return _zip(parts)
+
+
+_DENSE_SHEETS = st.dictionaries(
+    st.tuples(st.integers(1, 6), st.integers(1, 4)),
+    st.tuples(_CELL_VALUES, _FONTS),
+    min_size=4,
+    max_size=24,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_DENSE_SHEETS, st.randoms(use_true_random=False))
+def test_the_sheet_reader_reads_cells_in_any_order_as_openpyxl_does(cells, rng):
+    content = _scrambled(_sheet_bytes(cells, write_only=False), rng)
+    assert _read_here(content) == _read_by_openpyxl(content)
+
+
+def test_opening_a_workbook_reads_no_row_of_its_sheets():
+    # A sheet written without its size (as write-only sheets and our exports are): openpyxl
+    # parsed it all to find the size when opening the workbook. A damage past the header
+    # rows is only met when the rows are read.
+    rows = [["Tên mô hình"], *([f"Mô hình {n}"] for n in range(2000))]
+    buffer = io.BytesIO()
+    write_xlsx(buffer, rows[0], rows[1:], sheet_title="Mô hình")
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    parts = {name: source.read(name) for name in source.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    assert b"<dimension" not in sheet
+    parts["xl/worksheets/sheet1.xml"] = sheet[: len(sheet) // 2]
+    workbook = safe_open_workbook(_zip(parts))
+    rows_read = iter_rows(workbook)
+    assert next(rows_read) == (1, ["Tên mô hình"])
+    with pytest.raises(SpreadsheetError) as caught:
+        list(rows_read)
+    assert caught.value.message == gettext(DAMAGED)
+
+
+def test_a_sheet_s_size_is_still_read_from_its_dimension():
+    workbook = safe_open_workbook(_xlsx_bytes([["Tên mô hình", "Đơn vị"], ["Dân vận khéo"]]))
+    sheet = workbook.worksheets[0]
+    assert (sheet.max_row, sheet.max_column) == (2, 2)
 
 
 def _merged_workbook() -> bytes:

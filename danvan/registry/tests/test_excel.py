@@ -10,12 +10,21 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.translation import gettext
 from openpyxl.worksheet.worksheet import Worksheet
 
 from danvan.core.models import AuditEntry, Job
 from danvan.lib.legacy_encodings import encode
 from danvan.registry import services, transfer
-from danvan.registry.models import Field, PracticeModel, Status
+from danvan.registry.models import (
+    Field,
+    ModelYearStat,
+    PracticeModel,
+    RecognitionLevel,
+    Status,
+    StatusChange,
+)
+from danvan.registry.queries import totals
 
 HEADERS = [
     "Mã mô hình",
@@ -363,3 +372,58 @@ def test_an_import_is_audited_per_unit_for_the_clerk_who_imported(
     ]
     assert all(e.actor == clerk_a for e in entries)
     assert imports_seen_by(client_for(clerk_b)) == []
+
+
+def test_an_imported_model_is_stored_as_one_registered_by_hand(tree, clerk_a):
+    texts = {
+        "situation": "Khu dân cư đông, phức tạp về an ninh",
+        "goals": "Giảm 50% vụ việc mất trật tự",
+        "content": "Tuần tra luân phiên, họp tổ hằng tháng",
+        "results": "Không để xảy ra trộm cắp",
+    }
+    level = RecognitionLevel.objects.filter(code="co-so").latest("effective_from")
+    services.import_models(
+        actor=clerk_a,
+        rows=[
+            import_row(tree.a.commune, "Tổ tự quản an ninh", **texts),
+            import_row(
+                tree.a.hamlet,
+                "Tổ hòa giải “Dân vận khéo”",
+                level=level,
+                recognised_on=datetime.date(2024, 5, 1),
+                start_date=datetime.date(2024, 1, 2),
+                external_id="HG-1",
+                **texts,
+            ),
+        ],
+    )
+    imported, recognised = PracticeModel.objects.order_by("id")
+    by_hand = services.register_model(
+        actor=clerk_a,
+        name="Tổ tự quản an ninh",
+        unit=tree.a.commune,
+        year=2024,
+        field=Field.objects.get(code="kinh-te"),
+        kind="collective",
+        **texts,
+    )
+    same = [f.attname for f in PracticeModel._meta.concrete_fields]
+    same = [n for n in same if n not in ("id", "created_at", "updated_at")]
+    assert {n: getattr(imported, n) for n in same} == {n: getattr(by_hand, n) for n in same}
+    assert imported.created_at == recognised.created_at <= by_hand.created_at
+    assert imported.updated_at is not None
+    assert (recognised.status, recognised.recognised_level, recognised.recognised_on) == (
+        Status.RECOGNISED,
+        level,
+        datetime.date(2024, 5, 1),
+    )
+    assert (recognised.start_date, recognised.external_id) == (datetime.date(2024, 1, 2), "HG-1")
+    assert list(PracticeModel.objects.search("hoa giai dan van")) == [recognised]
+    changes = StatusChange.objects.filter(model__in=[imported, recognised]).order_by("model_id")
+    assert [(c.model, c.from_status, c.to_status, c.actor, c.note) for c in changes] == [
+        (imported, "", Status.REGISTERED, clerk_a, gettext("import")),
+        (recognised, "", Status.RECOGNISED, clerk_a, gettext("import")),
+    ]
+    assert totals(PracticeModel.objects.all()) == {"registered": 3, "recognised": 1}
+    counted = ModelYearStat.objects.filter(unit__in=[tree.a.commune, tree.a.hamlet], year=2024)
+    assert sorted(counted.values_list("registered", "recognised")) == [(1, 1), (2, 0)]

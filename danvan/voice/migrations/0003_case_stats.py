@@ -4,10 +4,21 @@ from django.db import migrations, models
 
 
 from danvan.lib.rollups import installer
-from danvan.voice.rollup import CASES
+from danvan.voice.rollup import case_rollup
 
-# The triggers that keep the roll-up, then a count of the cases already there.
-install, uninstall = installer(CASES)
+# The triggers that keep the roll-up as it was then (0007 counts more), then a count of the
+# cases already there.
+STATS = ("received", "answered", "on_time", "rated", "satisfied", "reopened", "hours")
+WATCHED = (
+    "responsible_path",
+    "received_at",
+    "answered_at",
+    "answered_late",
+    "satisfied",
+    "reopened_count",
+    "handling_hours",
+)
+install, uninstall = installer(case_rollup(STATS, WATCHED))
 
 
 class Migration(migrations.Migration):

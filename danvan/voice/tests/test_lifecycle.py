@@ -8,8 +8,10 @@ from django.utils import timezone
 
 from conftest import make_user
 from danvan.core.models import AuditEntry
+from danvan.core.workdays import WorkCalendar
 from danvan.organisations.services import move_unit
 from danvan.voice import services
+from danvan.voice.deadlines import next_working_day
 from danvan.voice.models import CODE_ALPHABET, Case, CaseEvent, RejectionReason, Status
 
 
@@ -115,7 +117,13 @@ def test_forward_after_its_own_deadline_is_marked_late(tree, sent, clerk_a):
 
 
 def test_denunciation_extensions_follow_the_law(tree, sent, clerk_a):
-    named = {"reporter_name": "Trần Văn Tố", "consent": True, "person_denounced": "Ông X"}
+    named = {
+        "reporter_name": "Trần Văn Tố",
+        "reporter_phone": "0912000111",
+        "reporter_address": "3 ngõ Văn Chương",
+        "consent": True,
+        "person_denounced": "Ông X",
+    }
     normal = services.accept_case(actor=clerk_a, case=sent(kind="denunciation", **named))
     with pytest.raises(ValidationError):
         services.extend_case(actor=clerk_a, case=normal, reason="Phức tạp")
@@ -124,7 +132,13 @@ def test_denunciation_extensions_follow_the_law(tree, sent, clerk_a):
     )
     before = complex_.deadline
     complex_ = services.extend_case(actor=clerk_a, case=complex_, reason="Cần xác minh thêm")
-    assert complex_.deadline - before == datetime.timedelta(days=30)
+    # 30 days from the end of the first period; a last day off moves on (BLDS 2015, Điều 148).
+    last_day = timezone.localdate(before) + datetime.timedelta(days=30)
+    assert timezone.localdate(complex_.deadline) == next_working_day(
+        last_day, WorkCalendar.from_db()
+    )
+    assert complex_.deadline_start == before
+    assert complex_.deadline_start_event == "previous_end"
     with pytest.raises(ValidationError):
         services.extend_case(actor=clerk_a, case=complex_, reason="Lần hai")
     very = services.accept_case(
@@ -137,7 +151,11 @@ def test_denunciation_extensions_follow_the_law(tree, sent, clerk_a):
 
 def test_an_anonymous_denunciation_is_kept_as_information(tree, sent):
     case = sent(kind="denunciation", person_denounced="Ông Y")
-    assert case.processable is False
+    assert (case.kind, case.filed_as, case.information_reason) == (
+        "information",
+        "denunciation",
+        "anonymous",
+    )
 
 
 def test_a_complaint_needs_the_complainant_and_the_decision(tree, sent):
@@ -182,7 +200,12 @@ def test_not_satisfied_needs_a_reason(tree, sent, clerk_a):
 def test_the_denunciation_reporter_is_hidden_from_an_unassigned_clerk(tree, sent, clerk_a):
     other = make_user("clerk_a2", "clerk", tree.a.commune)
     case = sent(
-        kind="denunciation", reporter_name="Người Tố Cáo", consent=True, person_denounced="Z"
+        kind="denunciation",
+        reporter_name="Người Tố Cáo",
+        reporter_email="to.cao@example.vn",
+        reporter_address="1 phố Huế",
+        consent=True,
+        person_denounced="Z",
     )
     case = services.accept_case(actor=clerk_a, case=case)
     assert services.reporter_identity(actor=other, case=case) is None

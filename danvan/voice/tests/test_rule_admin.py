@@ -12,7 +12,17 @@ from danvan.organisations import services as rule_services
 from danvan.organisations.ruletables import RuleInUse
 from danvan.voice.models import Case, Category, DeadlineRule, RoutingRule
 
-FIELDS = ["kind", "urgency", "step", "amount", "unit", "max_extensions", "legal_basis"]
+FIELDS = [
+    "kind",
+    "urgency",
+    "step",
+    "amount",
+    "unit",
+    "starts_from",
+    "next_working_day",
+    "max_extensions",
+    "legal_basis",
+]
 
 
 def form_data(rule: DeadlineRule, **changes) -> dict:

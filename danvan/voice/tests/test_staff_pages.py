@@ -199,6 +199,8 @@ def test_extend_a_complex_denunciation_once(tree, clerk_a, staff):
         kind=Kind.DENUNCIATION,
         urgency="complex",
         reporter_name="Trần Thị Tố",
+        reporter_phone="0987654321",
+        reporter_address="8 phố Đội Cấn",
         consent=True,
         person_denounced="Cán bộ địa chính",
     )
@@ -299,7 +301,9 @@ def test_contact_details_without_consent_are_refused_with_the_services_message(
     assert not Case.objects.exists()
 
 
-def test_an_anonymous_denunciation_is_flagged_not_processable(tree, clerk_a, staff):
+def test_an_anonymous_denunciation_is_recorded_as_information_after_the_notice(
+    tree, clerk_a, staff
+):
     data = log_data(
         tree,
         kind="denunciation",
@@ -308,14 +312,25 @@ def test_an_anonymous_denunciation_is_flagged_not_processable(tree, clerk_a, sta
         consent=None,
         person_denounced="Tổ trưởng tổ dân phố",
     )
+    client = staff(clerk_a)
 
-    response = staff(clerk_a).post(reverse("voice:create"), data, follow=True)
+    first = client.post(reverse("voice:create"), data)
+
+    assert first.status_code == 200 and not Case.objects.exists()
+    form = first.context["form"]
+    assert set(form.warnings) == {"information"}
+    assert "Luật Tố cáo 2018, Điều 25" in first.content.decode()
+
+    second = client.post(
+        reverse("voice:create"), {**data, "confirm": "on", "warned": "information"}, follow=True
+    )
 
     case = Case.objects.get()
-    assert case.processable is False
-    html = response.content.decode()
-    assert "Not processable as a denunciation" in html
-    assert "not processable as a denunciation" in html
+    assert (case.kind, case.filed_as, case.status) == ("information", "denunciation", "received")
+    assert case.deadline_rule.kind == "information"  # its own review clock, not Luật Tố cáo's
+    html = second.content.decode()
+    assert "Kept as information, not handled as a denunciation" in html
+    assert "Accept" not in [a["title"] for a in second.context["actions"]]
 
 
 def test_a_clerk_cannot_log_a_case_about_another_ward(tree, clerk_a, staff):

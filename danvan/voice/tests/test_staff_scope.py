@@ -38,17 +38,16 @@ def submit(actor, commune, *, kind="feedback", urgency="normal", **extra):
 
 
 def denunciation(actor, commune, **extra):
-    return submit(
-        actor,
-        commune,
-        kind="denunciation",
-        urgency="complex",
-        reporter_name="Trần Thị Tố",
-        reporter_phone="0987654321",
-        consent=True,
-        person_denounced="Cán bộ địa chính phường",
-        **extra,
-    )
+    data = {
+        "kind": "denunciation",
+        "urgency": "complex",
+        "reporter_name": "Trần Thị Tố",
+        "reporter_phone": "0987654321",
+        "reporter_address": "12 phố Đội Cấn",
+        "consent": True,
+        "person_denounced": "Cán bộ địa chính phường",
+    }
+    return submit(actor, commune, **{**data, **extra})
 
 
 @pytest.fixture
@@ -72,7 +71,12 @@ def ward_a(tree, clerk_a):
         place="Hội trường",
     )
     visit = submit(clerk_a, tree.a.commune, channel="visit", reception_session=session)
+    # A denunciation lacking its denouncer's address and contact; an anonymous one.
+    awaiting = denunciation(clerk_a, tree.a.commune, reporter_phone="", reporter_address="")
+    information = denunciation(clerk_a, tree.a.commune, reporter_name="", reporter_phone="")
     return SimpleNamespace(
+        awaiting=awaiting,
+        information=information,
         received=received,
         attachment=received.attachments.get(),
         accepted=accepted,
@@ -121,6 +125,17 @@ STAFF_URLS = {
         {"forward-to_name": "Tòa án nhân dân thành phố"},
     ),
     "extend": ("post", case_url("extend", lambda w: w.accepted), {"extend-reason": "Phức tạp."}),
+    "details": (
+        "post",
+        case_url("details", lambda w: w.awaiting),
+        {"details-reporter_address": "5 phố Kim Mã", "details-reporter_phone": "0912345678"},
+    ),
+    "information": (
+        "post",
+        case_url("information", lambda w: w.awaiting),
+        {"information-reason": "incomplete"},
+    ),
+    "settle": ("post", case_url("settle", lambda w: w.information), {"settle-use": "check"}),
     "close": ("post", case_url("close", lambda w: w.answered), {}),
     "attachment": (
         "get",
@@ -148,7 +163,11 @@ STAFF_URLS = {
 
 def _state(ward):
     return (
-        list(Case.objects.order_by("pk").values_list("status", "responsible", "handler")),
+        list(
+            Case.objects.order_by("pk").values_list(
+                "status", "kind", "responsible", "handler", "reporter_address"
+            )
+        ),
         Case.objects.count(),
         ReceptionSession.objects.count(),
     )
@@ -282,7 +301,19 @@ def test_viewer_can_read_the_list_the_case_and_the_sessions(tree, ward_a, viewer
 
 @pytest.mark.parametrize(
     "name",
-    ["accept", "reject", "assign", "forward", "start", "answer", "extend", "close"],
+    [
+        "accept",
+        "reject",
+        "assign",
+        "forward",
+        "start",
+        "answer",
+        "extend",
+        "close",
+        "details",
+        "information",
+        "settle",
+    ],
 )
 def test_viewer_cannot_act_on_a_case(tree, ward_a, viewer_a, staff, name):
     method, url_of, data = STAFF_URLS[name]

@@ -1,0 +1,109 @@
+"""Visitors' copies of the public pages whose freshness can be read in one query.
+
+A grassroots-democracy page of a commune (or of the city) is the same for every visitor who
+is not signed in, until something it shows changes: its version (`portal.queries`, one
+query) names its copy in the cache. This middleware sits right under WhiteNoise, so that a
+visitor's request for a kept page is answered from the cache without the session, CSRF,
+authentication, lockout and history middleware below: the whole response (status, headers
+as the stack set them, content) is kept, and replayed.
+
+The version is read from the database at most once a second by each worker (a kept page
+then costs no database connection); a worker that changes a record forgets the versions it
+read at once, so a change shows on the next request there and within a second elsewhere.
+
+A request with a session cookie (an official signed in), any other query string, or any
+method but GET goes down the stack as usual; so does a copy not yet kept, which is kept
+when the page answers 200 without setting a cookie and is marked public.
+"""
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
+from django.urls import Resolver404, resolve
+
+from danvan.democracy.scorecards import VERSION_SECONDS, VERSIONS
+from danvan.portal.queries import get_democracy_city, get_democracy_commune
+
+KEPT_SECONDS = 3600
+
+
+def _commune_version(kwargs, query) -> str | None:
+    if query:
+        return None  # a search or another page of publications: not kept
+    commune, version = get_democracy_commune(kwargs["pk"])
+    return f"commune:{commune.pk}:{version}"
+
+
+def _city_version(kwargs, query) -> str | None:
+    if set(query) - {"year"} or len(query.getlist("year")) > 1:
+        return None
+    city, version = get_democracy_city()
+    return f"city:{city.pk}:{version}:{query.get('year', '')[:4]}"
+
+
+# URL name → the version of the page for the request (None: not kept).
+KEPT_PAGES = {
+    "public:democracy_commune": _commune_version,
+    "public:democracy": _city_version,
+}
+
+
+class PublicPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.languages = {code for code, _name in settings.LANGUAGES}
+
+    def _key(self, request) -> str | None:
+        if request.method != "GET" or settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return None
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+        version_of = KEPT_PAGES.get(match.view_name)
+        if version_of is None:
+            return None
+        # A version read less than a second ago is trusted: a kept page then costs no
+        # database connection (a new one for each request is most of a page's cost).
+        memo = (match.view_name, tuple(match.kwargs.items()), request.META.get("QUERY_STRING"))
+        now = time.monotonic()
+        found = VERSIONS.get(memo)
+        if found is not None and now - found[0] < VERSION_SECONDS:
+            version = found[1]
+        else:
+            try:
+                version = version_of(match.kwargs, request.GET)
+            except Http404:
+                return None  # the view answers it
+            VERSIONS[memo] = (now, version)
+        if version is None:
+            return None
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in self.languages else settings.LANGUAGE_CODE
+        return f"portal:page:{version}:{language}"
+
+    def __call__(self, request):
+        key = self._key(request)
+        if key is None:
+            return self.get_response(request)
+        kept = cache.get(key)
+        if kept is not None:
+            status, headers, content = kept
+            response = HttpResponse(content, status=status)
+            for name, value in headers:
+                response.headers[name] = value
+            return response
+        response = self.get_response(request)
+        cacheable = (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and "public" in response.headers.get("Cache-Control", "")
+        )
+        if cacheable:
+            cache.set(
+                key, (response.status_code, list(response.items()), response.content), KEPT_SECONDS
+            )
+        return response
