@@ -22,7 +22,7 @@ from danvan.contests.models import (
     Score,
     Team,
 )
-from danvan.contests.services.common import conflict_reason, territory
+from danvan.contests.services.common import conflict_reason, territories, territory
 from danvan.contests.services.judging import sheet_totals
 from danvan.organisations.models import Unit
 
@@ -65,12 +65,15 @@ def open_for(user) -> list[Contest]:
     paths = user.paths_for("contests.register")
     if paths is not None and not paths:
         return []
-    found = []
-    for contest in Contest.objects.filter(status=ContestStatus.REGISTRATION).for_list():
-        area = territory(contest).path
-        if paths is None or any(p.startswith(area) or area.startswith(p) for p in paths):
-            found.append(contest)
-    return found
+    contests = list(Contest.objects.filter(status=ContestStatus.REGISTRATION).for_list())
+    areas = territories(contests)
+    return [
+        contest
+        for contest in contests
+        if paths is None
+        or any(p.startswith(areas[contest.pk].path) or areas[contest.pk].path.startswith(p)
+               for p in paths)
+    ]  # fmt: skip
 
 
 def get_contest_for_user(user, pk, *, manage: bool = False) -> Contest:

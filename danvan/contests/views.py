@@ -60,7 +60,8 @@ def action(view):
             return view(request, *args, **kwargs)
         except (ValidationError, PermissionDenied) as exc:
             _flash_refusal(request, exc)
-            return redirect(request.POST.get("back") or request.path.rsplit("/", 2)[0] + "/")
+            # Back to the page the action belongs to (its URL without the action's part).
+            return redirect(request.path.rsplit("/", 2)[0] + "/")
 
     return wrapper
 
@@ -127,6 +128,7 @@ def contest_detail(request, pk):
     context = {
         "contest": contest,
         "manages": manages,
+        "reads_rounds": request.user.has_perm("contests.view", contest.organiser),
         "teams": list(queries.teams_for_user(request.user, contest)),
         "rounds": list(contest.rounds.order_by("order")),
         "clusters": list(contest.clusters.all()),

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from danvan.contests.models import Contest, JudgeAssignment, Round, RoundEntry, RoundStatus
-from danvan.organisations.models import Unit
+from danvan.organisations.models import Unit, UnitKind
 from danvan.registry.services import territory_of
 
 
@@ -28,6 +28,22 @@ def require_manager(actor, contest: Contest) -> None:
 def territory(contest: Contest) -> Unit:
     """The commune or city whose units may compete in the contest."""
     return territory_of(contest.organiser)
+
+
+def territories(contests) -> dict[int, Unit]:
+    """Each contest's area (see territory), for many contests in one query."""
+    contests = list(contests)
+    ids = {pk for c in contests for pk in [*c.organiser.ancestor_ids(), c.organiser_id]}
+    found = {
+        u.pk: u
+        for u in Unit.objects.filter(pk__in=ids, kind__in=(UnitKind.PROVINCE, UnitKind.COMMUNE))
+    }
+    areas = {}
+    for contest in contests:
+        chain = [*contest.organiser.ancestor_ids(), contest.organiser_id]
+        deepest = next((found[pk] for pk in reversed(chain) if pk in found), None)
+        areas[contest.pk] = deepest or contest.organiser
+    return areas
 
 
 def lock_round(round_: Round) -> Round:

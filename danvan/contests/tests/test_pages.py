@@ -270,10 +270,12 @@ def test_the_contest_list_and_page_do_not_grow_with_contests_and_teams(world, st
     detail_before = _queries(client, reverse("contests:detail", args=[world.contest.pk]))
     _more_wards(world, 12, 3)
     for n in range(8):
-        services.create_contest(
+        ward = services.create_contest(
             actor=world.officer, organiser=tree.a.party, name=f"Hội thi phường {n}", year=2025,
             level=Level.COMMUNE, parent=world.contest,
         )  # fmt: skip
+        if n % 2:
+            services.open_registration(actor=world.officer, contest=ward)
     assert _queries(client, reverse("contests:list")) == list_before
     assert _queries(client, reverse("contests:detail", args=[world.contest.pk])) == detail_before
 

@@ -15,10 +15,13 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
 from danvan.lib.documents import (
+    PARTY_TITLE,
+    Certificate,
     OfficialDocument,
     format_number,
     format_place_date,
     local_url_fetcher,
+    render_certificates_pdf,
     render_docx,
     render_html,
     render_pdf,
@@ -413,3 +416,53 @@ def test_pdf_time_for_a_200_paragraph_report():
         pages = re.search(r"Pages:\s+(\d+)", info).group(1)
     print(f"\n200-paragraph report: {elapsed:.2f} s to PDF, {len(pdf) // 1024} KiB, {pages} pages")
     assert pdf.startswith(b"%PDF")
+
+
+# Certificates
+
+
+def _certificate(recipient: str, *, party: bool = True) -> Certificate:
+    return Certificate(
+        issuer_parent="THÀNH ỦY HÀ NỘI",
+        issuer="BAN TUYÊN GIÁO VÀ DÂN VẬN",
+        party=party,
+        heading="GIẤY CHỨNG NHẬN",
+        verb="",
+        lead="Chứng nhận",
+        recipient=recipient,
+        recipient_detail="Phường Ba Đình, thành phố Hà Nội",
+        achievement="Đạt giải Nhất cụm thi đua số 3",
+        event="tại Hội thi “Dân vận khéo” thành phố Hà Nội năm 2025",
+        register_line="Theo Quyết định số 87/QĐ-BTGDV",
+        place="Hà Nội",
+        date=datetime.date(2025, 9, 30),
+        signer_title="Trưởng ban",
+        signer_name="Nguyễn Văn Phong",
+    )
+
+
+@needs_pdftotext
+def test_certificates_print_one_landscape_page_each_with_every_vietnamese_letter():
+    pdf = render_certificates_pdf(
+        [_certificate("Đội thi phường Ba Đình"), _certificate("Đội thi xã Sóc Sơn", party=False)]
+    )
+    first = squeeze(pdf_text(pdf, first=1, last=1))
+    assert "GIẤY CHỨNG NHẬN" in first
+    assert "Đội thi phường Ba Đình" in first
+    assert "Đạt giải Nhất cụm thi đua số 3" in first
+    assert "Hà Nội, ngày 30 tháng 9 năm 2025" in first
+    assert PARTY_TITLE in first and "TRƯỞNG BAN" in first
+    second = squeeze(pdf_text(pdf, first=2, last=2))
+    assert "Đội thi xã Sóc Sơn" in second
+    assert NATIONAL_TITLE in second and MOTTO in second
+    if PDFINFO:
+        info = subprocess.run(  # noqa: S603 - a fixed local tool reading our own bytes
+            [PDFINFO, "-"], input=pdf, capture_output=True, check=True
+        ).stdout.decode()
+        assert re.search(r"Pages:\s+2", info)
+        assert "842 x 595" in info or "841.89 x 595.276" in info  # A4 landscape
+
+
+def test_no_certificate_is_no_pdf():
+    with pytest.raises(ValueError, match="No certificate"):
+        render_certificates_pdf([])
