@@ -13,7 +13,14 @@ from django.utils import timezone
 
 from danvan.democracy import services
 from danvan.democracy.models import Comment, Household, PublicationGroup, VotingCode
+from danvan.democracy.tests import conftest as democracy
 from danvan.democracy.tests.conftest import LAST_MONTH, TODAY, publish
+
+# The democracy tests' own fixtures, their `world` in place of the contests' one.
+world = democracy.world
+fast_passwords = democracy.fast_passwords
+english = democracy.english
+no_versions_of_earlier_tests = democracy._no_versions_of_earlier_tests
 
 
 @pytest.fixture
