@@ -9,11 +9,18 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from danvan.democracy import services
 from danvan.democracy.models import Comment, Household, PublicationGroup, VotingCode
 from danvan.democracy.tests.conftest import LAST_MONTH, TODAY, publish
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Service messages are checked by their English text (the msgids)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
