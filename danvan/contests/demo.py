@@ -181,7 +181,7 @@ def _prizes(officer, round_: Round, counts: dict[str, int]) -> None:
 def _jury(officer, round_: Round, judges: list[tuple[User, Unit]]) -> None:
     for n, (user, unit) in enumerate(judges):
         services.assign_judge(
-            actor=officer, round_=round_, judge=user, home_unit=unit, is_head=n == 0
+            actor=officer, round_=round_, juror=user, home_unit=unit, is_head=n == 0
         )
 
 
@@ -205,8 +205,8 @@ def _score(
     criteria = {p.pk: list(p.rubric.criteria.all()) for p in parts}
     entries = RoundEntry.objects.filter(round=round_).select_related("team__unit", "team__cluster")
     filled = 0
-    for assignment in round_.judges.select_related("judge", "home_unit", "cluster"):
-        if assignment.judge_id in skip:
+    for assignment in round_.judges.select_related("juror", "home_unit", "cluster"):
+        if assignment.juror_id in skip:
             continue
         for entry in entries:
             if not assignment.covers(entry):
@@ -215,7 +215,7 @@ def _score(
                 values = {
                     c.pk: _points(rng, c, strengths[entry.team_id]) for c in criteria[part.pk]
                 }
-                services.record_sheet(actor=assignment.judge, entry=entry, part=part, values=values)
+                services.record_sheet(actor=assignment.juror, entry=entry, part=part, values=values)
                 filled += 1
     return filled
 

@@ -198,7 +198,7 @@ class JudgeChoiceField(forms.ModelChoiceField):
 
 
 class JudgeForm(forms.Form):
-    judge = JudgeChoiceField(label=_("judge"), queryset=User.objects.none())
+    juror = JudgeChoiceField(label=_("member of the jury"), queryset=User.objects.none())
     home_unit = UnitChoiceField(
         label=_("judge's unit"),
         queryset=Unit.objects.none(),
@@ -216,7 +216,7 @@ class JudgeForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Judges are the accounts with a role on a unit of the organiser's area.
         area = territory(contest)
-        _choices(self, "judge").queryset = (
+        _choices(self, "juror").queryset = (
             User.objects.filter(is_active=True, role_assignments__unit__path__startswith=area.path)
             .distinct()
             .order_by("full_name", "username")

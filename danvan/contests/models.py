@@ -514,9 +514,9 @@ class RoundEntry(models.Model):
 
 class JudgeAssignment(models.Model):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="judges")
-    judge = models.ForeignKey(
+    juror = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("judge"),
+        verbose_name=_("member of the jury"),
         on_delete=models.PROTECT,
         related_name="contest_assignments",
     )
@@ -544,11 +544,11 @@ class JudgeAssignment(models.Model):
         verbose_name = _("judge assignment")
         verbose_name_plural = _("judge assignments")
         constraints = [
-            models.UniqueConstraint(fields=["round", "judge"], name="judge_once_per_round")
+            models.UniqueConstraint(fields=["round", "juror"], name="judge_once_per_round")
         ]
 
     def __str__(self) -> str:
-        return f"{self.judge} – {self.round}"
+        return f"{self.juror} – {self.round}"
 
     def covers(self, entry: RoundEntry) -> bool:
         """Whether the judge scores this team (the same cluster, or every cluster)."""
@@ -561,7 +561,7 @@ class Score(models.Model):
 
     part = models.ForeignKey(RoundPart, on_delete=models.CASCADE, related_name="scores")
     entry = models.ForeignKey(RoundEntry, on_delete=models.CASCADE, related_name="scores")
-    judge = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    juror = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
     value = models.DecimalField(max_digits=5, decimal_places=1)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -571,7 +571,7 @@ class Score(models.Model):
         verbose_name_plural = _("scores")
         constraints = [
             models.UniqueConstraint(
-                fields=["part", "entry", "judge", "criterion"], name="score_once_per_criterion"
+                fields=["part", "entry", "juror", "criterion"], name="score_once_per_criterion"
             )
         ]
         indexes = [models.Index(fields=["entry", "part"])]

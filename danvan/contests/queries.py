@@ -48,7 +48,7 @@ def manages(user, contest: Contest) -> bool:
 
 
 def judges_round(user, round_: Round) -> bool:
-    return JudgeAssignment.objects.filter(round=round_, judge=user).exists()
+    return JudgeAssignment.objects.filter(round=round_, juror=user).exists()
 
 
 # Contests and teams ---------------------------------------------------------------------
@@ -189,7 +189,7 @@ def round_table(round_: Round, *, parts: list[RoundPart], judges: list[JudgeAssi
             for judge in judges:
                 total: Decimal | None = Decimal(0)
                 for p in parts:
-                    value = sheets.totals.get((entry.pk, p.pk), {}).get(judge.judge_id)
+                    value = sheets.totals.get((entry.pk, p.pk), {}).get(judge.juror_id)
                     total = None if value is None or total is None else total + p.weight * value
                 row.judges.append(total)
         rows.append(row)
@@ -201,7 +201,7 @@ def round_table(round_: Round, *, parts: list[RoundPart], judges: list[JudgeAssi
 
 def assignments_of(user):
     return (
-        JudgeAssignment.objects.filter(judge=user)
+        JudgeAssignment.objects.filter(juror=user)
         .select_related("round__contest", "cluster")
         .order_by("-round__contest__year", "round__contest__name", "round__order")
     )
@@ -213,7 +213,7 @@ def get_assignment_for_judge(user, round_pk) -> JudgeAssignment:
     return get_object_or_404(
         JudgeAssignment.objects.select_related("round__contest", "home_unit", "cluster"),
         round_id=_pk(round_pk),
-        judge=user,
+        juror=user,
     )
 
 
@@ -232,7 +232,7 @@ def judged_entries(assignment: JudgeAssignment) -> list[RoundEntry]:
 def my_sheet_progress(assignment: JudgeAssignment, entries, parts) -> dict:
     """(entry, part) → how many criteria this judge has scored (one query)."""
     counts = (
-        Score.objects.filter(entry__round=assignment.round_id, judge=assignment.judge_id)
+        Score.objects.filter(entry__round=assignment.round_id, juror=assignment.juror_id)
         .values("entry", "part")
         .annotate(n=Count("id"))
         .values_list("entry", "part", "n")
@@ -243,7 +243,7 @@ def my_sheet_progress(assignment: JudgeAssignment, entries, parts) -> dict:
 def my_scores(assignment: JudgeAssignment, entry: RoundEntry, part: RoundPart) -> dict:
     """criterion → this judge's own points on this sheet, and nobody else's."""
     return dict(
-        Score.objects.filter(entry=entry, part=part, judge=assignment.judge_id).values_list(
+        Score.objects.filter(entry=entry, part=part, juror=assignment.juror_id).values_list(
             "criterion_id", "value"
         )
     )

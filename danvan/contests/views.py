@@ -331,9 +331,9 @@ def round_detail(request, pk):
     contest = round_.contest
     manages = queries.manages(request.user, contest)
     parts = list(round_.parts.select_related("rubric").order_by("order"))
-    judges = list(round_.judges.select_related("judge", "home_unit", "cluster"))
+    judges = list(round_.judges.select_related("juror", "home_unit", "cluster"))
     # A judge of the round sees no progress of the others' sheets, whatever else they are.
-    judging = any(a.judge_id == request.user.pk for a in judges)
+    judging = any(a.juror_id == request.user.pk for a in judges)
     context = {
         "round": round_,
         "contest": contest,

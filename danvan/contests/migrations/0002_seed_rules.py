@@ -87,13 +87,20 @@ def seed(apps, schema_editor):
 
 
 def unseed(apps, schema_editor):
+    # Raw deletes: the rows seeded here only (nothing points to them once the contests that
+    # used them are gone), without the collector following relations across apps' states.
+    using = schema_editor.connection.alias
+    Rubric = apps.get_model("contests", "Rubric")
+    rubrics = Rubric.objects.filter(name__in=[r[0] for r in RUBRICS], issuer=None)
+    ids = list(rubrics.values_list("pk", flat=True))
+    apps.get_model("contests", "Criterion").objects.filter(rubric_id__in=ids)._raw_delete(using)
+    Rubric.objects.filter(pk__in=ids)._raw_delete(using)
     apps.get_model("contests", "ScoringRule").objects.filter(
         name__in=[r[0] for r in RULES], issuer=None
-    ).delete()
-    apps.get_model("contests", "Rubric").objects.filter(
-        name__in=[r[0] for r in RUBRICS], issuer=None
-    ).delete()
-    apps.get_model("contests", "PrizeKind").objects.filter(code__in=[p[0] for p in PRIZES]).delete()
+    )._raw_delete(using)
+    apps.get_model("contests", "PrizeKind").objects.filter(
+        code__in=[p[0] for p in PRIZES]
+    )._raw_delete(using)
 
 
 class Migration(migrations.Migration):

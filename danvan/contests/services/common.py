@@ -85,11 +85,11 @@ def conflicts(assignment: JudgeAssignment, entries) -> list[str]:
         if reason:
             found.append(
                 _(
-                    "%(judge)s (%(home)s) may not judge the team of %(unit)s: %(reason)s "
+                    "%(juror)s (%(home)s) may not judge the team of %(unit)s: %(reason)s "
                     "(conflict of interest)."
                 )
                 % {
-                    "judge": assignment.judge.get_full_name(),
+                    "juror": assignment.juror.get_full_name(),
                     "home": assignment.home_unit.name,
                     "unit": entry.team.unit.name,
                     "reason": reason,

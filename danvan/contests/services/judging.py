@@ -72,7 +72,7 @@ def _points(value: Decimal) -> str:
 
 def judge_assignment(actor, round_: Round) -> JudgeAssignment:
     assignment = (
-        JudgeAssignment.objects.filter(round=round_, judge=actor)
+        JudgeAssignment.objects.filter(round=round_, juror=actor)
         .select_related("home_unit", "cluster")
         .first()
     )
@@ -122,7 +122,7 @@ def record_sheet(*, actor, entry: RoundEntry, part: RoundPart, values: dict) -> 
         raise ValidationError(_("That criterion is not on this part's rubric."), code="criterion")
     parsed = {int(k): parse_points(raw, criteria[int(k)]) for k, raw in values.items()}
     existing = {
-        s.criterion_id: s for s in Score.objects.filter(part=part, entry=entry, judge=actor)
+        s.criterion_id: s for s in Score.objects.filter(part=part, entry=entry, juror=actor)
     }
     now = timezone.now()
     saved, before, after = [], {}, {}
@@ -145,7 +145,7 @@ def record_sheet(*, actor, entry: RoundEntry, part: RoundPart, values: dict) -> 
         else:
             saved.append(
                 Score.objects.create(
-                    part=part, entry=entry, judge=actor, criterion_id=criterion_id,
+                    part=part, entry=entry, juror=actor, criterion_id=criterion_id,
                     value=value, updated_at=now,
                 )
             )  # fmt: skip
@@ -199,7 +199,7 @@ def sheet_totals(round_: Round, entries: list[RoundEntry] | None = None) -> Shee
     )
     expected = {
         e.pk: {
-            a.judge_id
+            a.juror_id
             for a in assignments
             if a.covers(e) and conflict_reason(a.home_unit, e.team.unit) is None
         }
@@ -208,9 +208,9 @@ def sheet_totals(round_: Round, entries: list[RoundEntry] | None = None) -> Shee
     totals: dict[tuple[int, int], dict[int, Decimal]] = defaultdict(dict)
     rows = (
         Score.objects.filter(entry__round=round_)
-        .values("entry", "part", "judge")
+        .values("entry", "part", "juror")
         .annotate(total=Sum("value"), n=Count("id"))
-        .values_list("entry", "part", "judge", "total", "n")
+        .values_list("entry", "part", "juror", "total", "n")
     )
     for entry_id, part_id, judge_id, total, n in rows:
         if n == criteria.get(part_id) and judge_id in expected.get(entry_id, ()):
@@ -220,7 +220,7 @@ def sheet_totals(round_: Round, entries: list[RoundEntry] | None = None) -> Shee
 
 def scoring_rule(round_: Round) -> scoring.Rule:
     rule = round_.scoring_rule
-    head = round_.judges.filter(is_head=True).values_list("judge_id", flat=True).first()
+    head = round_.judges.filter(is_head=True).values_list("juror_id", flat=True).first()
     return scoring.Rule(
         aggregation=rule.aggregation,
         trim_from=rule.trim_from,

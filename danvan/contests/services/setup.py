@@ -695,7 +695,7 @@ def assign_judge(
     *,
     actor,
     round_: Round,
-    judge,
+    juror,
     home_unit: Unit,
     cluster: ContestCluster | None = None,
     is_head: bool = False,
@@ -707,15 +707,15 @@ def assign_judge(
     require_status(round_, RoundStatus.SETUP, RoundStatus.SCORING)
     if cluster is not None and cluster.contest_id != round_.contest_id:
         raise ValidationError(_("That cluster belongs to another contest."), code="cluster")
-    if JudgeAssignment.objects.filter(round=round_, judge=judge).exists():
+    if JudgeAssignment.objects.filter(round=round_, juror=juror).exists():
         raise ValidationError(
-            _("%(judge)s is already a judge of this round.") % {"judge": judge.get_full_name()},
+            _("%(juror)s is already a judge of this round.") % {"juror": juror.get_full_name()},
             code="duplicate",
         )
     if is_head and round_.judges.filter(is_head=True).exists():
         raise ValidationError(_("The round already has a head of the jury."), code="head")
     assignment = JudgeAssignment(
-        round=round_, judge=judge, home_unit=home_unit, cluster=cluster, is_head=is_head
+        round=round_, juror=juror, home_unit=home_unit, cluster=cluster, is_head=is_head
     )
     refusals = conflicts(assignment, _entries_or_teams(round_))
     if refusals:
@@ -727,7 +727,7 @@ def assign_judge(
         obj=round_,
         unit=round_.contest.organiser,
         after={
-            "judge": judge.pk,
+            "juror": juror.pk,
             "home_unit": home_unit.pk,
             "cluster": cluster.pk if cluster else None,
             "head": is_head,
@@ -754,13 +754,13 @@ def remove_judge(*, actor, assignment: JudgeAssignment) -> None:
     require_status(round_, RoundStatus.SETUP, RoundStatus.SCORING)
     if round_.status == RoundStatus.SCORING and round_.judges.count() == 1:
         raise ValidationError(_("A round being scored needs at least one judge."), code="last")
-    deleted, _detail = Score.objects.filter(entry__round=round_, judge=assignment.judge).delete()
+    deleted, _detail = Score.objects.filter(entry__round=round_, juror=assignment.juror).delete()
     log_action(
         actor=actor,
         action="contests.remove_judge",
         obj=round_,
         unit=round_.contest.organiser,
-        before={"judge": assignment.judge_id, "scores": deleted},
+        before={"juror": assignment.juror_id, "scores": deleted},
     )
     assignment.delete()
 
@@ -796,7 +796,7 @@ def open_round(*, actor, round_: Round) -> Round:
     entries = round_entries(round_)
     if not entries:
         problems.append(_("The round has no teams."))
-    for assignment in round_.judges.select_related("judge", "home_unit"):
+    for assignment in round_.judges.select_related("juror", "home_unit"):
         problems += conflicts(assignment, entries)
     if round_.by_cluster:
         for cluster in contest.clusters.all():

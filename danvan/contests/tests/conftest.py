@@ -161,7 +161,7 @@ def preliminary(world, teams):
     services.update_round(actor=officer, round_=round_, tie_break_part=sketch)
     for n, (judge, home) in enumerate(zip(world.judges, world.homes, strict=True)):
         services.assign_judge(
-            actor=officer, round_=round_, judge=judge, home_unit=home, is_head=n == 0
+            actor=officer, round_=round_, juror=judge, home_unit=home, is_head=n == 0
         )
     for code in ("nhat", "nhi", "ba"):
         services.set_prize_quota(

@@ -74,7 +74,7 @@ def test_judges_saving_at_the_same_moment_lose_no_update(world, preliminary):
         for entry_index, entry in enumerate(entries):
             for part in parts:
                 saved = list(
-                    Score.objects.filter(judge=judge, entry=entry, part=part)
+                    Score.objects.filter(juror=judge, entry=entry, part=part)
                     .order_by("criterion__order")
                     .values_list("value", flat=True)
                 )
@@ -96,6 +96,6 @@ def test_one_judge_typing_in_two_boxes_at_once_keeps_both(world, preliminary):
         errors = _run_together([save(content, str(5 + attempt)), save(time, str(attempt % 3))])
         assert errors == []
         values = dict(
-            Score.objects.filter(judge=judge, entry=entry).values_list("criterion_id", "value")
+            Score.objects.filter(juror=judge, entry=entry).values_list("criterion_id", "value")
         )
         assert values == {content.pk: Decimal(5 + attempt), time.pk: Decimal(attempt % 3)}

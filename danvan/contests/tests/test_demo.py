@@ -37,8 +37,8 @@ def test_the_demo_plays_last_years_contest_and_opens_this_years(hanoi):
     ward = Contest.objects.get(parent=current)
     final_of_ward = ward.rounds.get()
     assert final_of_ward.status == RoundStatus.SCORING
-    assert final_of_ward.judges.filter(judge__username="giamkhao").exists()
-    assert not Score.objects.filter(entry__round=final_of_ward, judge__username="giamkhao")
+    assert final_of_ward.judges.filter(juror__username="giamkhao").exists()
+    assert not Score.objects.filter(entry__round=final_of_ward, juror__username="giamkhao")
     assert "35 teams, 6 finalists" in summary
     # Again: nothing changes.
     scores = Score.objects.count()

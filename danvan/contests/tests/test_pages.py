@@ -75,7 +75,7 @@ def test_a_judge_scores_box_by_box_and_sees_only_their_own_sheet(world, prelimin
     assert "your total: 9.5" in saved.content.decode()
     refused = client.post(save, {"criterion": time.pk, f"c{time.pk}": "3"})
     assert "must be between 0 and 2" in refused.content.decode()
-    assert dict(Score.objects.filter(judge=first).values_list("criterion_id", "value")) == {
+    assert dict(Score.objects.filter(juror=first).values_list("criterion_id", "value")) == {
         content.pk: Decimal("9.5")
     }
 
@@ -115,7 +115,7 @@ def test_no_url_shows_a_judge_another_judges_points(world, preliminary, staff):
 def test_a_judge_who_is_also_an_officer_sees_no_progress_of_the_others(world, preliminary, staff):
     officer_judge = make_user("gk.canbo", Role.BOARD_OFFICER, world.city, full_name="Cán bộ GK")
     services.assign_judge(
-        actor=world.officer, round_=preliminary.round, judge=officer_judge, home_unit=world.board
+        actor=world.officer, round_=preliminary.round, juror=officer_judge, home_unit=world.board
     )
     fill(judge=world.judges[1], entry=preliminary.entries[world.wards[0].pk],
          part=preliminary.greeting, points=["6,5", 1])  # fmt: skip
@@ -291,7 +291,7 @@ def test_round_pages_do_not_grow_with_teams(world, teams, staff):
             rubric=world.greeting,
         )  # fmt: skip
         services.assign_judge(
-            actor=world.officer, round_=round_, judge=world.judges[0], home_unit=world.board
+            actor=world.officer, round_=round_, juror=world.judges[0], home_unit=world.board
         )
         return round_
 
@@ -343,11 +343,11 @@ def test_the_organiser_is_told_why_a_judge_is_refused(world, teams, staff):
     client = staff(world.officer)
     url = reverse("contests:add_judge", args=[round_.pk])
     assert client.get(url).status_code == 200
-    page = client.post(url, {"judge": world.judges[0].pk, "home_unit": world.tree.b.commune.pk})
+    page = client.post(url, {"juror": world.judges[0].pk, "home_unit": world.tree.b.commune.pk})
     text = page.content.decode()
     assert "may not judge the team of Phường Hà Đông" in text
     assert "conflict of interest" in text
     assert not round_.judges.exists()
-    done = client.post(url, {"judge": world.judges[0].pk, "home_unit": world.board.pk})
+    done = client.post(url, {"juror": world.judges[0].pk, "home_unit": world.board.pk})
     assert done.status_code == 302
     assert round_.judges.get().home_unit == world.board

@@ -45,7 +45,7 @@ def test_a_judge_saves_and_corrects_their_own_sheet_with_an_audit_entry(world, p
     services.save_score(
         actor=judge, entry=entry, part=preliminary.greeting, criterion=content, value="9"
     )
-    score = Score.objects.get(judge=judge, entry=entry, criterion=content)
+    score = Score.objects.get(juror=judge, entry=entry, criterion=content)
     assert score.value == Decimal("9.0")
     changes = AuditEntry.objects.filter(action="contests.score").order_by("pk")
     assert [e.after["points"][str(content.pk)] for e in changes] == ["8.5", "9.0"]
@@ -103,11 +103,11 @@ def test_a_judge_of_one_cluster_cannot_score_a_team_of_the_other(world, teams, c
     )  # fmt: skip
     first, second = world.contest.clusters.order_by("number")
     services.assign_judge(
-        actor=city_officer, round_=round_, judge=world.judges[0], home_unit=world.board,
+        actor=city_officer, round_=round_, juror=world.judges[0], home_unit=world.board,
         cluster=first,
     )  # fmt: skip
     services.assign_judge(
-        actor=city_officer, round_=round_, judge=world.judges[1], home_unit=world.front,
+        actor=city_officer, round_=round_, juror=world.judges[1], home_unit=world.front,
         cluster=second,
     )  # fmt: skip
     services.open_round(actor=city_officer, round_=round_)
@@ -216,7 +216,7 @@ def test_no_score_changes_after_closing(world, preliminary):
     entry = round_.entries.get(team__unit=world.wards[0])
     with pytest.raises(ValidationError, match="closed"):
         fill(judge=world.judges[0], entry=entry, part=preliminary.greeting, points=[1, 1])
-    assert Score.objects.filter(entry=entry, judge=world.judges[0], value=1).count() == 0
+    assert Score.objects.filter(entry=entry, juror=world.judges[0], value=1).count() == 0
 
 
 def _final(world):
@@ -229,7 +229,7 @@ def _final(world):
         rubric=world.sketch,
     )  # fmt: skip
     for judge, home in zip(world.judges, world.homes, strict=True):
-        services.assign_judge(actor=world.officer, round_=final, judge=judge, home_unit=home)
+        services.assign_judge(actor=world.officer, round_=final, juror=judge, home_unit=home)
     return final
 
 
@@ -272,7 +272,7 @@ def test_the_winners_of_a_ward_contest_go_up_to_the_city_contest(world, tree, ci
         rubric=world.sketch,
     )  # fmt: skip
     services.assign_judge(
-        actor=city_officer, round_=final, judge=world.judges[0], home_unit=world.board
+        actor=city_officer, round_=final, juror=world.judges[0], home_unit=world.board
     )
     services.open_round(actor=city_officer, round_=final)
     for entry, points in zip(final.entries.order_by("order"), ([15], [18]), strict=True):

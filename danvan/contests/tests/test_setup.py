@@ -134,7 +134,7 @@ def test_a_judge_from_a_competing_unit_is_refused_with_the_reason(world, teams):
     judge = world.judges[0]
     with pytest.raises(ValidationError) as refused:
         services.assign_judge(
-            actor=world.officer, round_=round_, judge=judge, home_unit=world.tree.a.commune
+            actor=world.officer, round_=round_, juror=judge, home_unit=world.tree.a.commune
         )
     assert "the judge's unit is the competing unit" in refused.value.messages[0]
     assert "Phường Ba Đình" in refused.value.messages[0]
@@ -153,7 +153,7 @@ def test_a_judge_from_above_or_below_a_competing_unit_is_refused(world, teams, h
     unit = world.tree.a.hamlet if home == "hamlet" else world.city
     with pytest.raises(ValidationError, match=reason):
         services.assign_judge(
-            actor=world.officer, round_=round_, judge=world.judges[0], home_unit=unit
+            actor=world.officer, round_=round_, juror=world.judges[0], home_unit=unit
         )
 
 
@@ -162,13 +162,13 @@ def test_a_judge_of_one_cluster_may_come_from_a_ward_of_the_other(world, teams):
     second = world.contest.clusters.get(number=2)
     # Ba Đình is in cluster 1: its officer may judge cluster 2.
     services.assign_judge(
-        actor=world.officer, round_=round_, judge=world.judges[0],
+        actor=world.officer, round_=round_, juror=world.judges[0],
         home_unit=world.tree.a.commune, cluster=second,
     )  # fmt: skip
     first = world.contest.clusters.get(number=1)
     with pytest.raises(ValidationError, match="conflict of interest"):
         services.assign_judge(
-            actor=world.officer, round_=round_, judge=world.judges[1],
+            actor=world.officer, round_=round_, juror=world.judges[1],
             home_unit=world.tree.a.commune, cluster=first,
         )  # fmt: skip
 
@@ -190,7 +190,7 @@ def test_opening_the_first_round_closes_registration(world, teams):
         rubric=world.greeting,
     )  # fmt: skip
     services.assign_judge(
-        actor=world.officer, round_=round_, judge=world.judges[0], home_unit=world.board
+        actor=world.officer, round_=round_, juror=world.judges[0], home_unit=world.board
     )
     services.open_round(actor=world.officer, round_=round_)
     world.contest.refresh_from_db()

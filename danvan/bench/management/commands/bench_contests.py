@@ -113,7 +113,7 @@ class Command(BenchPages, BaseCommand):
         contest = round_.contest
         with override_settings(DEBUG=False, ROOT_URLCONF=__name__):
             officer = self._client(setup["officer"])
-            judge = self._client(setup["judge"])
+            judge = self._client(setup["juror"])
             visitor = Client()
             entry, part, criterion = setup["sheet"]
             save_url = f"/contests/judging/{round_.pk}/{entry.pk}/{part.pk}/save/"
@@ -230,7 +230,7 @@ class Command(BenchPages, BaseCommand):
             zip(judges, [homes[i % len(homes)] for i in range(JUDGES)], strict=True)
         ):
             services.assign_judge(
-                actor=officer, round_=round_, judge=user, home_unit=home, is_head=n == 0
+                actor=officer, round_=round_, juror=user, home_unit=home, is_head=n == 0
             )
         services.set_prize_quota(
             actor=officer, round_=round_, kind=PrizeKind.objects.get(code="nhat"), count=1
@@ -244,7 +244,7 @@ class Command(BenchPages, BaseCommand):
         now = timezone.now()
         scores = [
             Score(
-                part=part, entry=entry, judge=judge, criterion=c, updated_at=now,
+                part=part, entry=entry, juror=judge, criterion=c, updated_at=now,
                 value=(c.max_points * Decimal(rng.randint(12, 20)) / 20).quantize(Decimal(1)),
             )
             for entry in entries
@@ -257,7 +257,7 @@ class Command(BenchPages, BaseCommand):
         return {
             "round": round_,
             "officer": officer,
-            "judge": judges[1],
+            "juror": judges[1],
             "teams": len(entries),
             "judges": len(judges),
             "parts": len(parts),
