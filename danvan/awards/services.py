@@ -692,7 +692,8 @@ def _approved_batch(nominations: Sequence[Nomination], status: str) -> list[Nomi
     if not nominations:
         raise ValidationError(_("Choose the nominations the decision awards."), code="empty")
     locked = list(
-        Nomination.objects.select_for_update()
+        # Lock the nominations only: PostgreSQL locks no row of an outer join's nullable side.
+        Nomination.objects.select_for_update(of=("self",))
         .filter(pk__in=[n.pk for n in nominations])
         .select_related("award_type", "decider", "unit", "cadre", "authority")
     )
