@@ -6,6 +6,8 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from conftest import make_user
 from danvan.accounts.models import Role
@@ -44,6 +46,14 @@ def fill(*, judge, entry, part, points) -> None:
         part=part,
         values={c.pk: p for c, p in zip(criteria, points, strict=True)},
     )
+
+
+@pytest.fixture(autouse=True)
+def _language_restored():
+    """A page read in English leaves English active in this thread (the language middleware
+    activates and never deactivates): restore the default for the tests that follow."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
