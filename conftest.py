@@ -37,6 +37,21 @@ def _commune(city, name, code):
     return branches
 
 
+def pytest_collection_modifyitems(items):
+    """Every test that commits (live server, threads, migrations) gets the database's first
+    contents back afterwards: the rules the migrations seed, the content types. Mixing such
+    tests with and without serialized rollback breaks the next one (the flush recreates the
+    content types, then the restore inserts them again), so all of them use it."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        kwargs = dict(marker.kwargs) if marker else {}
+        names = set(getattr(item, "fixturenames", ()))
+        if kwargs.get("transaction") or names & {"live_server", "transactional_db"}:
+            if not kwargs.get("serialized_rollback"):
+                kwargs.update(transaction=True, serialized_rollback=True)
+                item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Uploads and job files of a test go to a temporary folder, never into media/."""

@@ -6,7 +6,6 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from django.conf import settings
 from django.utils import translation
 
 from conftest import make_user
@@ -49,11 +48,11 @@ def fill(*, judge, entry, part, points) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _language_restored():
-    """A page read in English leaves English active in this thread (the language middleware
-    activates and never deactivates): restore the default for the tests that follow."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
+def english():
+    """Service messages are checked by their English text (the msgids); a page read in English
+    leaves English active in this thread, and the override puts the default back after."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
