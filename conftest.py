@@ -39,17 +39,26 @@ def _commune(city, name, code):
 
 def pytest_collection_modifyitems(items):
     """Every test that commits (live server, threads, migrations) gets the database's first
-    contents back afterwards: the rules the migrations seed, the content types. Mixing such
-    tests with and without serialized rollback breaks the next one (the flush recreates the
-    content types, then the restore inserts them again), so all of them use it."""
+    contents back: the rules the migrations seed, the content types. Mixing such tests with
+    and without serialized rollback breaks the next one (the flush recreates the content types,
+    then the restore inserts them again), so all of them use it, and they run last: the last
+    one leaves the tables empty, so a test that asks for the database only while it runs
+    (getfixturevalue) must come before them."""
+
+    def commits(item) -> bool:
+        marker = item.get_closest_marker("django_db")
+        names = set(getattr(item, "fixturenames", ()))
+        return bool(marker and marker.kwargs.get("transaction")) or bool(
+            names & {"live_server", "transactional_db"}
+        )
+
     for item in items:
         marker = item.get_closest_marker("django_db")
         kwargs = dict(marker.kwargs) if marker else {}
-        names = set(getattr(item, "fixturenames", ()))
-        if kwargs.get("transaction") or names & {"live_server", "transactional_db"}:
-            if not kwargs.get("serialized_rollback"):
-                kwargs.update(transaction=True, serialized_rollback=True)
-                item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+        if commits(item) and not kwargs.get("serialized_rollback"):
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+    items.sort(key=commits)
 
 
 @pytest.fixture(autouse=True)
