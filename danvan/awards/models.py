@@ -459,6 +459,14 @@ class Evidence(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    prize = models.ForeignKey(
+        "contests.Prize",
+        verbose_name=_("contest prize"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     description = models.CharField(_("description"), max_length=500)
     created_at = models.DateTimeField(default=timezone.now)
 

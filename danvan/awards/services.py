@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from danvan.awards.evidence import offered_prizes, prize_label, prizes_of_nominee
 from danvan.awards.models import (
     Authority,
     Award,
@@ -28,6 +29,7 @@ from danvan.awards.models import (
 )
 from danvan.cadres.models import Cadre, Sex
 from danvan.cadres.queries import open_discipline
+from danvan.contests.models import Prize
 from danvan.core.audit import log_action
 from danvan.organisations.kinds import ISSUERS
 from danvan.organisations.models import Unit, UnitKind
@@ -43,6 +45,8 @@ from danvan.voice.models import Kind as CaseKind
 # denunciations; voice's feedback and recommendations do not).
 FREEZING_CASE_KINDS = (CaseKind.COMPLAINT, CaseKind.DENUNCIATION)
 EDITABLE = ["women_share", "submission", "achievements"]
+# The states in which the proposing unit completes its file.
+EDITABLE_STATES = (NominationStatus.DRAFT,)
 
 
 def require_perm(actor, perm: str, unit: Unit | None) -> None:
@@ -388,10 +392,12 @@ def add_evidence(
     kind: str,
     description: str = "",
     practice_model: PracticeModel | None = None,
+    prize: Prize | None = None,
 ) -> Evidence:
-    """Add a piece of evidence: a recognised model of the registry, a prize, an initiative."""
+    """Add a piece of evidence: a recognised model of the registry, a contest prize the
+    nominee won (awards/evidence.py), an initiative."""
     require_perm(actor, "awards.nominate", nomination.proposer)
-    _require_status(nomination, NominationStatus.DRAFT, NominationStatus.SUBMITTED)
+    _require_status(nomination, *EDITABLE_STATES, NominationStatus.SUBMITTED)
     if kind not in EvidenceKind.values:
         raise ValidationError(_("Choose the kind of evidence."), code="kind")
     if kind == EvidenceKind.MODEL:
@@ -400,12 +406,17 @@ def add_evidence(
                 _("Choose a “Dân vận khéo” model recognised in the registry."), code="model"
             )
         description = description.strip() or practice_model.name
+    if kind == EvidenceKind.PRIZE:
+        _check_prize(actor, nomination, prize)
+        assert prize is not None
+        description = description.strip() or prize_label(prize)
     if not description.strip():
         raise ValidationError(_("Describe the evidence."), code="description")
     evidence = Evidence.objects.create(
         nomination=nomination,
         kind=kind,
         practice_model=practice_model if kind == EvidenceKind.MODEL else None,
+        prize=prize if kind == EvidenceKind.PRIZE else None,
         description=description.strip()[:500],
     )
     log_action(
@@ -413,9 +424,38 @@ def add_evidence(
         action="awards.add_evidence",
         obj=nomination,
         unit=nomination.proposer,
-        after={"kind": kind, "description": evidence.description},
+        after={
+            "kind": kind,
+            "description": evidence.description,
+            **({"prize": prize.pk} if evidence.prize_id else {}),  # type: ignore[union-attr]
+        },
     )
     return evidence
+
+
+def _check_prize(actor, nomination: Nomination, prize: Prize | None) -> None:
+    """Refuse a prize that is not the nominee's, not confirmed, outside the actor's scope or
+    already in the file."""
+    if prize is None:
+        raise ValidationError(_("Choose a contest prize won by the nominee."), code="prize")
+    if not prizes_of_nominee(nomination).filter(pk=prize.pk).exists():
+        raise ValidationError(
+            _(
+                "“%(prize)s” was won by %(winner)s, not by %(nominee)s: only the nominee's own "
+                "confirmed prizes, up to %(year)s, are evidence of this file."
+            )
+            % {
+                "prize": prize.title,
+                "winner": prize.unit.name,
+                "nominee": nomination.recipient_name,
+                "year": nomination.year,
+            },
+            code="prize_not_nominee",
+        )
+    if actor is not None and not offered_prizes(actor, nomination).filter(pk=prize.pk).exists():
+        raise PermissionDenied(_("This prize is outside your scope."))
+    if nomination.evidence.filter(prize=prize).exists():
+        raise ValidationError(_("This prize is already in the file."), code="prize_twice")
 
 
 @transaction.atomic

@@ -169,7 +169,7 @@ def nomination_detail(request, pk):
         {
             "nomination": nomination,
             "frozen": services.nomination_freeze(nomination),
-            "evidence": nomination.evidence.select_related("practice_model"),
+            "evidence": nomination.evidence.select_related("practice_model", "prize__team"),
             "council": council,
             "members_count": council.members.count() if council else 0,
             "votes": votes,
@@ -190,7 +190,7 @@ def nomination_detail(request, pk):
                     "achievements": nomination.achievements,
                 }
             ),
-            "evidence_form": EvidenceForm(),
+            "evidence_form": EvidenceForm(nomination=nomination, user=user),
             "vote_form": VoteForm(),
             "case_form": CaseLinkForm(),
             "award": getattr(nomination, "award", None),
@@ -225,8 +225,8 @@ def nomination_edit(request, pk):
 @login_required
 @require_POST
 def nomination_evidence(request, pk):
-    queries.get_nomination_for_user(request.user, pk)  # 404 outside the scope first
-    form = EvidenceForm(request.POST)
+    nomination = queries.get_nomination_for_user(request.user, pk)  # 404 outside the scope
+    form = EvidenceForm(request.POST, nomination=nomination, user=request.user)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("awards:nomination", pk=pk)
