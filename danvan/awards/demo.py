@@ -299,9 +299,13 @@ def this_year(units: dict, *, year: int, seed: int) -> str:
             )
         except REFUSED:  # a cadre the rules refuse (frozen, dead) is not proposed
             pass
-    for nomination in files[1:]:
+    for index, nomination in enumerate(files[1:], start=1):
         try:
-            services.submit_nomination(actor=clerk, nomination=nomination)
+            nomination = services.submit_nomination(actor=clerk, nomination=nomination)
+            # The ward's office forwards the files up to the city, but the last: it waits
+            # at the ward's office for the demo to forward or return it.
+            while index < len(files) - 1 and nomination.status == NominationStatus.IN_TRANSIT:
+                nomination = services.forward_nomination(actor=clerk, nomination=nomination)
         except REFUSED:  # frozen: the file stays a draft, as it would
             pass
     submitted = [n for n in files if Nomination.objects.get(pk=n.pk).status == "submitted"]
@@ -360,7 +364,9 @@ def _medals_this_year(board, officer, members, clerk, year, rng) -> str:
                 cadre=verdict.cadre,
                 submission="Đề nghị tặng Kỷ niệm chương “Vì sự nghiệp Dân vận”.",
             )
-            services.submit_nomination(actor=None, nomination=nomination)
+            nomination = services.submit_nomination(actor=None, nomination=nomination)
+            while nomination.status == NominationStatus.IN_TRANSIT:
+                nomination = services.forward_nomination(actor=None, nomination=nomination)
         except REFUSED:  # the rules refuse this one: the next
             continue  # noqa: S112
         for member in members:

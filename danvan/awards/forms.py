@@ -145,6 +145,14 @@ class EvidenceForm(forms.Form):
         return model
 
 
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("reason for returning the file"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Give the reason for returning the file.")},
+    )
+
+
 class VoteForm(forms.Form):
     approve = forms.TypedChoiceField(
         label=_("your vote"),

@@ -34,6 +34,7 @@ from danvan.awards.forms import (
     NominationFilterForm,
     NominationForm,
     PresentForm,
+    ReturnForm,
     RevokeForm,
     SendUpForm,
     VoteForm,
@@ -163,6 +164,8 @@ def nomination_detail(request, pk):
     own_vote = Vote.objects.filter(nomination=nomination, member=user).first()
     votes = nomination.votes.select_related("member")
     can_edit = user.has_perm("awards.nominate", nomination.proposer)
+    at_office = nomination.holder is not None and user.has_perm("awards.forward", nomination.holder)
+    status = nomination.status
     return render(
         request,
         "awards/nomination_detail.html",
@@ -176,12 +179,20 @@ def nomination_detail(request, pk):
             "votes_for": sum(1 for v in votes if v.approve),
             "is_member": is_member,
             "own_vote": own_vote,
-            "can_edit": can_edit and nomination.status == NominationStatus.DRAFT,
-            "can_submit": can_edit and nomination.status == NominationStatus.DRAFT,
-            "can_withdraw": can_edit
-            and nomination.status in (NominationStatus.DRAFT, NominationStatus.SUBMITTED),
+            "can_edit": can_edit and status in services.EDITABLE_STATES,
+            "can_submit": can_edit and status in services.EDITABLE_STATES,
+            "can_withdraw": can_edit and status in services.BEFORE_VOTE_STATES,
             "can_close": user.has_perm("awards.decide", nomination.decider)
-            and nomination.status == NominationStatus.SUBMITTED,
+            and status == NominationStatus.SUBMITTED,
+            "can_forward": at_office and status == NominationStatus.IN_TRANSIT,
+            "can_return": at_office
+            and (
+                status == NominationStatus.IN_TRANSIT
+                or (status == NominationStatus.SUBMITTED and not votes)
+            ),
+            "steps": nomination.steps.select_related("from_unit", "to_unit", "actor"),
+            "ahead": services.route_ahead(nomination),
+            "return_form": ReturnForm(),
             "can_link": can_edit,
             "edit_form": NominationEditForm(
                 initial={
@@ -239,6 +250,31 @@ def nomination_evidence(request, pk):
 @require_POST
 def nomination_submit(request, pk):
     return _nomination_action(request, pk, services.submit_nomination, _("The file was sent up."))
+
+
+@login_required
+@require_POST
+def nomination_forward(request, pk):
+    return _nomination_action(
+        request, pk, services.forward_nomination, _("The file was forwarded up.")
+    )
+
+
+@login_required
+@require_POST
+def nomination_return(request, pk):
+    queries.get_nomination_for_user(request.user, pk)  # 404 outside the scope first
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("awards:nomination", pk=pk)
+    return _nomination_action(
+        request,
+        pk,
+        services.return_nomination,
+        _("The file was returned to the proposing unit."),
+        reason=form.cleaned_data["reason"],
+    )
 
 
 @login_required
