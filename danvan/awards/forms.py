@@ -133,7 +133,8 @@ class EvidenceForm(forms.Form):
 
     def __init__(self, *args, nomination, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["prize"].queryset = offered_prizes(user, nomination)
+        cited = nomination.evidence.filter(prize__isnull=False).values("prize_id")
+        self.fields["prize"].queryset = offered_prizes(user, nomination).exclude(pk__in=cited)
 
     def clean_practice_model(self):
         pk = self.cleaned_data.get("practice_model")
