@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from danvan.awards import eligibility, queries, services
+from danvan.awards import eligibility, queries, services, transfer
 from danvan.awards.documents import (
     award_certificate,
     decision_document,
@@ -52,8 +52,10 @@ from danvan.awards.models import (
 )
 from danvan.cadres.models import Training
 from danvan.cadres.queries import get_cadre_for_user, get_event_for_user
+from danvan.core.forms import ColumnMappingForm
 from danvan.core.jobs import start_job
 from danvan.core.models import Job
+from danvan.core.services import remember_column_mapping
 from danvan.lib.documents import render_certificate_pdf, render_docx, render_pdf
 from danvan.lib.paginators import CappedPaginator
 from danvan.organisations.models import Unit
@@ -757,11 +759,44 @@ def award_import(request):
     token = request.POST.get("preview") or request.GET.get("job")
     if token:
         job = get_object_or_404(Job, token=token, owner=request.user, kind="awards.import_preview")
+    mapping = (
+        ColumnMappingForm(
+            transfer.SPEC,
+            job.result,
+            request.POST if request.POST.get("action") == "remap" else None,
+            facts=(),
+        )
+        if job is not None and job.status == Job.Status.DONE
+        else None
+    )
     if request.method == "POST" and job is not None:
-        if job.status != Job.Status.DONE:
+        if mapping is None:
+            raise Http404
+        if request.POST.get("action") == "remap":
+            if not mapping.is_valid():
+                return render(request, "awards/import.html", {"job": job, "mapping": mapping})
+            params = mapping.params()
+            if "mapping" in params:
+                remember_column_mapping(
+                    actor=request.user,
+                    register=transfer.SPEC.register,
+                    headings=job.result["headings"],
+                    mapping=params["mapping"],
+                )
+            again = start_job(
+                actor=request.user,
+                kind="awards.import_preview",
+                params=params,
+                input_file=job.input_file.name,
+            )
+            return redirect(f"{reverse('awards:import')}?job={again.token}")
+        if job.result.get("needs_mapping"):
             raise Http404
         imported = start_job(
-            actor=request.user, kind="awards.import", input_file=job.input_file.name
+            actor=request.user,
+            kind="awards.import",
+            params=job.params,
+            input_file=job.input_file.name,
         )
         return redirect("job", token=imported.token)
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -770,4 +805,4 @@ def award_import(request):
             actor=request.user, kind="awards.import_preview", input_file=form.cleaned_data["file"]
         )
         return redirect(f"{reverse('awards:import')}?job={started.token}")
-    return render(request, "awards/import.html", {"form": form, "job": job})
+    return render(request, "awards/import.html", {"form": form, "job": job, "mapping": mapping})

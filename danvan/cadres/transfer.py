@@ -28,7 +28,7 @@ from danvan.cadres.forms import FilterForm
 from danvan.cadres.models import Cadre, Posting, Sex, TrainingLevel, TrainingResult
 from danvan.cadres.queries import filtered_cadres
 from danvan.core.audit import log_action
-from danvan.core.imports import Sheet, read_sheet
+from danvan.core.imports import mapping_reasons, read_sheet, sheet_summary
 from danvan.core.jobs import JobContext, JobFailed, register
 from danvan.lib.imports import Column, ImportSpec, declare
 from danvan.lib.vntext import fold, search_key
@@ -561,41 +561,6 @@ def _missing_message(spec: ImportSpec, missing: Iterable[str], headings) -> str:
     }
 
 
-def _sheet_summary(sheet: Sheet, spec: ImportSpec) -> dict:
-    """What the review page says of the sheet: which sheet, which header row, each column
-    with its first values and the field it was taken for (the mapping step's form reads
-    "sheet", "sheets", "columns"; remembering a choice reads "headings")."""
-    plan = sheet.plan
-    return {
-        "sheet": sheet.name,
-        "sheets": sheet.names,
-        "header_row": plan.header.row,
-        "title": [str(line) for line in plan.header.title_lines[:6]],
-        "headings": [_text(h) for h in plan.header.cells],
-        "columns": plan.column_listing(spec),
-        "remembered": bool(plan.remembered),
-    }
-
-
-def _mapping_reasons(spec: ImportSpec, sheet: Sheet) -> list[str]:
-    """Why the sheet cannot be read without the user's choice of columns (empty: it can)."""
-    matching = sheet.plan.matching
-    headings = sheet.plan.header.cells
-    reasons = [
-        _("No column is “%(column)s”.") % {"column": spec.label(code)} for code in matching.missing
-    ]
-    reasons += [
-        _("Several columns could be “%(column)s”: %(headings)s.")
-        % {
-            "column": spec.label(code),
-            "headings": ", ".join(f"“{headings[i] or ''}”" for i in indexes),
-        }
-        for code, indexes in matching.ambiguous.items()
-        if code in spec.required
-    ]
-    return reasons
-
-
 def import_sheet(
     source,
     *,
@@ -621,9 +586,9 @@ def import_sheet(
     except SpreadsheetError as exc:
         result.problems.append((0, "", exc.message))
         return result
-    result.sheet = _sheet_summary(sheet, spec)
+    result.sheet = sheet_summary(sheet, spec)
     matching = sheet.plan.matching
-    result.mapping_reasons = _mapping_reasons(spec, sheet)
+    result.mapping_reasons = mapping_reasons(spec, sheet)
     missing = matching.missing + [c for c in matching.ambiguous if c in spec.required]
     if missing:
         result.problems.append(
