@@ -18,6 +18,8 @@ class AwardsConfig(AppConfig):
                 "awards.change_nomination": _("Nomination file changed"),
                 "awards.add_evidence": _("Evidence added to a nomination"),
                 "awards.submit": _("Nomination sent up"),
+                "awards.forward": _("Nomination forwarded up"),
+                "awards.return": _("Nomination returned to the proposing unit"),
                 "awards.withdraw": _("Nomination withdrawn"),
                 "awards.vote": _("Council member voted"),
                 "awards.close_vote": _("Council vote closed"),

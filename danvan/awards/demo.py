@@ -14,6 +14,7 @@ services. A second run changes nothing.
 import datetime
 import random
 from collections import defaultdict
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -21,8 +22,16 @@ from django.utils import timezone
 
 from danvan.accounts.models import User
 from danvan.awards import eligibility, services
-from danvan.awards.models import Award, AwardType, Decision, Nomination, NominationStatus
+from danvan.awards.models import (
+    Award,
+    AwardType,
+    Decision,
+    EvidenceKind,
+    Nomination,
+    NominationStatus,
+)
 from danvan.cadres.models import Cadre, Event, Posting
+from danvan.contests.models import Prize
 from danvan.organisations.models import REFORM_DATE, Unit, UnitKind
 from danvan.organisations.national import HANOI_CODE
 from danvan.registry.models import PracticeModel, Recognition
@@ -299,9 +308,13 @@ def this_year(units: dict, *, year: int, seed: int) -> str:
             )
         except REFUSED:  # a cadre the rules refuse (frozen, dead) is not proposed
             pass
-    for nomination in files[1:]:
+    for index, nomination in enumerate(files[1:], start=1):
         try:
-            services.submit_nomination(actor=clerk, nomination=nomination)
+            nomination = services.submit_nomination(actor=clerk, nomination=nomination)
+            # The ward's office forwards the files up to the city, but the last: it waits
+            # at the ward's office for the demo to forward or return it.
+            while index < len(files) - 1 and nomination.status == NominationStatus.IN_TRANSIT:
+                nomination = services.forward_nomination(actor=clerk, nomination=nomination)
         except REFUSED:  # frozen: the file stays a draft, as it would
             pass
     submitted = [n for n in files if Nomination.objects.get(pk=n.pk).status == "submitted"]
@@ -333,7 +346,47 @@ def this_year(units: dict, *, year: int, seed: int) -> str:
         decided = f"decision {decision.number_line}"
     medals = _medals_this_year(board, officer, members, clerk, year, rng)
     commended = _commend_a_model(ba_dinh, officer, year)
-    return f"{len(files)} nominations of Ba Đình, {decided}, {medals}, {commended}"
+    prize_file = _a_prize_as_evidence(state, year)
+    return f"{len(files)} nominations of Ba Đình, {decided}, {medals}, {commended}, {prize_file}"
+
+
+def _a_prize_as_evidence(state: Unit, year: int) -> str:
+    """The ward that won the city contest's first prize proposes itself for the city's Bằng
+    khen, its prize cited as evidence; the file waits as a draft, to be sent up."""
+    prize = (
+        Prize.objects.confirmed()
+        .filter(round__contest__parent__isnull=True, unit__kind=UnitKind.COMMUNE)
+        .select_related("unit")
+        .order_by("-year", "-round__order", "kind__order", "id")
+        .first()
+    )
+    if prize is None:
+        return "no contest prize to cite"
+    ward = prize.unit
+    proposer = (
+        Unit.objects.current().filter(parent=ward, kind=UnitKind.PEOPLES_COMMITTEE).first() or ward
+    )
+    try:
+        nomination = services.open_nomination(
+            actor=None,
+            award_code="bang_khen",
+            year=year,
+            proposer=proposer,
+            decider=state,
+            unit=ward,
+            women_share=Decimal(55),
+            submission=(
+                f"{proposer.name} đề nghị Chủ tịch UBND Thành phố tặng Bằng khen cho tập thể "
+                f"{ward.name} đã có thành tích xuất sắc trong phong trào thi đua “Dân vận "
+                f"khéo” năm {year}."
+            ),
+        )
+        services.add_evidence(
+            actor=None, nomination=nomination, kind=EvidenceKind.PRIZE, prize=prize
+        )
+    except REFUSED:  # already proposed, or the rules refuse it
+        return "no prize cited"
+    return f"{ward.name}'s file citing “{prize.title}”"
 
 
 def _medals_this_year(board, officer, members, clerk, year, rng) -> str:
@@ -360,7 +413,9 @@ def _medals_this_year(board, officer, members, clerk, year, rng) -> str:
                 cadre=verdict.cadre,
                 submission="Đề nghị tặng Kỷ niệm chương “Vì sự nghiệp Dân vận”.",
             )
-            services.submit_nomination(actor=None, nomination=nomination)
+            nomination = services.submit_nomination(actor=None, nomination=nomination)
+            while nomination.status == NominationStatus.IN_TRANSIT:
+                nomination = services.forward_nomination(actor=None, nomination=nomination)
         except REFUSED:  # the rules refuse this one: the next
             continue  # noqa: S112
         for member in members:

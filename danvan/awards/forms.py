@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from danvan.awards.evidence import offered_prizes, prize_label
 from danvan.awards.models import (
     AwardKind,
     EvidenceKind,
@@ -13,6 +14,7 @@ from danvan.awards.models import (
 )
 from danvan.awards.queries import catalogue_in_force, deciding_units, proposing_units
 from danvan.cadres.models import Cadre
+from danvan.contests.models import Prize
 from danvan.organisations.kinds import ISSUERS
 from danvan.organisations.models import Unit
 from danvan.registry.forms import DATE, UnitChoiceField
@@ -102,6 +104,11 @@ class NominationEditForm(forms.Form):
     )
 
 
+class PrizeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return prize_label(obj)
+
+
 class EvidenceForm(forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=EvidenceKind.choices)
     practice_model = forms.IntegerField(
@@ -110,7 +117,24 @@ class EvidenceForm(forms.Form):
         min_value=1,
         help_text=_("For a recognised “Dân vận khéo” model."),
     )
+    prize = PrizeChoiceField(
+        label=_("contest prize"),
+        queryset=Prize.objects.none(),
+        required=False,
+        help_text=_("For a contest prize: the confirmed prizes the nominee won."),
+        error_messages={
+            "invalid_choice": _(
+                "Choose one of the prizes the nominee won: a prize of another unit or team "
+                "is not evidence of this file."
+            )
+        },
+    )
     description = forms.CharField(label=_("description"), max_length=500, required=False)
+
+    def __init__(self, *args, nomination, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        cited = nomination.evidence.filter(prize__isnull=False).values("prize_id")
+        self.fields["prize"].queryset = offered_prizes(user, nomination).exclude(pk__in=cited)
 
     def clean_practice_model(self):
         pk = self.cleaned_data.get("practice_model")
@@ -120,6 +144,14 @@ class EvidenceForm(forms.Form):
         if model is None:
             raise forms.ValidationError(_("No recognised model has this number."))
         return model
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("reason for returning the file"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Give the reason for returning the file.")},
+    )
 
 
 class VoteForm(forms.Form):

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from danvan.core.models import DatedQuerySet
@@ -298,6 +299,8 @@ class Council(models.Model):
 
 class NominationStatus(models.TextChoices):
     DRAFT = "draft", _("Being prepared")
+    RETURNED = "returned", _("Returned to the proposing unit")
+    IN_TRANSIT = "in_transit", _("On its way up")
     SUBMITTED = "submitted", _("Sent up, before the council")
     APPROVED = "approved", _("Approved by the council")
     REJECTED = "rejected", _("Not approved by the council")
@@ -308,6 +311,8 @@ class NominationStatus(models.TextChoices):
 
 OPEN_NOMINATION_STATES = {
     NominationStatus.DRAFT,
+    NominationStatus.RETURNED,
+    NominationStatus.IN_TRANSIT,
     NominationStatus.SUBMITTED,
     NominationStatus.APPROVED,
     NominationStatus.SENT_UP,
@@ -327,15 +332,23 @@ class NominationQuerySet(models.QuerySet):
         if paths is None:
             return self
         condition = Q(pk__in=[])
+        passed = Q(pk__in=[])
         for path in paths:
-            condition |= under_path_q("proposer__path", path) | under_path_q("decider__path", path)
-        return self.filter(condition)
+            condition |= (
+                under_path_q("proposer__path", path)
+                | under_path_q("decider__path", path)
+                | under_path_q("holder__path", path)
+            )
+            passed |= under_path_q("to_unit__path", path)
+        # A body the file passed on its way up keeps reading it.
+        steps = NominationStep.objects.filter(passed, nomination=models.OuterRef("pk"))
+        return self.filter(condition | Q(models.Exists(steps)))
 
     def open(self):
         return self.filter(status__in=OPEN_NOMINATION_STATES)
 
     def for_list(self):
-        return self.select_related("award_type", "proposer", "decider", "unit", "cadre")
+        return self.select_related("award_type", "proposer", "decider", "holder", "unit", "cadre")
 
 
 class Nomination(models.Model):
@@ -360,6 +373,15 @@ class Nomination(models.Model):
     )
     authority = models.ForeignKey(
         Authority, verbose_name=_("authority"), on_delete=models.PROTECT, related_name="+"
+    )
+    holder = models.ForeignKey(
+        Unit,
+        verbose_name=_("now at"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="award_files_held",
+        help_text=_("The body whose emulation office holds the file on its way up."),
     )
     unit = models.ForeignKey(
         Unit,
@@ -441,6 +463,39 @@ class Nomination(models.Model):
         return self.unit.name if self.unit is not None else ""
 
 
+class StepAction(models.TextChoices):
+    SENT = "sent", pgettext_lazy("nomination step", "Sent up")
+    FORWARDED = "forwarded", pgettext_lazy("nomination step", "Forwarded up")
+    RETURNED = "returned", pgettext_lazy("nomination step", "Returned")
+
+
+class NominationStep(models.Model):
+    """One move of a file between emulation offices on its way up the tree (sent by the
+    proposing unit, forwarded by an office, returned with a reason)."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="steps")
+    action = models.CharField(_("step"), max_length=10, choices=StepAction.choices)
+    from_unit = models.ForeignKey(
+        Unit, verbose_name=_("from"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_unit = models.ForeignKey(
+        Unit, verbose_name=_("to"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("step of a nomination")
+        verbose_name_plural = _("steps of nominations")
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.from_unit_id} → {self.to_unit_id}"
+
+
 class EvidenceKind(models.TextChoices):
     MODEL = "model", _("“Dân vận khéo” model recognised")
     PRIZE = "prize", _("Contest prize")
@@ -454,6 +509,14 @@ class Evidence(models.Model):
     practice_model = models.ForeignKey(
         "registry.PracticeModel",
         verbose_name=_("model"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    prize = models.ForeignKey(
+        "contests.Prize",
+        verbose_name=_("contest prize"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,

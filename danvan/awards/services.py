@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from danvan.awards.evidence import offered_prizes, prize_label, prizes_of_nominee
 from danvan.awards.models import (
     Authority,
     Award,
@@ -24,13 +25,16 @@ from danvan.awards.models import (
     Level,
     Nomination,
     NominationStatus,
+    NominationStep,
+    StepAction,
     Vote,
 )
 from danvan.cadres.models import Cadre, Sex
 from danvan.cadres.queries import open_discipline
+from danvan.contests.models import Prize
 from danvan.core.audit import log_action
 from danvan.organisations.kinds import ISSUERS
-from danvan.organisations.models import Unit, UnitKind
+from danvan.organisations.models import Branch, Unit, UnitKind
 from danvan.organisations.queries import territory_of
 from danvan.registry import services as registry_services
 from danvan.registry.models import PracticeModel, Recognition
@@ -43,6 +47,10 @@ from danvan.voice.models import Kind as CaseKind
 # denunciations; voice's feedback and recommendations do not).
 FREEZING_CASE_KINDS = (CaseKind.COMPLAINT, CaseKind.DENUNCIATION)
 EDITABLE = ["women_share", "submission", "achievements"]
+# The states in which the proposing unit completes its file.
+EDITABLE_STATES = (NominationStatus.DRAFT, NominationStatus.RETURNED)
+# Before the council's vote: the file may still gain evidence or be withdrawn.
+BEFORE_VOTE_STATES = (*EDITABLE_STATES, NominationStatus.IN_TRANSIT, NominationStatus.SUBMITTED)
 
 
 def require_perm(actor, perm: str, unit: Unit | None) -> None:
@@ -321,6 +329,7 @@ def open_nomination(
         proposer=proposer,
         decider=decider,
         authority=authority,
+        holder=proposer,
         unit=unit,
         cadre=cadre,
         women_share=women_share,
@@ -348,6 +357,20 @@ def _require_status(nomination: Nomination, *allowed: str) -> None:
         )
 
 
+def _require_arrived(nomination: Nomination) -> None:
+    """The council votes only at the level of the body with the power to award."""
+    if nomination.status == NominationStatus.IN_TRANSIT:
+        raise ValidationError(
+            _(
+                "The file is on its way up, at %(office)s: the council of %(body)s votes when it "
+                "arrives."
+            )
+            % {"office": nomination.holder.name, "body": nomination.decider.name},  # type: ignore[union-attr]
+            code="not_arrived",
+        )
+    _require_status(nomination, NominationStatus.SUBMITTED)
+
+
 def _locked(nomination: Nomination) -> Nomination:
     return Nomination.objects.select_for_update().get(pk=nomination.pk)
 
@@ -356,7 +379,7 @@ def _locked(nomination: Nomination) -> Nomination:
 def update_nomination(*, actor, nomination: Nomination, **changes) -> Nomination:
     require_perm(actor, "awards.nominate", nomination.proposer)
     nomination = _locked(nomination)
-    _require_status(nomination, NominationStatus.DRAFT)
+    _require_status(nomination, *EDITABLE_STATES)
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValueError(f"Not editable: {sorted(unknown)}")
@@ -388,10 +411,12 @@ def add_evidence(
     kind: str,
     description: str = "",
     practice_model: PracticeModel | None = None,
+    prize: Prize | None = None,
 ) -> Evidence:
-    """Add a piece of evidence: a recognised model of the registry, a prize, an initiative."""
+    """Add a piece of evidence: a recognised model of the registry, a contest prize the
+    nominee won (awards/evidence.py), an initiative."""
     require_perm(actor, "awards.nominate", nomination.proposer)
-    _require_status(nomination, NominationStatus.DRAFT, NominationStatus.SUBMITTED)
+    _require_status(nomination, *BEFORE_VOTE_STATES)
     if kind not in EvidenceKind.values:
         raise ValidationError(_("Choose the kind of evidence."), code="kind")
     if kind == EvidenceKind.MODEL:
@@ -400,12 +425,17 @@ def add_evidence(
                 _("Choose a “Dân vận khéo” model recognised in the registry."), code="model"
             )
         description = description.strip() or practice_model.name
+    if kind == EvidenceKind.PRIZE:
+        _check_prize(actor, nomination, prize)
+        assert prize is not None
+        description = description.strip() or prize_label(prize)
     if not description.strip():
         raise ValidationError(_("Describe the evidence."), code="description")
     evidence = Evidence.objects.create(
         nomination=nomination,
         kind=kind,
         practice_model=practice_model if kind == EvidenceKind.MODEL else None,
+        prize=prize if kind == EvidenceKind.PRIZE else None,
         description=description.strip()[:500],
     )
     log_action(
@@ -413,17 +443,146 @@ def add_evidence(
         action="awards.add_evidence",
         obj=nomination,
         unit=nomination.proposer,
-        after={"kind": kind, "description": evidence.description},
+        after={
+            "kind": kind,
+            "description": evidence.description,
+            **({"prize": prize.pk} if evidence.prize_id else {}),  # type: ignore[union-attr]
+        },
     )
     return evidence
 
 
+def _check_prize(actor, nomination: Nomination, prize: Prize | None) -> None:
+    """Refuse a prize that is not the nominee's, not confirmed, outside the actor's scope or
+    already in the file."""
+    if prize is None:
+        raise ValidationError(_("Choose a contest prize won by the nominee."), code="prize")
+    if not prizes_of_nominee(nomination).filter(pk=prize.pk).exists():
+        raise ValidationError(
+            _(
+                "“%(prize)s” was won by %(winner)s, not by %(nominee)s: only the nominee's own "
+                "confirmed prizes, up to %(year)s, are evidence of this file."
+            )
+            % {
+                "prize": prize.title,
+                "winner": prize.unit.name,
+                "nominee": nomination.recipient_name,
+                "year": nomination.year,
+            },
+            code="prize_not_nominee",
+        )
+    if actor is not None and not offered_prizes(actor, nomination).filter(pk=prize.pk).exists():
+        raise PermissionDenied(_("This prize is outside your scope."))
+    if nomination.evidence.filter(prize=prize).exists():
+        raise ValidationError(_("This prize is already in the file."), code="prize_twice")
+
+
+# --- Up the tree, level by level -------------------------------------------------------------
+
+HEAD_OF_BRANCH: dict[str, str] = {
+    Branch.STATE: UnitKind.PEOPLES_COMMITTEE,
+    Branch.PARTY: UnitKind.PARTY_COMMITTEE,
+    Branch.FRONT: UnitKind.FRONT_COMMITTEE,
+}
+TERRITORIES = (UnitKind.COMMUNE, UnitKind.PROVINCE)
+# The audit trail's name of each step.
+STEP_ACTIONS: dict[str, str] = {
+    StepAction.SENT: "awards.submit",
+    StepAction.FORWARDED: "awards.forward",
+    StepAction.RETURNED: "awards.return",
+}
+
+
+def office_at(territory: Unit, decider: Unit, on: datetime.date) -> Unit | None:
+    """The body of a commune or city whose emulation office receives files bound for the
+    decider: a body of the decider's kind, else the head of its branch (the Party committee,
+    the people's committee, the Front committee), else the people's committee."""
+    bodies = {
+        unit.kind: unit
+        for unit in Unit.objects.current(on)
+        .filter(parent=territory, kind__in=ISSUERS)
+        .order_by("-id")
+    }
+    for kind in (decider.kind, HEAD_OF_BRANCH.get(decider.branch), UnitKind.PEOPLES_COMMITTEE):
+        if kind in bodies:
+            return bodies[kind]
+    return None
+
+
+def route(start: Unit, decider: Unit, on: datetime.date | None = None) -> list[Unit]:
+    """The bodies a file passes from a unit up to the deciding body, one per level (the
+    commune's office, then the city's), the start left out and the decider last."""
+    on = on or _today()
+    top = territory_of(decider)
+    levels = [
+        unit
+        for unit in Unit.objects.ancestors_of(start, include_self=True)
+        if unit.kind in TERRITORIES and unit.depth > top.depth
+    ]
+    stops = []
+    for territory in reversed(levels):  # the nearest level first
+        office = office_at(territory, decider, on)
+        if office is not None and not office.path.startswith(start.path):
+            stops.append(office)
+    return [*stops, decider]
+
+
+def route_ahead(nomination: Nomination) -> list[Unit]:
+    """Where the file still goes: from its proposing unit (not sent yet) or from the office
+    holding it (on its way up)."""
+    if nomination.status in EDITABLE_STATES:
+        return route(nomination.proposer, nomination.decider)
+    if nomination.status == NominationStatus.IN_TRANSIT and nomination.holder is not None:
+        return route(nomination.holder, nomination.decider)
+    return []
+
+
+def _move(actor, nomination: Nomination, action: str, to: Unit, reason: str = "") -> None:
+    """Record a step and move the file: before the council when it reaches the decider, on
+    its way up otherwise."""
+    from_unit = nomination.holder or nomination.proposer
+    NominationStep.objects.create(
+        nomination=nomination,
+        action=action,
+        from_unit=from_unit,
+        to_unit=to,
+        reason=reason,
+        actor=_person(actor),
+    )
+    nomination.holder = to
+    if action == StepAction.RETURNED:
+        nomination.status = NominationStatus.RETURNED
+    elif to == nomination.decider:
+        nomination.status = NominationStatus.SUBMITTED
+        nomination.submitted_at = timezone.now()
+    else:
+        nomination.status = NominationStatus.IN_TRANSIT
+    nomination.save(update_fields=["holder", "status", "submitted_at"])
+    log_action(
+        actor=actor,
+        action=STEP_ACTIONS[action],
+        obj=nomination,
+        unit=from_unit,
+        after={"from": from_unit.pk, "to": to.pk, **({"reason": reason} if reason else {})},
+    )
+
+
+def _check_on_the_way(nomination: Nomination) -> None:
+    """What the file must still meet at every step up: the authority of its decider on the
+    day, the person's standing, no pending freeze."""
+    require_authority(nomination.award_type, nomination.decider, _today())
+    if nomination.cadre is not None:
+        _check_person(nomination.award_type, nomination.cadre, on=_today())
+    _refuse_if_frozen(nomination)
+
+
 @transaction.atomic
 def submit_nomination(*, actor, nomination: Nomination) -> Nomination:
-    """Send the file up to the deciding body: complete, within the authority, not frozen."""
+    """Send the file up to the office of the level above the proposing unit (the deciding
+    body itself when it is the next level): complete, within the authority, not frozen."""
     require_perm(actor, "awards.nominate", nomination.proposer)
     nomination = _locked(nomination)
-    _require_status(nomination, NominationStatus.DRAFT)
+    _require_status(nomination, *EDITABLE_STATES)
     labels = {"submission": _("submission (tờ trình)"), "achievements": _("achievement report")}
     missing = [
         str(label) for name, label in labels.items() if not getattr(nomination, name).strip()
@@ -433,20 +592,41 @@ def submit_nomination(*, actor, nomination: Nomination) -> Nomination:
             _("Required items are missing: %(fields)s.") % {"fields": ", ".join(missing)},
             code="required",
         )
-    require_authority(nomination.award_type, nomination.decider, _today())
-    if nomination.cadre is not None:
-        _check_person(nomination.award_type, nomination.cadre, on=_today())
-    _refuse_if_frozen(nomination)
-    nomination.status = NominationStatus.SUBMITTED
-    nomination.submitted_at = timezone.now()
-    nomination.save(update_fields=["status", "submitted_at"])
-    log_action(
-        actor=actor,
-        action="awards.submit",
-        obj=nomination,
-        unit=nomination.decider,
-        after={"to": nomination.decider.pk},
-    )
+    _check_on_the_way(nomination)
+    nomination.holder = nomination.proposer
+    _move(actor, nomination, StepAction.SENT, route(nomination.proposer, nomination.decider)[0])
+    return nomination
+
+
+@transaction.atomic
+def forward_nomination(*, actor, nomination: Nomination) -> Nomination:
+    """The office holding a file on its way up sends it to the next level, towards the body
+    with the power to award it (the authority table); the council votes only there."""
+    nomination = _locked(nomination)
+    holder = nomination.holder
+    require_perm(actor, "awards.forward", holder)
+    _require_status(nomination, NominationStatus.IN_TRANSIT)
+    assert holder is not None
+    _check_on_the_way(nomination)
+    _move(actor, nomination, StepAction.FORWARDED, route(holder, nomination.decider)[0])
+    return nomination
+
+
+@transaction.atomic
+def return_nomination(*, actor, nomination: Nomination, reason: str) -> Nomination:
+    """The office holding the file sends it back to the proposing unit with the reason (to
+    complete it and send it again); the deciding body may too, before any vote."""
+    nomination = _locked(nomination)
+    require_perm(actor, "awards.forward", nomination.holder)
+    _require_status(nomination, NominationStatus.IN_TRANSIT, NominationStatus.SUBMITTED)
+    if nomination.status == NominationStatus.SUBMITTED and nomination.votes.exists():
+        raise ValidationError(
+            _("The council has started voting: the file can no longer be returned."),
+            code="voting",
+        )
+    if not (reason or "").strip():
+        raise ValidationError(_("Give the reason for returning the file."), code="reason")
+    _move(actor, nomination, StepAction.RETURNED, nomination.proposer, reason.strip())
     return nomination
 
 
@@ -454,7 +634,7 @@ def submit_nomination(*, actor, nomination: Nomination) -> Nomination:
 def withdraw_nomination(*, actor, nomination: Nomination, note: str = "") -> Nomination:
     require_perm(actor, "awards.nominate", nomination.proposer)
     nomination = _locked(nomination)
-    _require_status(nomination, NominationStatus.DRAFT, NominationStatus.SUBMITTED)
+    _require_status(nomination, *BEFORE_VOTE_STATES)
     before = nomination.status
     nomination.status = NominationStatus.WITHDRAWN
     nomination.save(update_fields=["status"])
@@ -516,7 +696,7 @@ def cast_vote(*, actor, nomination: Nomination, approve: bool) -> Vote:
     council = council_for(nomination)
     if council is None or not council.members.filter(pk=actor.pk).exists():
         raise PermissionDenied(_("Only members of the body's emulation council may vote."))
-    _require_status(nomination, NominationStatus.SUBMITTED)
+    _require_arrived(nomination)
     _refuse_if_frozen(nomination)
     if Vote.objects.filter(nomination=nomination, member=actor).exists():
         raise ValidationError(
@@ -547,7 +727,7 @@ def close_vote(*, actor, nomination: Nomination) -> Nomination:
     of the award, counted over all members (a member who did not vote counts against)."""
     require_perm(actor, "awards.decide", nomination.decider)
     nomination = _locked(nomination)
-    _require_status(nomination, NominationStatus.SUBMITTED)
+    _require_arrived(nomination)
     _refuse_if_frozen(nomination)
     council = council_for(nomination)
     if council is None:

@@ -26,7 +26,7 @@ from danvan.awards.queries import filtered_awards
 from danvan.awards.services import import_awards
 from danvan.cadres.models import Cadre
 from danvan.core.audit import log_action
-from danvan.core.imports import read_sheet
+from danvan.core.imports import Sheet, mapping_reasons, read_sheet, sheet_summary
 from danvan.core.jobs import JobContext, JobFailed, register
 from danvan.lib.imports import Column, ImportSpec, declare
 from danvan.lib.vntext import fold
@@ -183,12 +183,23 @@ SPEC = declare(
 )
 
 
-def checked_rows(path, user, progress=None) -> Iterator[tuple[int, dict | None, str]]:
-    """(row number, parsed row or None, reason) for each data row of the sheet."""
+def open_sheet(path, params: Mapping | None = None) -> Sheet:
+    """The sheet to import, planned: the user's sheet and choice of columns when given (the
+    column-mapping step), else a choice remembered for the same headings."""
+    params = params or {}
     try:
-        sheet = read_sheet(path, SPEC)
+        return read_sheet(
+            path, SPEC, sheet=params.get("sheet") or "", choice=params.get("mapping") or None
+        )
     except SpreadsheetError as exc:
         raise JobFailed(exc.message) from exc
+
+
+def checked_rows(
+    path, user, progress=None, params: Mapping | None = None
+) -> Iterator[tuple[int, dict | None, str]]:
+    """(row number, parsed row or None, reason) for each data row of the sheet."""
+    sheet = open_sheet(path, params)
     matching = sheet.plan.matching
     if not matching.complete:
         missing = matching.missing + list(matching.ambiguous)
@@ -211,12 +222,25 @@ def checked_rows(path, user, progress=None) -> Iterator[tuple[int, dict | None, 
 
 @register("awards.import_preview")
 def preview_import(context: JobContext) -> dict:
+    """Check every row and write nothing; a sheet whose columns are not all recognised
+    stops at the column-mapping step."""
+    params = context.job.params
+    sheet = open_sheet(context.job.input_file.path, params)
+    summary = sheet_summary(sheet, SPEC)
+    reasons = mapping_reasons(SPEC, sheet, required_only=False)
+    if reasons:
+        return {
+            **summary,
+            "needs_mapping": True,
+            "reasons": reasons,
+            "message": _("Say which column is which before the rows are checked."),
+        }
     valid = 0
     errors: list[tuple[int, str]] = []
     error_count = 0
     sample: list[dict] = []
     for number, row, reason in checked_rows(
-        context.job.input_file.path, context.job.owner, context.progress
+        context.job.input_file.path, context.job.owner, context.progress, params
     ):
         if reason:
             error_count += 1
@@ -236,6 +260,8 @@ def preview_import(context: JobContext) -> dict:
                 }
             )
     return {
+        **summary,
+        "needs_mapping": False,
         "valid": valid,
         "error_count": error_count,
         "errors": errors,
@@ -252,7 +278,9 @@ def run_import(context: JobContext) -> dict:
 
     def valid_rows():
         nonlocal bad
-        for _number, row, reason in checked_rows(context.job.input_file.path, user):
+        for _number, row, reason in checked_rows(
+            context.job.input_file.path, user, params=context.job.params
+        ):
             if reason:
                 bad += 1
             else:

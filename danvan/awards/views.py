@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from danvan.awards import eligibility, queries, services
+from danvan.awards import eligibility, queries, services, transfer
 from danvan.awards.documents import (
     award_certificate,
     decision_document,
@@ -34,6 +34,7 @@ from danvan.awards.forms import (
     NominationFilterForm,
     NominationForm,
     PresentForm,
+    ReturnForm,
     RevokeForm,
     SendUpForm,
     VoteForm,
@@ -51,8 +52,10 @@ from danvan.awards.models import (
 )
 from danvan.cadres.models import Training
 from danvan.cadres.queries import get_cadre_for_user, get_event_for_user
+from danvan.core.forms import ColumnMappingForm
 from danvan.core.jobs import start_job
 from danvan.core.models import Job
+from danvan.core.services import remember_column_mapping
 from danvan.lib.documents import render_certificate_pdf, render_docx, render_pdf
 from danvan.lib.paginators import CappedPaginator
 from danvan.organisations.models import Unit
@@ -163,25 +166,35 @@ def nomination_detail(request, pk):
     own_vote = Vote.objects.filter(nomination=nomination, member=user).first()
     votes = nomination.votes.select_related("member")
     can_edit = user.has_perm("awards.nominate", nomination.proposer)
+    at_office = nomination.holder is not None and user.has_perm("awards.forward", nomination.holder)
+    status = nomination.status
     return render(
         request,
         "awards/nomination_detail.html",
         {
             "nomination": nomination,
             "frozen": services.nomination_freeze(nomination),
-            "evidence": nomination.evidence.select_related("practice_model"),
+            "evidence": nomination.evidence.select_related("practice_model", "prize__team"),
             "council": council,
             "members_count": council.members.count() if council else 0,
             "votes": votes,
             "votes_for": sum(1 for v in votes if v.approve),
             "is_member": is_member,
             "own_vote": own_vote,
-            "can_edit": can_edit and nomination.status == NominationStatus.DRAFT,
-            "can_submit": can_edit and nomination.status == NominationStatus.DRAFT,
-            "can_withdraw": can_edit
-            and nomination.status in (NominationStatus.DRAFT, NominationStatus.SUBMITTED),
+            "can_edit": can_edit and status in services.EDITABLE_STATES,
+            "can_submit": can_edit and status in services.EDITABLE_STATES,
+            "can_withdraw": can_edit and status in services.BEFORE_VOTE_STATES,
             "can_close": user.has_perm("awards.decide", nomination.decider)
-            and nomination.status == NominationStatus.SUBMITTED,
+            and status == NominationStatus.SUBMITTED,
+            "can_forward": at_office and status == NominationStatus.IN_TRANSIT,
+            "can_return": at_office
+            and (
+                status == NominationStatus.IN_TRANSIT
+                or (status == NominationStatus.SUBMITTED and not votes)
+            ),
+            "steps": nomination.steps.select_related("from_unit", "to_unit", "actor"),
+            "ahead": services.route_ahead(nomination),
+            "return_form": ReturnForm(),
             "can_link": can_edit,
             "edit_form": NominationEditForm(
                 initial={
@@ -190,7 +203,7 @@ def nomination_detail(request, pk):
                     "achievements": nomination.achievements,
                 }
             ),
-            "evidence_form": EvidenceForm(),
+            "evidence_form": EvidenceForm(nomination=nomination, user=user),
             "vote_form": VoteForm(),
             "case_form": CaseLinkForm(),
             "award": getattr(nomination, "award", None),
@@ -225,8 +238,8 @@ def nomination_edit(request, pk):
 @login_required
 @require_POST
 def nomination_evidence(request, pk):
-    queries.get_nomination_for_user(request.user, pk)  # 404 outside the scope first
-    form = EvidenceForm(request.POST)
+    nomination = queries.get_nomination_for_user(request.user, pk)  # 404 outside the scope
+    form = EvidenceForm(request.POST, nomination=nomination, user=request.user)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("awards:nomination", pk=pk)
@@ -239,6 +252,31 @@ def nomination_evidence(request, pk):
 @require_POST
 def nomination_submit(request, pk):
     return _nomination_action(request, pk, services.submit_nomination, _("The file was sent up."))
+
+
+@login_required
+@require_POST
+def nomination_forward(request, pk):
+    return _nomination_action(
+        request, pk, services.forward_nomination, _("The file was forwarded up.")
+    )
+
+
+@login_required
+@require_POST
+def nomination_return(request, pk):
+    queries.get_nomination_for_user(request.user, pk)  # 404 outside the scope first
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("awards:nomination", pk=pk)
+    return _nomination_action(
+        request,
+        pk,
+        services.return_nomination,
+        _("The file was returned to the proposing unit."),
+        reason=form.cleaned_data["reason"],
+    )
 
 
 @login_required
@@ -721,11 +759,44 @@ def award_import(request):
     token = request.POST.get("preview") or request.GET.get("job")
     if token:
         job = get_object_or_404(Job, token=token, owner=request.user, kind="awards.import_preview")
+    mapping = (
+        ColumnMappingForm(
+            transfer.SPEC,
+            job.result,
+            request.POST if request.POST.get("action") == "remap" else None,
+            facts=(),
+        )
+        if job is not None and job.status == Job.Status.DONE
+        else None
+    )
     if request.method == "POST" and job is not None:
-        if job.status != Job.Status.DONE:
+        if mapping is None:
+            raise Http404
+        if request.POST.get("action") == "remap":
+            if not mapping.is_valid():
+                return render(request, "awards/import.html", {"job": job, "mapping": mapping})
+            params = mapping.params()
+            if "mapping" in params:
+                remember_column_mapping(
+                    actor=request.user,
+                    register=transfer.SPEC.register,
+                    headings=job.result["headings"],
+                    mapping=params["mapping"],
+                )
+            again = start_job(
+                actor=request.user,
+                kind="awards.import_preview",
+                params=params,
+                input_file=job.input_file.name,
+            )
+            return redirect(f"{reverse('awards:import')}?job={again.token}")
+        if job.result.get("needs_mapping"):
             raise Http404
         imported = start_job(
-            actor=request.user, kind="awards.import", input_file=job.input_file.name
+            actor=request.user,
+            kind="awards.import",
+            params=job.params,
+            input_file=job.input_file.name,
         )
         return redirect("job", token=imported.token)
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -734,4 +805,4 @@ def award_import(request):
             actor=request.user, kind="awards.import_preview", input_file=form.cleaned_data["file"]
         )
         return redirect(f"{reverse('awards:import')}?job={started.token}")
-    return render(request, "awards/import.html", {"form": form, "job": job})
+    return render(request, "awards/import.html", {"form": form, "job": job, "mapping": mapping})

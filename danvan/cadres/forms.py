@@ -250,9 +250,6 @@ class ImportForm(forms.Form):
     KINDS = [("cadres", _("Cadres and postings")), ("training", _("Training"))]
     kind = forms.ChoiceField(label=_("The sheet lists"), choices=KINDS)
     file = forms.FileField(label=_("Excel file (.xlsx)"))
-    check_only = forms.BooleanField(
-        label=_("Only check the sheet, write nothing"), required=False, initial=True
-    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -28,7 +28,7 @@ from danvan.cadres.forms import FilterForm
 from danvan.cadres.models import Cadre, Posting, Sex, TrainingLevel, TrainingResult
 from danvan.cadres.queries import filtered_cadres
 from danvan.core.audit import log_action
-from danvan.core.imports import read_sheet
+from danvan.core.imports import mapping_reasons, read_sheet, sheet_summary
 from danvan.core.jobs import JobContext, JobFailed, register
 from danvan.lib.imports import Column, ImportSpec, declare
 from danvan.lib.vntext import fold, search_key
@@ -39,6 +39,7 @@ from danvan.organisations.resolve import UnitIndex, UnitNotResolved
 
 MAX_ROWS = 20_000
 MAX_PROBLEMS = 300
+PROGRESS_EVERY = 500
 EXPORT_BATCH = 2000
 
 # field → (label, other headings)
@@ -345,6 +346,35 @@ class ImportResult:
     skipped: int = 0  # already recorded
     problems: list[tuple[int, str, str]] = dataclasses.field(default_factory=list)
     written: bool = False
+    # The sheet as read (which sheet, its columns and what each was taken for), and why the
+    # user must say which column is which before the rows are read (empty: no need).
+    sheet: dict = dataclasses.field(default_factory=dict)
+    mapping_reasons: list[str] = dataclasses.field(default_factory=list)
+
+    @property
+    def needs_mapping(self) -> bool:
+        return bool(self.mapping_reasons)
+
+    def for_job(self, kind: str) -> dict:
+        """The result as a job keeps it (JSON), for the review page."""
+        return {
+            **self.sheet,
+            "kind": kind,
+            "rows": self.rows,
+            "records": self.records,
+            "skipped": self.skipped,
+            "written": self.written,
+            "needs_mapping": self.needs_mapping,
+            "reasons": self.mapping_reasons,
+            "problems": [list(p) for p in self.problems[:MAX_PROBLEMS]],
+            "problem_count": len(self.problems),
+            "summary": self.summary,
+            "message": _("Say which column is which before the rows are checked.")
+            if self.needs_mapping
+            else _("Nothing was written: correct the rows below and try again.")
+            if self.problems
+            else self.summary,
+        }
 
     @property
     def summary(self) -> str:
@@ -531,17 +561,34 @@ def _missing_message(spec: ImportSpec, missing: Iterable[str], headings) -> str:
     }
 
 
-def import_sheet(source, *, kind: str, actor, write: bool) -> ImportResult:
+def import_sheet(
+    source,
+    *,
+    kind: str,
+    actor,
+    write: bool,
+    sheet_name: str = "",
+    mapping: Mapping[str, str] | None = None,
+    progress=None,
+) -> ImportResult:
     """Read a sheet of cadres (with postings) or of training and write it through the
-    services: every row or none. With write=False the same work is done and undone."""
+    services: every row or none. With write=False the same work is done and undone.
+
+    The sheet is read by the shared pipeline (`core.imports.read_sheet`: the header below a
+    title block, the offices' headings, a mapping remembered for the same headings); with
+    ``mapping`` (column index → field) the user's choice replaces the matching. A sheet
+    whose needed columns are not all known stops before its rows, with the columns listed
+    for the mapping step."""
     spec = SPECS[kind]
     result = ImportResult()
     try:
-        sheet = read_sheet(source, spec)
+        sheet = read_sheet(source, spec, sheet=sheet_name, choice=mapping or None)
     except SpreadsheetError as exc:
         result.problems.append((0, "", exc.message))
         return result
+    result.sheet = sheet_summary(sheet, spec)
     matching = sheet.plan.matching
+    result.mapping_reasons = mapping_reasons(spec, sheet)
     missing = matching.missing + [c for c in matching.ambiguous if c in spec.required]
     if missing:
         result.problems.append(
@@ -554,6 +601,8 @@ def import_sheet(source, *, kind: str, actor, write: bool) -> ImportResult:
         if not any(_text(v) for v in values):
             continue
         result.rows += 1
+        if progress is not None and result.rows % PROGRESS_EVERY == 0:
+            progress(result.rows)
         if result.rows > MAX_ROWS:
             result.problems.append(
                 (line, "", _("The sheet has more than %(n)d rows: split it.") % {"n": MAX_ROWS})
@@ -562,7 +611,8 @@ def import_sheet(source, *, kind: str, actor, write: bool) -> ImportResult:
         try:
             parsed.append((line, spec.parse_row(values, matching.columns, lookups, None)))
         except RowError as exc:
-            name = _text(values[matching.columns["full_name"]])
+            index = matching.columns["full_name"]
+            name = _text(values[index]) if index < len(values) else ""
             result.problems.extend((line, name, reason) for reason in exc.reasons)
         if len(result.problems) > MAX_PROBLEMS:
             return result
@@ -590,6 +640,38 @@ def import_sheet(source, *, kind: str, actor, write: bool) -> ImportResult:
     except _Rollback:
         result.problems.sort()
     return result
+
+
+def _run_job(context: JobContext, *, write: bool) -> dict:
+    job = context.job
+    params = job.params
+    kind = params.get("kind")
+    if kind not in SPECS:
+        raise JobFailed(_("No import is declared under this name."))
+    with job.input_file.open("rb") as source:
+        result = import_sheet(
+            source,
+            kind=kind,
+            actor=job.owner,
+            write=write,
+            sheet_name=params.get("sheet") or "",
+            mapping=params.get("mapping") or None,
+            progress=context.progress,
+        )
+    context.progress(result.rows, result.rows)
+    return result.for_job(kind)
+
+
+@register("cadres.import_preview")
+def run_import_preview(context: JobContext) -> dict:
+    """Check every row of the sheet, as the import would, and write nothing."""
+    return _run_job(context, write=False)
+
+
+@register("cadres.import")
+def run_import(context: JobContext) -> dict:
+    """Write the sheet the preview checked: every row or none."""
+    return _run_job(context, write=True)
 
 
 def template_bytes(kind: str) -> bytes:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.cadre_create, name="create"),
     path("export/", views.cadre_export, name="export"),
     path("import/", views.cadre_import, name="import"),
+    path("import/review/<str:token>/", views.import_review, name="import_review"),
     path("import/template/<str:kind>/", views.import_template, name="import_template"),
     path("generations/", views.generations, name="generations"),
     path("events/", views.event_list, name="events"),

@@ -52,7 +52,10 @@ from danvan.cadres.queries import (
     trainings_for,
     with_current_postings,
 )
+from danvan.core.forms import ColumnMappingForm
 from danvan.core.jobs import start_job
+from danvan.core.models import Job
+from danvan.core.services import remember_column_mapping
 from danvan.lib.documents import render_docx, render_pdf
 from danvan.lib.paginators import CappedPaginator
 from danvan.organisations.forms import resolve_filters
@@ -553,22 +556,76 @@ def event_document(request, pk, kind):
 @login_required
 @require_http_methods(["GET", "POST"])
 def cadre_import(request):
-    """Check a sheet of legacy cadres (with postings) or training, then write all its rows or
-    none; each problem is named by the sheet's row number."""
+    """Upload a sheet of legacy cadres (with postings) or training: a background job checks
+    every row (the preview), then the review page imports all of them or none."""
     _require_any(request.user, "cadres.change")
     form = ImportForm(request.POST or None, request.FILES or None)
-    result = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        result = transfer.import_sheet(
-            data["file"], kind=data["kind"], actor=request.user, write=not data["check_only"]
+        job = start_job(
+            actor=request.user,
+            kind="cadres.import_preview",
+            params={"kind": data["kind"]},
+            input_file=data["file"],
         )
-        if result.problems:
-            messages.error(request, _("Nothing was written: correct the rows below and try again."))
-        elif result.written:
-            messages.success(request, result.summary)
+        return redirect("cadres:import_review", token=job.token)
+    recent = Job.objects.filter(owner=request.user, kind__startswith="cadres.import")[:10]
+    return render(request, "cadres/import.html", {"form": form, "recent": recent})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_review(request, token):
+    """The preview of a sheet: progress, then the column-mapping step (a needed column not
+    recognised), or the rows with problems (nothing can be written), or the rows checked;
+    import or cancel. The choice of columns is remembered for the same headings."""
+    job = get_object_or_404(Job, token=token, owner=request.user, kind__startswith="cadres.import")
+    kind = job.params.get("kind")
+    if kind not in transfer.SPECS:
+        raise Http404
+    spec = transfer.SPECS[kind]
+    preview = job.kind == "cadres.import_preview" and job.status == Job.Status.DONE
+    mapping = (
+        ColumnMappingForm(spec, job.result, request.POST or None, facts=()) if preview else None
+    )
+    if request.method == "POST":
+        if mapping is None:
+            raise Http404
+        action = request.POST.get("action")
+        if action == "cancel":
+            messages.info(request, _("Nothing was imported."))
             return redirect("cadres:import")
-    return render(request, "cadres/import.html", {"form": form, "result": result})
+        if action == "remap":
+            if not mapping.is_valid():
+                return render(
+                    request, "cadres/import_review.html", {"job": job, "mapping": mapping}
+                )
+            params = {"kind": kind, **mapping.params()}
+            if "mapping" in params:
+                remember_column_mapping(
+                    actor=request.user,
+                    register=spec.register,
+                    headings=job.result["headings"],
+                    mapping=params["mapping"],
+                )
+            again = start_job(
+                actor=request.user,
+                kind="cadres.import_preview",
+                params=params,
+                input_file=job.input_file.name,
+            )
+            return redirect("cadres:import_review", token=again.token)
+        if action != "import" or job.result.get("needs_mapping") or job.result.get("problems"):
+            raise Http404
+        run = start_job(
+            actor=request.user,
+            kind="cadres.import",
+            params=job.params,
+            input_file=job.input_file.name,
+        )
+        return redirect("cadres:import_review", token=run.token)
+    template = "cadres/_import_status.html" if request.htmx else "cadres/import_review.html"
+    return render(request, template, {"job": job, "mapping": mapping})
 
 
 @login_required

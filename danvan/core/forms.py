@@ -34,14 +34,25 @@ class ColumnMappingForm(SheetFactsForm):
     """Each column of the sheet with a choice of what it is, and the sheet's own facts.
 
     ``summary`` is the preview's account of the sheet (its "columns", "sheets", "sheet",
-    and the proposed year and district).
+    and the proposed year and district). ``facts`` names the sheet's facts the register
+    reads (a register whose rows carry their own year and district asks for none).
     """
 
     sheet = forms.ChoiceField(label=_("Sheet"), required=False)
     field_order = ["sheet", "year", "district"]
 
-    def __init__(self, spec: ImportSpec, summary: dict, *args, **kwargs):
+    def __init__(
+        self,
+        spec: ImportSpec,
+        summary: dict,
+        *args,
+        facts: tuple[str, ...] = ("year", "district"),
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        for name in ("year", "district"):
+            if name not in facts:
+                del self.fields[name]
         self.spec = spec
         self.summary = summary
         sheet_field = self.fields["sheet"]

@@ -95,3 +95,40 @@ def read_sheet(
     if not first_head:
         raise SpreadsheetError(_("The sheet is empty."))
     raise SpreadsheetError(no_header_message(first_head))
+
+
+def mapping_reasons(spec: ImportSpec, sheet: Sheet, *, required_only: bool = True) -> list[str]:
+    """Why the sheet cannot be read without the user's choice of columns (empty: it can):
+    a column not found, or several headings that could be one (a needed one, unless
+    ``required_only`` is off)."""
+    matching = sheet.plan.matching
+    headings = sheet.plan.header.cells
+    reasons = [
+        _("No column is “%(column)s”.") % {"column": spec.label(code)} for code in matching.missing
+    ]
+    reasons += [
+        _("Several columns could be “%(column)s”: %(headings)s.")
+        % {
+            "column": spec.label(code),
+            "headings": ", ".join(f"“{headings[i] or ''}”" for i in indexes),
+        }
+        for code, indexes in matching.ambiguous.items()
+        if code in spec.required or not required_only
+    ]
+    return reasons
+
+
+def sheet_summary(sheet: Sheet, spec: ImportSpec) -> dict:
+    """A sheet as a preview job keeps it (JSON) for its review page and the column-mapping
+    form (``core.forms.ColumnMappingForm`` reads "sheet", "sheets" and "columns"; remembering
+    a choice reads "headings")."""
+    plan = sheet.plan
+    return {
+        "sheet": sheet.name,
+        "sheets": sheet.names,
+        "header_row": plan.header.row,
+        "title": [str(line) for line in plan.header.title_lines[:6]],
+        "headings": ["" if h is None else str(h) for h in plan.header.cells],
+        "columns": plan.column_listing(spec),
+        "remembered": bool(plan.remembered),
+    }

@@ -9,6 +9,7 @@ import pytest
 from conftest import make_user
 from danvan.accounts.models import Role
 from danvan.awards import services
+from danvan.awards.models import NominationStatus
 from danvan.cadres.models import Cadre, Discipline, Posting, Sex
 from danvan.organisations.models import UnitKind
 from danvan.organisations.services import create_unit
@@ -105,8 +106,16 @@ def nominate(actor, proposer, decider, *, code="bang_khen", cadre=None, unit=Non
 
 
 def submitted(actor, proposer, decider, **kwargs):
+    """A file sent up and forwarded level by level until it is before the decider's council."""
     nomination = nominate(actor, proposer, decider, **kwargs)
-    return services.submit_nomination(actor=actor, nomination=nomination)
+    return arrive(services.submit_nomination(actor=actor, nomination=nomination))
+
+
+def arrive(nomination):
+    """Forward a file on its way up (as the system) until it reaches the deciding body."""
+    while nomination.status == NominationStatus.IN_TRANSIT:
+        nomination = services.forward_nomination(actor=None, nomination=nomination)
+    return nomination
 
 
 def vote(nomination, members, yes: int, no: int = 0):

@@ -230,7 +230,7 @@ def test_an_ended_discipline_no_longer_freezes(tree, clerk_a, city_committee, pe
     discipline(people.an, D(2020, 1, 1), until=D(2021, 1, 1))
     nomination = nominate(clerk_a, tree.a.front, city_committee, cadre=people.an)
 
-    assert services.submit_nomination(actor=clerk_a, nomination=nomination).status == "submitted"
+    assert services.submit_nomination(actor=clerk_a, nomination=nomination).status == "in_transit"
 
 
 def _case(tree, kind, status=CaseStatus.ACCEPTED) -> Case:
@@ -263,7 +263,7 @@ def test_a_pending_complaint_or_denunciation_freezes_the_proposal(
 
     # Once the case is closed, the file goes up.
     Case.objects.filter(pk=case.pk).update(status=CaseStatus.CLOSED)
-    assert services.submit_nomination(actor=clerk_a, nomination=nomination).status == "submitted"
+    assert services.submit_nomination(actor=clerk_a, nomination=nomination).status == "in_transit"
 
 
 def test_a_collective_is_frozen_by_a_case_about_it(tree, clerk_a, city_officer, city_committee):

@@ -4,7 +4,7 @@ the offices' headings); a filtered list goes out as Excel."""
 import datetime
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from danvan.awards.models import Award, Decision
 from danvan.awards.queries import filtered_awards
@@ -145,3 +145,49 @@ def test_the_export_holds_the_filtered_list(tmp_path, tree, clerk_a, people):
             None,
         ]
     ]
+
+
+def test_an_unrecognised_heading_of_earlier_awards_goes_through_the_mapping_step(
+    tmp_path, tree, clerk_a, people
+):
+    """“Số QĐ” headed “Văn bản căn cứ”: the preview stops at the shared
+    column-mapping step; the clerk's choice checks the rows, and is remembered."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from conftest import english_client
+    from danvan.core.models import ColumnMapping, Job
+
+    path = sheet(
+        tmp_path,
+        [["Nguyễn Văn An", "Lao động tiên tiến", 2019, "12/QĐ-UBND", "15/12/2019", "Quận Ba Đình"]],
+    )
+    book = load_workbook(path)
+    book.active.cell(row=4, column=5).value = "Văn bản căn cứ"
+    book.save(path)
+    client = english_client(clerk_a)
+    url = reverse("awards:import")
+
+    started = client.post(url, {"file": SimpleUploadedFile("kt.xlsx", path.read_bytes())})
+    preview = Job.objects.get(kind="awards.import_preview")
+    page = client.get(started.url).content.decode()
+
+    assert preview.result["needs_mapping"]
+    assert "No column is “Decision number”." in page
+    assert 'name="column_4"' in page
+    assert "Import the valid rows" not in page
+    assert client.post(url, {"preview": preview.token}).status_code == 404
+
+    choice = {f"column_{c['index']}": c["field"] or "ignore" for c in preview.result["columns"]}
+    remapped = client.post(
+        f"{url}?job={preview.token}", {**choice, "column_4": "number", "action": "remap"}
+    )
+    again = Job.objects.filter(kind="awards.import_preview").latest("id")
+
+    assert remapped.status_code == 302
+    assert again.result["valid"] == 1 and not again.result["needs_mapping"]
+    assert ColumnMapping.objects.filter(register="awards").exists()
+    assert not Award.objects.exists()
+    imported = client.post(url, {"preview": again.token})
+    assert imported.status_code == 302
+    assert Award.objects.filter(cadre=people.an, award_type__code="ldtt").exists()

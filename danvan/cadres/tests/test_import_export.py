@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl.worksheet.worksheet import Worksheet
 
+from conftest import english_client, login
 from danvan.cadres import services
 from danvan.cadres.models import Cadre, PersonalDataPolicy, Posting, Training
 from danvan.cadres.tests.conftest import make_cadre, post
@@ -224,17 +225,101 @@ def test_training_rows_join_the_cadres_by_file_number(tree, old, clerk_a):
     assert Training.objects.get(cadre__full_name="Nguyễn Thị Hoa").course.level == "workshop"
 
 
-def test_the_import_page_checks_then_writes(tree, old, clerk_a, client_for):
-    client = client_for(clerk_a)
-    url = reverse("cadres:import")
-    page = client.post(url, {"kind": "cadres", "file": upload(workbook(ROWS)), "check_only": "on"})
-    assert page.status_code == 200 and "3 dòng" in page.content.decode()
+def _review(client, response):
+    """Follow an upload or a step to the review page (the jobs run in the request in tests)."""
+    assert response.status_code == 302, response
+    return response.url, client.get(response.url).content.decode()
+
+
+def test_the_import_page_checks_every_row_then_writes(tree, old, clerk_a):
+    """A sheet with a title block and the offices' headings maps by itself: the preview (a
+    background job) checks the rows and writes nothing; importing writes them all."""
+    client = english_client(clerk_a)
+    url, page = _review(
+        client,
+        client.post(reverse("cadres:import"), {"kind": "cadres", "file": upload(workbook(ROWS))}),
+    )
+    preview = Job.objects.get(kind="cadres.import_preview")
+
+    assert preview.status == Job.Status.DONE
+    assert not preview.result["needs_mapping"] and not preview.result["problems"]
+    assert preview.result["header_row"] == 4
+    assert "DANH SÁCH CÁN BỘ LÀM CÔNG TÁC DÂN VẬN QUA CÁC THỜI KỲ" in page
+    assert "3 rows" in page and "Import the sheet" in page
     assert not Cadre.objects.exists()
-    response = client.post(url, {"kind": "cadres", "file": upload(workbook(ROWS))})
-    assert response.status_code == 302 and Cadre.objects.count() == 2
-    template = client.get(reverse("cadres:import_template", args=["cadres"]))
+
+    _url, done = _review(client, client.post(url, {"action": "import"}))
+
+    assert Job.objects.get(kind="cadres.import").status == Job.Status.DONE
+    assert Cadre.objects.count() == 2 and Posting.objects.count() == 3
+    assert "2 new cadres" in done
+    template = login(clerk_a).get(reverse("cadres:import_template", args=["cadres"]))
     headings = [c.value for c in openpyxl.load_workbook(io.BytesIO(template.content)).active[1]]
     assert "Họ và tên" in headings and "Đơn vị công tác" in headings
+
+
+def test_an_unrecognised_needed_column_shows_the_mapping_step_and_is_remembered(tree, old, clerk_a):
+    headings = [("Nhiệm vụ đảm nhận" if h == "Chức vụ" else h) for h in HEADINGS]
+    content = workbook(ROWS, headings=headings)
+    client = english_client(clerk_a)
+    url, page = _review(
+        client, client.post(reverse("cadres:import"), {"kind": "cadres", "file": upload(content)})
+    )
+    preview = Job.objects.get(kind="cadres.import_preview")
+    column = headings.index("Nhiệm vụ đảm nhận")
+
+    assert preview.result["needs_mapping"]
+    assert "No column is “Position”." in page
+    assert f'name="column_{column}"' in page
+    assert "Import the sheet" not in page
+    assert client.post(url, {"action": "import"}).status_code == 404
+
+    choice = {f"column_{c['index']}": c["field"] or "ignore" for c in preview.result["columns"]} | {
+        f"column_{column}": "position",
+        "action": "remap",
+        "sheet": preview.result["sheet"],
+    }
+    again_url, again = _review(client, client.post(url, choice))
+
+    assert "Import the sheet" in again and "3 rows" in again
+    _url, done = _review(client, client.post(again_url, {"action": "import"}))
+    assert Posting.objects.filter(position="Trưởng ban Dân vận").exists()
+    # The same headings next time: the remembered choice, no mapping step.
+    Posting.objects.all().delete()
+    Cadre.objects.all().delete()
+    _url, next_time = _review(
+        client, client.post(reverse("cadres:import"), {"kind": "cadres", "file": upload(content)})
+    )
+    assert "Import the sheet" in next_time
+
+
+def test_a_bad_row_is_reported_and_nothing_is_written(tree, old, clerk_a):
+    rows = [*ROWS, ["", "Lê Văn Sai", "Nam", 1970, "Phường Không Có", "Cán bộ", "32/13/2020"]]
+    client = english_client(clerk_a)
+    url, page = _review(
+        client,
+        client.post(reverse("cadres:import"), {"kind": "cadres", "file": upload(workbook(rows))}),
+    )
+
+    assert "Nothing was written: correct the rows below and try again." in page
+    assert "Lê Văn Sai" in page and '<td class="num">9</td>' in page
+    assert "Import the sheet" not in page
+    assert client.post(url, {"action": "import"}).status_code == 404
+    assert not Cadre.objects.exists()
+    assert not Job.objects.filter(kind="cadres.import").exists()
+
+
+def test_a_preview_is_its_owners_only(tree, old, clerk_a, clerk_b, no_role_user):
+    client = english_client(clerk_a)
+    url, _page = _review(
+        client,
+        client.post(reverse("cadres:import"), {"kind": "cadres", "file": upload(workbook(ROWS))}),
+    )
+
+    assert english_client(clerk_b).get(url).status_code == 404
+    assert english_client(clerk_b).post(url, {"action": "import"}).status_code == 404
+    assert english_client(no_role_user).get(reverse("cadres:import")).status_code == 403
+    assert not Cadre.objects.exists()
 
 
 def test_export_holds_the_filtered_list_and_no_sensitive_data(tree, city_officer, client_for):

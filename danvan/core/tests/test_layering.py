@@ -35,11 +35,13 @@ LAYERS: dict[str, int] = {
     "plans": 5,
     "democracy": 5,
     "contests": 5,
-    # awards reads the cadres (postings, discipline), the citizen's voice (pending
-    # complaints and denunciations freeze a nomination) and the registry (its models'
-    # commendations are award decisions): it sits above them, beside plans.
-    "awards": 5,
     "reports": 6,
+    # awards reads the cadres (postings, discipline), the citizen's voice (pending
+    # complaints and denunciations freeze a nomination), the registry (its models'
+    # commendations are award decisions) and the contests (a prize won is evidence of a
+    # nomination): contests stand on layer 5, so awards sits above them, beside reports.
+    # Nothing but the project's modules and the benchmarks imports awards.
+    "awards": 6,
     "dashboards": 7,
     "portal": 8,
     "api": 8,
