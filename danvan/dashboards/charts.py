@@ -1,6 +1,6 @@
 """Small charts drawn on the server as SVG: no script, no build step, a table beside each.
 
-A chart is an inline `<svg role="img">` with an aria-label, a `<title>` tooltip on every bar
+A chart is an inline `<svg role="img">` (a "group" when its bars are links) with an aria-label, a `<title>` tooltip on every bar
 or point, and the same numbers as a table (`dashboards/_chart.html` puts it in a `<details>`).
 Colours come from classes in danvan.css, with presentation attributes as a fallback: the
 content security policy forbids style attributes.
@@ -101,7 +101,8 @@ def _svg(title: str, width: float, height: float, body: list[str], css: str) -> 
         viewBox=f"0 0 {_num(width)} {_num(height)}",
         width=width,
         height=height,
-        role="img",
+        # Bars that link to a drill-down are focusable: an image may not hold them, a group may.
+        role="group" if any("<a " in part for part in body) else "img",
         aria_label=title,
         class_=f"chart-svg {css}",
         font_size=FONT,

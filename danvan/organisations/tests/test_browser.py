@@ -86,3 +86,78 @@ def test_city_officer_logs_in_and_searches_the_tree(live_server, city_officer, p
         Path(keep).mkdir(parents=True, exist_ok=True)
         for png in tmp_path.glob("*.png"):
             (Path(keep) / png.name).write_bytes(png.read_bytes())
+
+
+AXE = Path(__file__).with_name("axe.min.js")  # axe-core 4.14 (MPL-2.0, axe.LICENSE beside it)
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+STAFF_PAGES = [
+    "/",
+    "/units/",
+    "/registry/",
+    "/cases/",
+    "/cadres/",
+    "/awards/",
+    "/awards/nominations/",
+    "/contests/",
+    "/democracy/",
+    "/campaigns/",
+    "/reports/",
+    "/dashboard/",
+    "/accounts/two-step/",
+]
+PUBLIC_PAGES = [
+    "/accounts/login/",
+    "/library/",
+    "/gui-phan-anh/",
+    "/tra-cuu/",
+    "/bang-xep-hang/",
+    "/dan-chu-co-so/",
+    "/hoi-thi/",
+]
+
+
+def axe_violations(page) -> list[str]:
+    """The WCAG 2.1 AA rules axe-core finds broken on the page, with the first element of each."""
+    page.add_script_tag(content=AXE.read_text())
+    found = page.evaluate(
+        """async (tags) => {
+            const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+            return result.violations.map((v) => `${v.id}: ${v.nodes[0].target.join(" ")}`);
+        }""",
+        WCAG_AA,
+    )
+    return list(found)
+
+
+def test_pages_pass_axe_and_fit_a_phone(live_server, city_officer, page):
+    """Each area's first page, staff and public, on a 360 px phone: no WCAG 2.1 AA violation
+    that axe-core finds, and nothing wider than the screen."""
+    page.context.close()
+    context = page.context.browser.new_context(
+        locale="vi-VN", viewport={"width": 360, "height": 800}, bypass_csp=True
+    )
+    phone = context.new_page()
+    phone.set_default_timeout(TIMEOUT_MS)
+    broken: dict[str, list[str]] = {}
+
+    def check(path: str) -> None:
+        response = phone.goto(f"{live_server.url}{path}")
+        assert response is not None and response.status < 400, (path, response)
+        problems = axe_violations(phone)
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        if width > 360:
+            problems.append(f"{width} px wide")
+        if problems:
+            broken[path] = problems
+
+    for path in PUBLIC_PAGES:
+        check(path)
+    phone.goto(f"{live_server.url}/accounts/login/")
+    phone.fill("input[name=username]", "thanhpho")
+    phone.fill("input[name=password]", PASSWORD)
+    phone.locator("main form button[type=submit]").click()
+    phone.wait_for_url(f"{live_server.url}/")
+    for path in STAFF_PAGES:
+        check(path)
+    context.close()
+    assert not broken, broken
