@@ -675,6 +675,8 @@ class Award(models.Model):
         indexes = [
             models.Index(fields=["cadre", "award_type"]),
             models.Index(fields=["scope_path", "year"]),
+            # The list's order: a page of the newest awards read in order, not a year sorted.
+            models.Index(fields=["year", "id"], name="awards_award_list"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -737,7 +739,15 @@ class Verdict(models.Model):
                 fields=["award_code", "year", "cadre"], name="award_verdict_once_a_year"
             )
         ]
-        indexes = [models.Index(fields=["award_code", "year", "eligible", "scope_path"])]
+        # The lists' filters and order (a page is read in order, not sorted) and the date
+        # when: "not yet" lists are counted from the index alone (a verdict's row carries
+        # its explanation, a kilobyte or two).
+        indexes = [
+            models.Index(
+                fields=["award_code", "year", "eligible", "scope_path", "id", "eligible_from"],
+                name="awards_verdict_list",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.award_code} {self.year} {self.cadre_id}: {self.eligible}"
