@@ -28,9 +28,17 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from danvan.awards.models import Award, MedalRule, TitleRule, Verdict
+from danvan.awards.models import (
+    Award,
+    AwardType,
+    MedalRule,
+    RecipientKind,
+    TitleRule,
+    Verdict,
+)
 from danvan.cadres.models import Cadre, Discipline, Posting, Sex
 from danvan.lib.bulk import insert_rows
 from danvan.organisations.models import Unit
@@ -595,6 +603,27 @@ def _award_rows(cadre_ids: list[int] | None, codes: set[str]) -> dict[int, list[
     return rows
 
 
+def _collective_rows(unit: Unit | None, codes: set[str]) -> dict[int, list[tuple[str, int]]]:
+    """(code, year) of the awards in force held by collectives (under a unit), by unit."""
+    qs = Award.objects.active().filter(unit__isnull=False, award_type__code__in=codes)
+    if unit is not None:
+        qs = qs.filter(unit__path__startswith=unit.path)
+    rows: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for unit_id, code, year in qs.values_list("unit_id", "award_type__code", "year"):
+        rows[unit_id].append((code, year))
+    return rows
+
+
+def _recipients(rules: list[TitleRule], on: datetime.date) -> dict[str, str]:
+    """Who each rule's title goes to (people, collectives, both), by the catalogue row in
+    force on the date."""
+    return dict(
+        AwardType.objects.in_force(on)
+        .filter(code__in={rule.award_code for rule in rules})
+        .values_list("code", "recipients")
+    )
+
+
 def _scope_units(cadre_ids: list[int] | None, today: datetime.date) -> dict[int, tuple[int, str]]:
     """Each cadre's unit now (its latest posting held today), else the unit keeping the file."""
     found: dict[int, tuple[int, str]] = {}
@@ -618,6 +647,7 @@ class RunResult:
     cadres: int
     verdicts: int
     eligible: dict[str, int]
+    collectives: int = 0  # collectives evaluated (holding a prerequisite of a title)
 
 
 @transaction.atomic
@@ -635,6 +665,16 @@ def run_eligibility(
         title_rules = [r for r in title_rules if r.award_code in codes]
         if MEDAL_CODE not in codes:
             medal_rule = None
+    # A title goes to people, to collectives, or to both, as its catalogue row says.
+    recipients = _recipients(title_rules, on)
+    collective_rules = [
+        r
+        for r in title_rules
+        if recipients.get(r.award_code) in (RecipientKind.COLLECTIVE, RecipientKind.ANY)
+    ]
+    title_rules = [
+        r for r in title_rules if recipients.get(r.award_code) != RecipientKind.COLLECTIVE
+    ]
     cadres = Cadre.objects.all()
     if unit is not None:
         cadres = cadres.in_paths([unit.path], on=today)
@@ -682,6 +722,7 @@ def run_eligibility(
                     medal_rule.pk,
                     None,
                     result.explanation,
+                    None,
                 )
             )
             eligible[MEDAL_CODE] += result.eligible
@@ -704,12 +745,19 @@ def run_eligibility(
                     None,
                     rule.pk,
                     title.explanation,
+                    None,
                 )
             )
             eligible[rule.award_code] += title.eligible
+    collectives = _collective_verdicts(collective_rules, year, unit)
+    for row in collectives:
+        eligible[row[0]] += row[4]
+    verdicts.extend(collectives)
     stale = Verdict.objects.filter(year=year)
     if ids is not None:
-        stale = stale.filter(cadre_id__in=ids)
+        stale = stale.filter(
+            Q(cadre_id__in=ids) | Q(unit__isnull=False, scope_path__startswith=unit.path)
+        )
     stale.delete()
     # The year, the date and the time are the same for every row: given once.
     insert_rows(
@@ -718,7 +766,43 @@ def run_eligibility(
         ((year, on, now, *row) for row in verdicts),
         batch_size=2000,
     )
-    return RunResult(year, on, len(people), len(verdicts), dict(eligible))
+    units = len({row[-1] for row in collectives})
+    return RunResult(year, on, len(people), len(verdicts), dict(eligible), units)
+
+
+def _collective_verdicts(rules: list[TitleRule], year: int, unit: Unit | None) -> list[tuple]:
+    """The verdict rows of collectives (of a unit's subtree) for titles that need
+    consecutive years: each collective holding a rule's prerequisite, read in the scope of
+    the collective itself."""
+    if not rules:
+        return []
+    wanted = {code for rule in rules for code in (rule.award_code, rule.prerequisite_code)}
+    held_by = _collective_rows(unit, wanted)
+    paths = dict(Unit.objects.filter(pk__in=list(held_by)).values_list("id", "path"))
+    rows = []
+    for unit_id, held in sorted(held_by.items()):
+        for rule in rules:
+            if not any(code == rule.prerequisite_code for code, _y in held):
+                continue
+            title = evaluate_title(rule, awards=held, year=year)
+            title.explanation["collective"] = True
+            rows.append(
+                (
+                    rule.award_code,
+                    None,
+                    unit_id,
+                    paths[unit_id],
+                    title.eligible,
+                    title.eligible_from,
+                    None,
+                    None,
+                    None,
+                    rule.pk,
+                    title.explanation,
+                    unit_id,
+                )
+            )
+    return rows
 
 
 # The columns of a verdict row as the run builds it (after the year, date and time).
@@ -734,6 +818,7 @@ VERDICT_COLUMNS = [
     "medal_rule_id",
     "title_rule_id",
     "explanation",
+    "unit_id",
 ]
 
 

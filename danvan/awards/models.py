@@ -707,13 +707,26 @@ class VerdictQuerySet(models.QuerySet):
 
 
 class Verdict(models.Model):
-    """Whether a person is eligible for an award on a date, why, and by which rule row."""
+    """Whether a person or a collective is eligible for an award on a date, why, and by
+    which rule row."""
 
     award_code = models.SlugField(max_length=40)
     year = models.PositiveSmallIntegerField()
     evaluated_on = models.DateField()
     cadre = models.ForeignKey(
-        "cadres.Cadre", on_delete=models.CASCADE, related_name="award_verdicts"
+        "cadres.Cadre",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="award_verdicts",
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("collective"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="award_verdicts",
     )
     scope_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     scope_path = models.CharField(max_length=255, editable=False)
@@ -737,20 +750,45 @@ class Verdict(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["award_code", "year", "cadre"], name="award_verdict_once_a_year"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["award_code", "year", "unit"], name="award_verdict_collective_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(unit__isnull=True, cadre__isnull=False)
+                | Q(unit__isnull=False, cadre__isnull=True),
+                name="award_verdict_one_recipient",
+            ),
         ]
-        # The lists' filters and order (a page is read in order, not sorted) and the date
-        # when: "not yet" lists are counted from the index alone (a verdict's row carries
-        # its explanation, a kilobyte or two).
+        # The lists' filters and order (a page is read in order, not sorted), the date when
+        # and whether a person or a collective: the lists are counted from the index alone
+        # (a verdict's row carries its explanation, a kilobyte or two).
         indexes = [
             models.Index(
-                fields=["award_code", "year", "eligible", "scope_path", "id", "eligible_from"],
-                name="awards_verdict_list",
+                fields=[
+                    "award_code",
+                    "year",
+                    "eligible",
+                    "scope_path",
+                    "id",
+                    "eligible_from",
+                    "unit",
+                ],
+                name="awards_verdict_lists",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.award_code} {self.year} {self.cadre_id}: {self.eligible}"
+        who = self.cadre_id if self.cadre_id is not None else f"unit {self.unit_id}"
+        return f"{self.award_code} {self.year} {who}: {self.eligible}"
+
+    @property
+    def is_collective(self) -> bool:
+        return self.unit_id is not None
+
+    @property
+    def recipient_name(self) -> str:
+        return self.unit.name if self.unit_id is not None else self.cadre.full_name
 
 
 def today() -> datetime.date:

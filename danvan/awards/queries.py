@@ -210,31 +210,35 @@ def get_decision_for_user(user, pk) -> Decision:
 # --- Verdicts ---------------------------------------------------------------------------------
 
 
-def verdicts_for(user, *, code: str, year: int, status: str = "eligible", unit: Unit | None = None):
-    qs = Verdict.objects.visible_to(user, perm="awards.view").filter(award_code=code, year=year)
+def verdicts_for(
+    user,
+    *,
+    code: str,
+    year: int,
+    status: str = "eligible",
+    unit: Unit | None = None,
+    collective: bool = False,
+):
+    """A year's verdicts of an award in the user's scope: people's, or collectives'."""
+    qs = Verdict.objects.visible_to(user, perm="awards.view").filter(
+        award_code=code, year=year, unit__isnull=not collective
+    )
     if unit is not None:
         qs = qs.filter(scope_path__startswith=unit.path)
     if status == "eligible":
         qs = qs.filter(eligible=True)
     elif status == "soon":
         qs = qs.filter(eligible=False, eligible_from__isnull=False)
-    # By unit, then as recorded: the order the (award, year, eligible, unit) index gives.
-    # The list shows whether a verdict is frozen, not its explanation (a kilobyte or two).
-    return (
-        qs.select_related("cadre", "scope_unit")
-        .only(
-            "id",
-            "cadre_id",
-            "eligible",
-            "eligible_from",
-            "scope_path",
-            "cadre__full_name",
-            "cadre__birth_year",
-            "scope_unit__name",
+    # By unit, then as recorded: the order the list index gives. The list shows whether a
+    # verdict is frozen, not its explanation (a kilobyte or two).
+    shown = ["id", "cadre_id", "unit_id", "eligible", "eligible_from", "scope_path"]
+    if collective:
+        qs = qs.select_related("unit", "scope_unit").only(*shown, "unit__name", "scope_unit__name")
+    else:
+        qs = qs.select_related("cadre", "scope_unit").only(
+            *shown, "cadre__full_name", "cadre__birth_year", "scope_unit__name"
         )
-        .annotate(frozen=KT("explanation__frozen"))
-        .order_by("scope_path", "id")
-    )
+    return qs.annotate(frozen=KT("explanation__frozen")).order_by("scope_path", "id")
 
 
 # --- Choice lists -----------------------------------------------------------------------------

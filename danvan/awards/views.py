@@ -45,6 +45,7 @@ from danvan.awards.models import (
     BaseSalary,
     MedalRule,
     NominationStatus,
+    RecipientKind,
     TitleRule,
     Verdict,
     Vote,
@@ -661,9 +662,28 @@ def eligible_list(request):
             Unit.objects.visible_to(request.user, perm="awards.view"),
             pk=queries._pk(request.GET["unit"]),
         )
-    verdicts = queries.verdicts_for(request.user, code=code, year=year, status=status, unit=unit)
+    # The catalogue's names, and whom each award goes to (the latest row of each code).
+    catalogue = {
+        c: (name, recipients)
+        for c, name, recipients in AwardType.objects.order_by("effective_from").values_list(
+            "code", "name", "recipients"
+        )
+    }
+    # People or collectives: as asked, else as the award goes (a flag to collectives).
+    who = request.GET.get("who")
+    if who not in ("person", "collective"):
+        collective_only = catalogue.get(code, ("", ""))[1] == RecipientKind.COLLECTIVE
+        who = "collective" if collective_only else "person"
+    verdicts = queries.verdicts_for(
+        request.user,
+        code=code,
+        year=year,
+        status=status,
+        unit=unit,
+        collective=who == "collective",
+    )
     page = CappedPaginator(verdicts, PAGE_SIZE).get_page(request.GET.get("page"))
-    names = dict(AwardType.objects.values_list("code", "name"))
+    names = {c: name for c, (name, _recipients) in catalogue.items()}
     return render(
         request,
         "awards/eligible_list.html",
@@ -679,6 +699,7 @@ def eligible_list(request):
             "can_nominate": queries.holds(request.user, "awards.nominate"),
             "query": request.GET.urlencode(),
             "verdict_link": _link("awards:verdict"),
+            "who": who,
             "nominate_url": reverse("awards:nominate"),
         },
     )
@@ -706,7 +727,7 @@ def eligibility_run(request):
 def verdict_detail(request, pk):
     verdict = get_object_or_404(
         Verdict.objects.visible_to(request.user, perm="awards.view").select_related(
-            "cadre", "scope_unit", "medal_rule", "title_rule"
+            "cadre", "unit", "scope_unit", "medal_rule", "title_rule"
         ),
         pk=queries._pk(pk),
     )
