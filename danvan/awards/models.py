@@ -720,6 +720,8 @@ class Verdict(models.Model):
         on_delete=models.CASCADE,
         related_name="award_verdicts",
     )
+    # No index of its own: a list of people's verdicts (unit IS NULL) would be read through
+    # it and sorted, instead of in the order of the lists' index, which covers the column.
     unit = models.ForeignKey(
         Unit,
         verbose_name=_("collective"),
@@ -727,6 +729,7 @@ class Verdict(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="award_verdicts",
+        db_index=False,
     )
     scope_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     scope_path = models.CharField(max_length=255, editable=False)
@@ -752,7 +755,9 @@ class Verdict(models.Model):
                 fields=["award_code", "year", "cadre"], name="award_verdict_once_a_year"
             ),
             models.UniqueConstraint(
-                fields=["award_code", "year", "unit"], name="award_verdict_collective_once"
+                fields=["award_code", "year", "unit"],
+                condition=Q(unit__isnull=False),
+                name="award_verdict_collective_once",
             ),
             models.CheckConstraint(
                 condition=Q(unit__isnull=True, cadre__isnull=False)

@@ -54,6 +54,7 @@ class Migration(migrations.Migration):
                 blank=True,
                 null=True,
                 on_delete=django.db.models.deletion.CASCADE,
+                db_index=False,
                 related_name="award_verdicts",
                 to="organisations.unit",
                 verbose_name="collective",
@@ -88,7 +89,9 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="verdict",
             constraint=models.UniqueConstraint(
-                fields=("award_code", "year", "unit"), name="award_verdict_collective_once"
+                condition=models.Q(("unit__isnull", False)),
+                fields=("award_code", "year", "unit"),
+                name="award_verdict_collective_once",
             ),
         ),
         migrations.AddConstraint(
