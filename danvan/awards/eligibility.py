@@ -754,7 +754,7 @@ def run_eligibility(
         eligible[row[0]] += row[4]
     verdicts.extend(collectives)
     stale = Verdict.objects.filter(year=year)
-    if ids is not None:
+    if unit is not None:
         stale = stale.filter(
             Q(cadre_id__in=ids) | Q(unit__isnull=False, scope_path__startswith=unit.path)
         )

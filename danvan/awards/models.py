@@ -793,7 +793,9 @@ class Verdict(models.Model):
 
     @property
     def recipient_name(self) -> str:
-        return self.unit.name if self.unit_id is not None else self.cadre.full_name
+        if self.unit is not None:
+            return self.unit.name
+        return self.cadre.full_name if self.cadre is not None else ""
 
 
 def today() -> datetime.date:
