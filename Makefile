@@ -63,6 +63,9 @@ messages: install
 # (e.g. --count 100000 --seconds 5) to bench_voice only. Last, the reports' dashboards and
 # annual export at a million cases; BENCH_REPORTS_ARGS (e.g. --cases 100000) to bench_reports.
 # Then the cadres' pages at 20,000 cadres; BENCH_CADRES_ARGS (e.g. --cadres 2000) to bench_cadres.
+# Then the contests, the awards (eligibility run and pages at 20,000 cadres; BENCH_AWARDS_ARGS,
+# e.g. --cadres 2000 --postings 10000 --awards 5000) and grassroots democracy at 2,500,000
+# households (BENCH_DEMOCRACY_ARGS, e.g. --households 250000 --requests 30).
 BENCH_SQLITE ?= bench-results/bench.sqlite3
 BENCH_PGDB ?= danvan_bench
 BENCH_REGISTRY_SQLITE ?= bench-results/bench-registry.sqlite3
@@ -75,6 +78,10 @@ BENCH_CADRES_SQLITE ?= bench-results/bench-cadres.sqlite3
 BENCH_CADRES_PGDB ?= danvan_bench_cadres
 BENCH_CONTESTS_SQLITE ?= bench-results/bench-contests.sqlite3
 BENCH_CONTESTS_PGDB ?= danvan_bench_contests
+BENCH_AWARDS_SQLITE ?= bench-results/bench-awards.sqlite3
+BENCH_AWARDS_PGDB ?= danvan_bench_awards
+BENCH_DEMOCRACY_SQLITE ?= bench-results/bench-democracy.sqlite3
+BENCH_DEMOCRACY_PGDB ?= danvan_bench_democracy
 BENCH_PG := -h 127.0.0.1 -U postgres
 bench: install
 	mkdir -p bench-results && rm -f $(BENCH_SQLITE) $(BENCH_SQLITE)-wal $(BENCH_SQLITE)-shm
@@ -95,6 +102,12 @@ bench: install
 	rm -f $(BENCH_CONTESTS_SQLITE) $(BENCH_CONTESTS_SQLITE)-wal $(BENCH_CONTESTS_SQLITE)-shm
 	DATABASE_URL=sqlite:///$(BENCH_CONTESTS_SQLITE) $(PY) manage.py migrate --noinput -v 0
 	DATABASE_URL=sqlite:///$(BENCH_CONTESTS_SQLITE) $(PY) manage.py bench_contests $(BENCH_ARGS)
+	rm -f $(BENCH_AWARDS_SQLITE) $(BENCH_AWARDS_SQLITE)-wal $(BENCH_AWARDS_SQLITE)-shm
+	DATABASE_URL=sqlite:///$(BENCH_AWARDS_SQLITE) $(PY) manage.py migrate --noinput -v 0
+	DATABASE_URL=sqlite:///$(BENCH_AWARDS_SQLITE) $(PY) manage.py bench_awards $(BENCH_ARGS) $(BENCH_AWARDS_ARGS)
+	rm -f $(BENCH_DEMOCRACY_SQLITE) $(BENCH_DEMOCRACY_SQLITE)-wal $(BENCH_DEMOCRACY_SQLITE)-shm
+	DATABASE_URL=sqlite:///$(BENCH_DEMOCRACY_SQLITE) $(PY) manage.py migrate --noinput -v 0
+	DATABASE_URL=sqlite:///$(BENCH_DEMOCRACY_SQLITE) $(PY) manage.py bench_democracy $(BENCH_ARGS) $(BENCH_DEMOCRACY_ARGS)
 	@if pg_isready -q -h 127.0.0.1 -p 5432; then \
 	PGOPTIONS="-c client_min_messages=warning" dropdb $(BENCH_PG) --if-exists $(BENCH_PGDB) && \
 	createdb $(BENCH_PG) -T template0 --lc-ctype=C.UTF-8 --lc-collate=C.UTF-8 -E UTF8 $(BENCH_PGDB) && \
@@ -119,7 +132,15 @@ bench: install
 	PGOPTIONS="-c client_min_messages=warning" dropdb $(BENCH_PG) --if-exists $(BENCH_CONTESTS_PGDB) && \
 	createdb $(BENCH_PG) -T template0 --lc-ctype=C.UTF-8 --lc-collate=C.UTF-8 -E UTF8 $(BENCH_CONTESTS_PGDB) && \
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_CONTESTS_PGDB) $(PY) manage.py migrate --noinput -v 0 && \
-	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_CONTESTS_PGDB) $(PY) manage.py bench_contests $(BENCH_ARGS); \
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_CONTESTS_PGDB) $(PY) manage.py bench_contests $(BENCH_ARGS) && \
+	PGOPTIONS="-c client_min_messages=warning" dropdb $(BENCH_PG) --if-exists $(BENCH_AWARDS_PGDB) && \
+	createdb $(BENCH_PG) -T template0 --lc-ctype=C.UTF-8 --lc-collate=C.UTF-8 -E UTF8 $(BENCH_AWARDS_PGDB) && \
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_AWARDS_PGDB) $(PY) manage.py migrate --noinput -v 0 && \
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_AWARDS_PGDB) $(PY) manage.py bench_awards $(BENCH_ARGS) $(BENCH_AWARDS_ARGS) && \
+	PGOPTIONS="-c client_min_messages=warning" dropdb $(BENCH_PG) --if-exists $(BENCH_DEMOCRACY_PGDB) && \
+	createdb $(BENCH_PG) -T template0 --lc-ctype=C.UTF-8 --lc-collate=C.UTF-8 -E UTF8 $(BENCH_DEMOCRACY_PGDB) && \
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_DEMOCRACY_PGDB) $(PY) manage.py migrate --noinput -v 0 && \
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_DEMOCRACY_PGDB) $(PY) manage.py bench_democracy $(BENCH_ARGS) $(BENCH_DEMOCRACY_ARGS); \
 	else echo "PostgreSQL does not answer at 127.0.0.1:5432: its half of the benchmark is skipped."; fi
 
 # What CI runs: system packages, lint, the suite on SQLite and on PostgreSQL (.ci/run).

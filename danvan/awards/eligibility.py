@@ -20,34 +20,65 @@ with the row in force on its evaluation date and stores it.
 import calendar
 import datetime
 import functools
+import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from math import ceil, floor
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from danvan.awards.models import Award, MedalRule, TitleRule, Verdict
+from danvan.awards.models import (
+    Award,
+    AwardType,
+    MedalRule,
+    RecipientKind,
+    TitleRule,
+    Verdict,
+)
 from danvan.cadres.models import Cadre, Discipline, Posting, Sex
+from danvan.lib.bulk import insert_rows
 from danvan.organisations.models import Unit
 
 MEDAL_CODE = "knc_dan_van"
 ONE_DAY = datetime.timedelta(days=1)
+Weights = dict[tuple[bool, bool], Fraction]  # (full-time, hardship area) → a month's weight
 
 
 # --- Calendar months --------------------------------------------------------------------------
+
+_DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+# Every month is 28 to 31 days long: a day is a whole number of 1/UNIT of its month.
+UNIT = 377_580  # the least common multiple of 28, 29, 30 and 31
+
+
+def _month_days(year: int, month: int) -> int:
+    if month == 2 and calendar.isleap(year):
+        return 29
+    return _DAYS_IN_MONTH[month - 1]
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
     """The same day `months` later (the month's last day where it is shorter)."""
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
+    last = _month_days(year, month)
+    return datetime.date(year, month, day.day if day.day <= last else last)
+
+
+def _month_parts(start: datetime.date, after: datetime.date) -> tuple[int, int, int]:
+    """(whole calendar months, days left, length of the month they fall in) from `start`
+    to the day before `after`; `after` is later than `start`."""
+    whole = (after.year - start.year) * 12 + after.month - start.month
+    anchor = add_months(start, whole)
+    if anchor > after:  # the day of the month not reached yet: one month fewer
+        whole -= 1
+        anchor = add_months(start, whole)
+    span = (add_months(start, whole + 1) - anchor).days
+    return whole, (after - anchor).days, span
 
 
 def months_between(start: datetime.date, last: datetime.date) -> Fraction:
@@ -56,27 +87,39 @@ def months_between(start: datetime.date, last: datetime.date) -> Fraction:
     after = last + ONE_DAY
     if after <= start:
         return Fraction(0)
-    whole = (after.year - start.year) * 12 + after.month - start.month
-    while whole > 0 and add_months(start, whole) > after:
-        whole -= 1
-    anchor = add_months(start, whole)
-    span = (add_months(start, whole + 1) - anchor).days
-    return Fraction(whole) + Fraction((after - anchor).days, span)
+    whole, days, span = _month_parts(start, after)
+    return Fraction(whole * span + days, span)
+
+
+def _units(start: datetime.date, last: datetime.date, scale: int) -> int:
+    """months_between(start, last) × scale, exactly (scale is a multiple of UNIT)."""
+    after = last + ONE_DAY
+    if after <= start:
+        return 0
+    whole, days, span = _month_parts(start, after)
+    return whole * scale + days * (scale // span)
 
 
 def date_after(start: datetime.date, months: Fraction) -> datetime.date:
     """The last day of a span of `months` starting on `start` (the inverse of the above)."""
-    whole = floor(months)
+    return _date_after(start, months.numerator, months.denominator)
+
+
+def _date_after(start: datetime.date, numerator: int, denominator: int) -> datetime.date:
+    """date_after for numerator / denominator months, in integers."""
+    whole = numerator // denominator
     anchor = add_months(start, whole)
     span = (add_months(start, whole + 1) - anchor).days
-    days = ceil((months - whole) * span)
+    days = -(-(numerator - whole * denominator) * span // denominator)  # rounded up
     return anchor + datetime.timedelta(days=days) - ONE_DAY
 
 
 def _years(months: Fraction) -> dict:
     """Months as years, months and days for the explanation (days of 30, rounded down)."""
-    whole = floor(months)
-    return {"years": whole // 12, "months": whole % 12, "days": floor((months - whole) * 30)}
+    numerator, denominator = months.numerator, months.denominator
+    whole = numerator // denominator
+    days = (numerator - whole * denominator) * 30 // denominator
+    return {"years": whole // 12, "months": whole % 12, "days": days}
 
 
 # --- The medal --------------------------------------------------------------------------------
@@ -94,37 +137,126 @@ class Service:
     full_time: bool
     hardship: bool
     manager: bool
-    months: Fraction = Fraction(0)
     weight: Fraction = Fraction(1)
-    span: Fraction | None = None  # months to its own end (None: held now, no end)
-
-    @property
-    def counted(self) -> Fraction:
-        return self.months * self.weight
 
 
 def weight_of(rule: MedalRule, *, full_time: bool, hardship: bool) -> Fraction:
     """A month's weight under the rule: part-time months count years_full_time /
     years_part_time, hardship months are multiplied (read once per rule's values)."""
-    return _weight(
+    return _terms(rule).weights[full_time, hardship]
+
+
+def _required(
+    years: Decimal,
+    numerator: int,
+    denominator: int,
+    reduction_years: Decimal,
+    *,
+    woman: bool,
+    high_award: str | None,
+) -> tuple[Fraction, list[dict]]:
+    base = Fraction(years) * 12
+    steps = [{"step": "base", "months": float(base)}]
+    required = base
+    if woman and denominator:
+        cut = required * Fraction(numerator, denominator)
+        required -= cut
+        steps.append({"step": "women", "months": float(-cut)})
+    if high_award and reduction_years:
+        cut = Fraction(reduction_years) * 12
+        required = max(Fraction(0), required - cut)
+        steps.append({"step": "high_award", "award": high_award, "months": float(-cut)})
+    return required, steps
+
+
+def required_months(rule: MedalRule, *, woman: bool, high_award: str | None) -> tuple:
+    """(months needed, the steps that got there) for the rule, a woman, a high award."""
+    return _required(
         Decimal(rule.years_full_time),
-        Decimal(rule.years_part_time),
-        Decimal(rule.hardship_multiplier),
-        full_time,
-        hardship,
+        rule.women_reduction_numerator,
+        rule.women_reduction_denominator,
+        Decimal(rule.high_award_reduction_years),
+        woman=woman,
+        high_award=high_award,
     )
 
 
-@functools.lru_cache(maxsize=256)
-def _weight(
+@dataclass(frozen=True)
+class _Terms:
+    """What a medal rule's values give, worked out once for a run (not per cadre): the
+    weight of each kind of month, the months needed for a woman or a man with or without
+    a high award, and the scale that makes every weighted month a whole number."""
+
+    weights: Weights
+    scale: int  # months × scale are integers for every weight of the rule
+    high_awards: tuple[str, ...]  # sorted
+    women: bool  # whether the rule has a women's reduction
+    required: Callable[[bool, str | None], tuple[Fraction, list[dict]]]
+    management: Callable[[bool, str | None], Fraction] | None
+    manager_needed: Fraction
+
+
+def _terms(rule: MedalRule) -> _Terms:
+    return _terms_of(
+        Decimal(rule.years_full_time),
+        Decimal(rule.years_part_time),
+        Decimal(rule.hardship_multiplier),
+        None if rule.years_with_management is None else Decimal(rule.years_with_management),
+        None if rule.management_years is None else Decimal(rule.management_years),
+        rule.women_reduction_numerator,
+        rule.women_reduction_denominator,
+        Decimal(rule.high_award_reduction_years),
+        rule.high_award_codes,
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _terms_of(
     years_full_time: Decimal,
     years_part_time: Decimal,
     multiplier: Decimal,
-    full_time: bool,
-    hardship: bool,
-) -> Fraction:
-    weight = Fraction(1) if full_time else Fraction(years_full_time) / Fraction(years_part_time)
-    return weight * Fraction(multiplier) if hardship else weight
+    years_with_management: Decimal | None,
+    management_years: Decimal | None,
+    numerator: int,
+    denominator: int,
+    reduction_years: Decimal,
+    high_award_codes: str,
+) -> _Terms:
+    part_time = Fraction(years_full_time) / Fraction(years_part_time)
+    hardship = Fraction(multiplier)
+    weights = {
+        (True, False): Fraction(1),
+        (False, False): part_time,
+        (True, True): hardship,
+        (False, True): part_time * hardship,
+    }
+    scale = UNIT * math.lcm(*(w.denominator for w in weights.values()))
+
+    @functools.cache
+    def required(woman: bool, high_award: str | None) -> tuple[Fraction, list[dict]]:
+        return _required(
+            years_full_time,
+            numerator,
+            denominator,
+            reduction_years,
+            woman=woman,
+            high_award=high_award,
+        )
+
+    management = None
+    manager_needed = Fraction(0)
+    if years_with_management and management_years:
+        years = years_with_management
+
+        @functools.cache
+        def management(woman: bool, high_award: str | None) -> Fraction:
+            return _required(
+                years, numerator, denominator, reduction_years, woman=woman, high_award=high_award
+            )[0]
+
+        manager_needed = Fraction(management_years) * 12
+    high = tuple(sorted({c.strip() for c in high_award_codes.split(",") if c.strip()}))
+    return _Terms(weights, scale, high, bool(denominator), required, management, manager_needed)
 
 
 def stretches(postings: Sequence[dict], rule: MedalRule) -> list[Service]:
@@ -134,6 +266,10 @@ def stretches(postings: Sequence[dict], rule: MedalRule) -> list[Service]:
     Where postings overlap, they are cut at each start and end and each piece goes to the
     posting with the highest weight then (a leading post wins a tie).
     """
+    return _stretches(postings, _terms(rule).weights)
+
+
+def _stretches(postings: Sequence[dict], weights: Weights) -> list[Service]:
     items = sorted(postings, key=lambda p: (p["start"], p["id"]))
     result: list[Service] = []
 
@@ -147,7 +283,7 @@ def stretches(postings: Sequence[dict], rule: MedalRule) -> list[Service]:
             p["full_time"],
             p["hardship"],
             p["manager"],
-            weight=weight_of(rule, full_time=p["full_time"], hardship=p["hardship"]),
+            weight=weights[p["full_time"], p["hardship"]],
         )
 
     index = 0
@@ -176,10 +312,7 @@ def stretches(postings: Sequence[dict], rule: MedalRule) -> list[Service]:
                 continue
             best = max(
                 active,
-                key=lambda p: (
-                    weight_of(rule, full_time=p["full_time"], hardship=p["hardship"]),
-                    p["manager"],
-                ),
+                key=lambda p: (weights[p["full_time"], p["hardship"]], p["manager"]),
             )
             end = None if nxt is None else nxt - ONE_DAY
             if end is None and best["end"] is not None:
@@ -207,37 +340,38 @@ class MedalVerdict:
     explanation: dict = field(default_factory=dict)
 
 
-def required_months(rule: MedalRule, *, woman: bool, high_award: str | None) -> tuple:
-    """(months needed, the steps that got there) for the rule, a woman, a high award."""
-    base = Fraction(Decimal(rule.years_full_time)) * 12
-    steps = [{"step": "base", "months": float(base)}]
-    required = base
-    if woman and rule.women_reduction_denominator:
-        cut = required * Fraction(rule.women_reduction_numerator, rule.women_reduction_denominator)
-        required -= cut
-        steps.append({"step": "women", "months": float(-cut)})
-    if high_award and rule.high_award_reduction_years:
-        cut = Fraction(Decimal(rule.high_award_reduction_years)) * 12
-        required = max(Fraction(0), required - cut)
-        steps.append({"step": "high_award", "award": high_award, "months": float(-cut)})
-    return required, steps
-
-
-def _crossing(pieces: list[Service], needed: Fraction, on: datetime.date, weight_of_piece):
+def _crossing(
+    pieces: list[Service],
+    needed: Fraction,
+    scale: int,
+    spans: list[int | None],
+    weights: list[Fraction],
+) -> datetime.date | None:
     """The day the weighted months reach `needed`, walking the pieces in order (a piece
-    held now goes on past the evaluation date); None when they never do."""
-    if needed <= 0:
+    held now goes on past the evaluation date); None when they never do. `spans` are the
+    pieces' months to their own end × scale, `weights` what each month of each counts.
+    Compared in integers: weighted months × scale × needed's denominator."""
+    if needed.numerator <= 0:
         return pieces[0].start if pieces else None
-    total = Fraction(0)
-    for piece in pieces:
-        weight = weight_of_piece(piece)
-        if weight <= 0:
+    goal, per = needed.numerator * scale, needed.denominator
+    total = 0  # weighted months so far × scale
+    for piece, span, weight in zip(pieces, spans, weights, strict=True):
+        if weight.numerator <= 0:
             continue
-        span = piece.span * weight if piece.span is not None else None
-        if span is None or total + span >= needed:
-            return date_after(piece.start, (needed - total) / weight)
-        total += span
+        counted = None if span is None else span * weight.numerator // weight.denominator
+        if counted is None or (total + counted) * per >= goal:
+            # (needed - total / scale) / weight months from the piece's start
+            return _date_after(
+                piece.start,
+                (goal - total * per) * weight.denominator,
+                per * scale * weight.numerator,
+            )
+        total += counted
     return None
+
+
+ONE = Fraction(1)
+NONE = Fraction(0)
 
 
 def evaluate_medal(
@@ -249,24 +383,39 @@ def evaluate_medal(
     awards: Iterable[tuple[str, int]],
     on: datetime.date,
 ) -> MedalVerdict:
-    """The verdict for one cadre on a date. `awards` are (code, year) of awards held."""
+    """The verdict for one cadre on a date. `awards` are (code, year) of awards held.
+
+    Months are counted exactly, as whole numbers of 1/scale of a month (every day is a
+    whole number of them, at every weight of the rule), and shown rounded."""
+    terms = _terms(rule)
+    scale = terms.scale
     held = list(awards)
     codes = {code for code, _year in held}
     pieces = [
-        p for p in stretches([p for p in postings if p["start"] <= on], rule) if p.start <= on
+        p
+        for p in _stretches([p for p in postings if p["start"] <= on], terms.weights)
+        if p.start <= on
     ]
+    spans: list[int | None] = []
+    months: list[int] = []
+    counted_units: list[int] = []
     for piece in pieces:
-        if piece.end is not None:
-            piece.span = months_between(piece.start, piece.end)
-        piece.months = (
-            piece.span
-            if piece.span is not None and piece.end is not None and piece.end <= on
-            else months_between(piece.start, on)
+        span = None if piece.end is None else _units(piece.start, piece.end, scale)
+        held_months = (
+            span
+            if span is not None and piece.end is not None and piece.end <= on
+            else _units(piece.start, on, scale)
         )
-    counted = sum((p.counted for p in pieces), Fraction(0))
-    high = next((c for c in sorted(rule.high_awards) if c in codes), None)
+        weight = piece.weight
+        spans.append(span)
+        months.append(held_months)
+        counted_units.append(held_months * weight.numerator // weight.denominator)
+    counted_total = sum(counted_units)
+    counted = Fraction(counted_total, scale)
+    high = next((c for c in terms.high_awards if c in codes), None)
     woman = sex == Sex.FEMALE
-    required, steps = required_months(rule, woman=woman, high_award=high)
+    required, steps = terms.required(woman, high)
+    steps = [dict(step) for step in steps]
     reasons: list[dict] = []
     explanation = {
         "rule": rule.pk,
@@ -283,50 +432,35 @@ def evaluate_medal(
                 "full_time": p.full_time,
                 "hardship": p.hardship,
                 "manager": p.manager,
-                "months": round(float(p.months), 2),
+                "months": round(held_months / scale, 2),
                 "weight": round(float(p.weight), 4),
-                "counted": round(float(p.counted), 2),
+                "counted": round(piece_counted / scale, 2),
             }
-            for p in pieces
+            for p, held_months, piece_counted in zip(pieces, months, counted_units, strict=True)
         ],
         "required_steps": steps,
-        "counted": round(float(counted), 2),
+        "counted": round(counted_total / scale, 2),
         "required": round(float(required), 2),
         "counted_text": _years(counted),
         "required_text": _years(required),
     }
     # For the date when, the pieces run to their own end: one held now goes on.
-    projected = pieces
     settled = any(code == MEDAL_CODE for code in codes) or (died_on is not None and died_on <= on)
-    crossing = None if settled else _crossing(projected, required, on, lambda p: p.weight)
+    weights = [p.weight for p in pieces]
+    crossing = None if settled else _crossing(pieces, required, scale, spans, weights)
     path = "service"
-    if (
-        not settled
-        and rule.years_with_management
-        and rule.management_years
-        and any(p.manager for p in pieces)
-    ):
-        alt_required, _steps = required_months(
-            MedalRule(
-                years_full_time=rule.years_with_management,
-                women_reduction_numerator=rule.women_reduction_numerator,
-                women_reduction_denominator=rule.women_reduction_denominator,
-                high_award_reduction_years=rule.high_award_reduction_years,
-                high_award_codes=rule.high_award_codes,
-            ),
-            woman=woman,
-            high_award=high,
-        )
-        manager_needed = Fraction(Decimal(rule.management_years)) * 12
-        manager_months = sum((p.months for p in pieces if p.manager), Fraction(0))
+    if not settled and terms.management is not None and any(p.manager for p in pieces):
+        alt_required = terms.management(woman, high)
+        manager_needed = terms.manager_needed
+        manager_months = sum(m for p, m in zip(pieces, months, strict=True) if p.manager)
         explanation["management"] = {
             "required": round(float(alt_required), 2),
             "manager_required": round(float(manager_needed), 2),
-            "manager_months": round(float(manager_months), 2),
+            "manager_months": round(manager_months / scale, 2),
         }
-        total_date = _crossing(projected, alt_required, on, lambda p: p.weight)
+        total_date = _crossing(pieces, alt_required, scale, spans, weights)
         manager_date = _crossing(
-            projected, manager_needed, on, lambda p: Fraction(1) if p.manager else Fraction(0)
+            pieces, manager_needed, scale, spans, [ONE if p.manager else NONE for p in pieces]
         )
         alt = max(total_date, manager_date) if total_date and manager_date else None
         if alt is not None and (crossing is None or alt < crossing):
@@ -350,7 +484,7 @@ def evaluate_medal(
             reasons.append(
                 {"code": "short", "missing": _years(max(Fraction(0), required - counted))}
             )
-    if woman and rule.women_reduction_denominator:
+    if woman and terms.women:
         explanation["woman"] = True
     if high:
         explanation["high_award"] = high
@@ -469,6 +603,27 @@ def _award_rows(cadre_ids: list[int] | None, codes: set[str]) -> dict[int, list[
     return rows
 
 
+def _collective_rows(unit: Unit | None, codes: set[str]) -> dict[int, list[tuple[str, int]]]:
+    """(code, year) of the awards in force held by collectives (under a unit), by unit."""
+    qs = Award.objects.active().filter(unit__isnull=False, award_type__code__in=codes)
+    if unit is not None:
+        qs = qs.filter(unit__path__startswith=unit.path)
+    rows: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for unit_id, code, year in qs.values_list("unit_id", "award_type__code", "year"):
+        rows[unit_id].append((code, year))
+    return rows
+
+
+def _recipients(rules: list[TitleRule], on: datetime.date) -> dict[str, str]:
+    """Who each rule's title goes to (people, collectives, both), by the catalogue row in
+    force on the date."""
+    return dict(
+        AwardType.objects.in_force(on)
+        .filter(code__in={rule.award_code for rule in rules})
+        .values_list("code", "recipients")
+    )
+
+
 def _scope_units(cadre_ids: list[int] | None, today: datetime.date) -> dict[int, tuple[int, str]]:
     """Each cadre's unit now (its latest posting held today), else the unit keeping the file."""
     found: dict[int, tuple[int, str]] = {}
@@ -492,6 +647,7 @@ class RunResult:
     cadres: int
     verdicts: int
     eligible: dict[str, int]
+    collectives: int = 0  # collectives evaluated (holding a prerequisite of a title)
 
 
 @transaction.atomic
@@ -509,6 +665,16 @@ def run_eligibility(
         title_rules = [r for r in title_rules if r.award_code in codes]
         if MEDAL_CODE not in codes:
             medal_rule = None
+    # A title goes to people, to collectives, or to both, as its catalogue row says.
+    recipients = _recipients(title_rules, on)
+    collective_rules = [
+        r
+        for r in title_rules
+        if recipients.get(r.award_code) in (RecipientKind.COLLECTIVE, RecipientKind.ANY)
+    ]
+    title_rules = [
+        r for r in title_rules if recipients.get(r.award_code) != RecipientKind.COLLECTIVE
+    ]
     cadres = Cadre.objects.all()
     if unit is not None:
         cadres = cadres.in_paths([unit.path], on=today)
@@ -530,12 +696,9 @@ def run_eligibility(
     now = timezone.now()
     verdicts: list[tuple] = []
     eligible: dict[str, int] = defaultdict(int)
-    ops = connection.ops
-    evaluated_on, computed_at = ops.adapt_datefield_value(on), ops.adapt_datetimefield_value(now)
-    as_json = Verdict._meta.get_field("explanation").get_db_prep_save
 
-    def months(value: Fraction):
-        return ops.adapt_decimalfield_value(Decimal(str(round(float(value), 2))), 7, 2)
+    def months(value: Fraction) -> Decimal:
+        return Decimal(str(round(value.numerator / value.denominator, 2)))
 
     for pk, sex, died_on in people:
         scope_unit_id, scope_path = scopes[pk]
@@ -549,19 +712,17 @@ def run_eligibility(
             verdicts.append(
                 (
                     MEDAL_CODE,
-                    year,
-                    evaluated_on,
                     pk,
                     scope_unit_id,
                     scope_path,
                     result.eligible,
-                    ops.adapt_datefield_value(result.eligible_from),
+                    result.eligible_from,
                     months(result.counted),
                     months(result.required),
                     medal_rule.pk,
                     None,
-                    as_json(result.explanation, connection),
-                    computed_at,
+                    result.explanation,
+                    None,
                 )
             )
             eligible[MEDAL_CODE] += result.eligible
@@ -574,63 +735,97 @@ def run_eligibility(
             verdicts.append(
                 (
                     rule.award_code,
-                    year,
-                    evaluated_on,
                     pk,
                     scope_unit_id,
                     scope_path,
                     title.eligible,
-                    ops.adapt_datefield_value(title.eligible_from),
+                    title.eligible_from,
                     None,
                     None,
                     None,
                     rule.pk,
-                    as_json(title.explanation, connection),
-                    computed_at,
+                    title.explanation,
+                    None,
                 )
             )
             eligible[rule.award_code] += title.eligible
+    collectives = _collective_verdicts(collective_rules, year, unit)
+    for row in collectives:
+        eligible[row[0]] += row[4]
+    verdicts.extend(collectives)
     stale = Verdict.objects.filter(year=year)
-    if ids is not None:
-        stale = stale.filter(cadre_id__in=ids)
+    if unit is not None:
+        stale = stale.filter(
+            Q(cadre_id__in=ids) | Q(unit__isnull=False, scope_path__startswith=unit.path)
+        )
     stale.delete()
-    insert_verdicts(verdicts)
-    return RunResult(year, on, len(people), len(verdicts), dict(eligible))
+    # The year, the date and the time are the same for every row: given once.
+    insert_rows(
+        Verdict,
+        ["year", "evaluated_on", "computed_at", *VERDICT_COLUMNS],
+        ((year, on, now, *row) for row in verdicts),
+        batch_size=2000,
+    )
+    if connection.vendor == "postgresql":
+        # The table was rewritten: without fresh statistics PostgreSQL took the lists'
+        # filters for one row and read 13,000 verdicts through the award's index to sort
+        # them (100 ms a page, where the lists' index gives the page in 2).
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(Verdict._meta.db_table)}")
+    units = len({row[-1] for row in collectives})
+    return RunResult(year, on, len(people), len(verdicts), dict(eligible), units)
 
 
+def _collective_verdicts(rules: list[TitleRule], year: int, unit: Unit | None) -> list[tuple]:
+    """The verdict rows of collectives (of a unit's subtree) for titles that need
+    consecutive years: each collective holding a rule's prerequisite, read in the scope of
+    the collective itself."""
+    if not rules:
+        return []
+    wanted = {code for rule in rules for code in (rule.award_code, rule.prerequisite_code)}
+    held_by = _collective_rows(unit, wanted)
+    paths = dict(Unit.objects.filter(pk__in=list(held_by)).values_list("id", "path"))
+    rows = []
+    for unit_id, held in sorted(held_by.items()):
+        for rule in rules:
+            if not any(code == rule.prerequisite_code for code, _y in held):
+                continue
+            title = evaluate_title(rule, awards=held, year=year)
+            title.explanation["collective"] = True
+            rows.append(
+                (
+                    rule.award_code,
+                    None,
+                    unit_id,
+                    paths[unit_id],
+                    title.eligible,
+                    title.eligible_from,
+                    None,
+                    None,
+                    None,
+                    rule.pk,
+                    title.explanation,
+                    unit_id,
+                )
+            )
+    return rows
+
+
+# The columns of a verdict row as the run builds it (after the year, date and time).
 VERDICT_COLUMNS = [
     "award_code",
-    "year",
-    "evaluated_on",
-    "cadre",
-    "scope_unit",
+    "cadre_id",
+    "scope_unit_id",
     "scope_path",
     "eligible",
     "eligible_from",
     "counted_months",
     "required_months",
-    "medal_rule",
-    "title_rule",
+    "medal_rule_id",
+    "title_rule_id",
     "explanation",
-    "computed_at",
+    "unit_id",
 ]
-
-
-def insert_verdicts(rows: list[tuple], batch_size: int = 2000) -> None:
-    """Write many verdicts, given as values already prepared for the database in the order
-    of VERDICT_COLUMNS, with one prepared INSERT per batch (a city's run writes tens of
-    thousands; building model instances and the statement field by field cost more than
-    the whole evaluation)."""
-    names = [Verdict._meta.get_field(name).get_attname_column()[1] for name in VERDICT_COLUMNS]  # type: ignore[union-attr]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(str(name)) for name in names)
-    # Only the model's own table and column names go into the statement; values are bound.
-    table = quote(Verdict._meta.db_table)
-    values = ", ".join(["%s"] * len(names))
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({values})"  # noqa: S608
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), batch_size):
-            cursor.executemany(sql, rows[start : start + batch_size])
 
 
 def medal_verdict_for(cadre: Cadre, on: datetime.date) -> MedalVerdict | None:

@@ -738,6 +738,8 @@ class Award(models.Model):
         indexes = [
             models.Index(fields=["cadre", "award_type"]),
             models.Index(fields=["scope_path", "year"]),
+            # The list's order: a page of the newest awards read in order, not a year sorted.
+            models.Index(fields=["year", "id"], name="awards_award_list"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -768,13 +770,29 @@ class VerdictQuerySet(models.QuerySet):
 
 
 class Verdict(models.Model):
-    """Whether a person is eligible for an award on a date, why, and by which rule row."""
+    """Whether a person or a collective is eligible for an award on a date, why, and by
+    which rule row."""
 
     award_code = models.SlugField(max_length=40)
     year = models.PositiveSmallIntegerField()
     evaluated_on = models.DateField()
     cadre = models.ForeignKey(
-        "cadres.Cadre", on_delete=models.CASCADE, related_name="award_verdicts"
+        "cadres.Cadre",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="award_verdicts",
+    )
+    # No index of its own: a list of people's verdicts (unit IS NULL) would be read through
+    # it and sorted, instead of in the order of the lists' index, which covers the column.
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("collective"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="award_verdicts",
+        db_index=False,
     )
     scope_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     scope_path = models.CharField(max_length=255, editable=False)
@@ -798,12 +816,49 @@ class Verdict(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["award_code", "year", "cadre"], name="award_verdict_once_a_year"
+            ),
+            models.UniqueConstraint(
+                fields=["award_code", "year", "unit"],
+                condition=Q(unit__isnull=False),
+                name="award_verdict_collective_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(unit__isnull=True, cadre__isnull=False)
+                | Q(unit__isnull=False, cadre__isnull=True),
+                name="award_verdict_one_recipient",
+            ),
+        ]
+        # The lists' filters and order (a page is read in order, not sorted), the date when
+        # and whether a person or a collective: the lists are counted from the index alone
+        # (a verdict's row carries its explanation, a kilobyte or two).
+        indexes = [
+            models.Index(
+                fields=[
+                    "award_code",
+                    "year",
+                    "eligible",
+                    "scope_path",
+                    "id",
+                    "eligible_from",
+                    "unit",
+                ],
+                name="awards_verdict_lists",
             )
         ]
-        indexes = [models.Index(fields=["award_code", "year", "eligible", "scope_path"])]
 
     def __str__(self) -> str:
-        return f"{self.award_code} {self.year} {self.cadre_id}: {self.eligible}"
+        who = self.cadre_id if self.cadre_id is not None else f"unit {self.unit_id}"
+        return f"{self.award_code} {self.year} {who}: {self.eligible}"
+
+    @property
+    def is_collective(self) -> bool:
+        return self.unit_id is not None
+
+    @property
+    def recipient_name(self) -> str:
+        if self.unit is not None:
+            return self.unit.name
+        return self.cadre.full_name if self.cadre is not None else ""
 
 
 def today() -> datetime.date:

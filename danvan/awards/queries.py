@@ -2,6 +2,7 @@
 yours" are the same 404): nominations, decisions, awards, verdicts and the choice lists."""
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.fields.json import KT
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -15,7 +16,7 @@ from danvan.awards.models import (
     NominationStatus,
     Verdict,
 )
-from danvan.cadres.models import Posting, current_q
+from danvan.cadres.models import Cadre, Posting, current_q
 from danvan.organisations.kinds import ISSUERS
 from danvan.organisations.models import Unit
 
@@ -113,17 +114,18 @@ def awards_for(user):
     # EXISTS per award): the list walks the awards newest first and stops at its page,
     # where a list of every visible cadre would be built first for the whole city.
     today = timezone.localdate()
+    # The file's unit is tested the same way, not joined: with a join PostgreSQL split the
+    # condition between the scan and the join and built each test's hash twice.
     held = Posting.objects.filter(current_q(today), cadre=OuterRef("cadre_id"))
     under_posting = Q(pk__in=[])
     under_file = Q(pk__in=[])
     collective = Q(pk__in=[])
     for path in paths:
         under_posting |= Q(unit__path__startswith=path)
-        under_file |= Q(cadre__record_unit__path__startswith=path)
+        under_file |= Q(record_unit__path__startswith=path)
         collective |= Q(cadre__isnull=True, scope_path__startswith=path)
-    person = Q(cadre__isnull=False) & (
-        Exists(held.filter(under_posting)) | (~Exists(held) & under_file)
-    )
+    filed = Exists(Cadre.objects.filter(under_file, pk=OuterRef("cadre_id")))
+    person = Q(cadre__isnull=False) & (Exists(held.filter(under_posting)) | (~Exists(held) & filed))
     return Award.objects.filter(collective | person)
 
 
@@ -144,6 +146,28 @@ def filtered_awards(user, params: dict):
     if params.get("q"):
         qs = qs.filter(recipient_name__icontains=params["q"])
     return qs.order_by("-year", "-id")
+
+
+def award_rows(user, params: dict):
+    """The awards list's rows: the filtered awards with only what the list shows (the
+    award's name, the decision's number and date) — not the person's or the unit's row."""
+    return (
+        filtered_awards(user, params)
+        .select_related(None)
+        .select_related("award_type", "decision__issuer")
+        .only(
+            "id",
+            "year",
+            "recipient_name",
+            "revoked_on",
+            "amount",
+            "award_type__name",
+            "decision__number",
+            "decision__symbol",
+            "decision__date",
+            "decision__issuer__branch",
+        )
+    )
 
 
 def get_award_for_user(user, pk) -> Award:
@@ -186,16 +210,35 @@ def get_decision_for_user(user, pk) -> Decision:
 # --- Verdicts ---------------------------------------------------------------------------------
 
 
-def verdicts_for(user, *, code: str, year: int, status: str = "eligible", unit: Unit | None = None):
-    qs = Verdict.objects.visible_to(user, perm="awards.view").filter(award_code=code, year=year)
+def verdicts_for(
+    user,
+    *,
+    code: str,
+    year: int,
+    status: str = "eligible",
+    unit: Unit | None = None,
+    collective: bool = False,
+):
+    """A year's verdicts of an award in the user's scope: people's, or collectives'."""
+    qs = Verdict.objects.visible_to(user, perm="awards.view").filter(
+        award_code=code, year=year, unit__isnull=not collective
+    )
     if unit is not None:
         qs = qs.filter(scope_path__startswith=unit.path)
     if status == "eligible":
         qs = qs.filter(eligible=True)
     elif status == "soon":
         qs = qs.filter(eligible=False, eligible_from__isnull=False)
-    # By unit, then as recorded: the order the (award, year, eligible, unit) index gives.
-    return qs.select_related("cadre", "scope_unit").order_by("scope_path", "id")
+    # By unit, then as recorded: the order the list index gives. The list shows whether a
+    # verdict is frozen, not its explanation (a kilobyte or two).
+    shown = ["id", "cadre_id", "unit_id", "eligible", "eligible_from", "scope_path"]
+    if collective:
+        qs = qs.select_related("unit", "scope_unit").only(*shown, "unit__name", "scope_unit__name")
+    else:
+        qs = qs.select_related("cadre", "scope_unit").only(
+            *shown, "cadre__full_name", "cadre__birth_year", "scope_unit__name"
+        )
+    return qs.annotate(frozen=KT("explanation__frozen")).order_by("scope_path", "id")
 
 
 # --- Choice lists -----------------------------------------------------------------------------

@@ -46,6 +46,7 @@ from danvan.awards.models import (
     BaseSalary,
     MedalRule,
     NominationStatus,
+    RecipientKind,
     TitleRule,
     Verdict,
     Vote,
@@ -78,6 +79,13 @@ def _file(content: bytes, content_type: str, name: str) -> HttpResponse:
 
 def _page(request, qs):
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _link(name: str) -> dict[str, str]:
+    """The URL of a named page with an id, as what goes before and after the id: reversed
+    once for a list, not once per row (each reversal costs as much as the row's cells)."""
+    before, _zero, after = reverse(name, args=[0]).rpartition("0")
+    return {"before": before, "after": after}
 
 
 def _this_year() -> int:
@@ -543,12 +551,18 @@ def award_list(request):
     form = AwardFilterForm(request.GET or None)
     params = form.cleaned_data if form.is_valid() else {}
     # Counted to a cap: the exact count of a city's tens of thousands costs a scan.
-    paginator = CappedPaginator(queries.filtered_awards(request.user, params), PAGE_SIZE)
+    paginator = CappedPaginator(queries.award_rows(request.user, params), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "awards/award_list.html",
-        {"page": page, "form": form, "query": request.GET.urlencode()},
+        {
+            "page": page,
+            "form": form,
+            "query": request.GET.urlencode(),
+            "award_link": _link("awards:award"),
+            "decision_link": _link("awards:decision"),
+        },
     )
 
 
@@ -686,9 +700,28 @@ def eligible_list(request):
             Unit.objects.visible_to(request.user, perm="awards.view"),
             pk=queries._pk(request.GET["unit"]),
         )
-    verdicts = queries.verdicts_for(request.user, code=code, year=year, status=status, unit=unit)
+    # The catalogue's names, and whom each award goes to (the latest row of each code).
+    catalogue = {
+        c: (name, recipients)
+        for c, name, recipients in AwardType.objects.order_by("effective_from").values_list(
+            "code", "name", "recipients"
+        )
+    }
+    # People or collectives: as asked, else as the award goes (a flag to collectives).
+    who = request.GET.get("who")
+    if who not in ("person", "collective"):
+        collective_only = catalogue.get(code, ("", ""))[1] == RecipientKind.COLLECTIVE
+        who = "collective" if collective_only else "person"
+    verdicts = queries.verdicts_for(
+        request.user,
+        code=code,
+        year=year,
+        status=status,
+        unit=unit,
+        collective=who == "collective",
+    )
     page = CappedPaginator(verdicts, PAGE_SIZE).get_page(request.GET.get("page"))
-    names = dict(AwardType.objects.values_list("code", "name"))
+    names = {c: name for c, (name, _recipients) in catalogue.items()}
     return render(
         request,
         "awards/eligible_list.html",
@@ -703,6 +736,9 @@ def eligible_list(request):
             "can_run": queries.holds(request.user, "awards.decide"),
             "can_nominate": queries.holds(request.user, "awards.nominate"),
             "query": request.GET.urlencode(),
+            "verdict_link": _link("awards:verdict"),
+            "who": who,
+            "nominate_url": reverse("awards:nominate"),
         },
     )
 
@@ -729,7 +765,7 @@ def eligibility_run(request):
 def verdict_detail(request, pk):
     verdict = get_object_or_404(
         Verdict.objects.visible_to(request.user, perm="awards.view").select_related(
-            "cadre", "scope_unit", "medal_rule", "title_rule"
+            "cadre", "unit", "scope_unit", "medal_rule", "title_rule"
         ),
         pk=queries._pk(pk),
     )
