@@ -1,7 +1,8 @@
 """Small charts drawn on the server as SVG: no script, no build step, a table beside each.
 
-A chart is an inline `<svg role="img">` (a "group" when its bars are links) with an aria-label, a `<title>` tooltip on every bar
-or point, and the same numbers as a table (`dashboards/_chart.html` puts it in a `<details>`).
+A chart is an inline `<svg role="img">` (a "group" when its bars are links) with an
+aria-label, a `<title>` tooltip on every bar or point, and the same numbers as a table
+(`dashboards/_chart.html` puts it in a `<details>`).
 Colours come from classes in danvan.css, with presentation attributes as a fallback: the
 content security policy forbids style attributes.
 """
