@@ -134,7 +134,41 @@ def past_awards(units: dict, *, year: int, seed: int) -> int:
                 batches[(state.pk, "bang_khen", y)].append(
                     (cadre, unit, "Có thành tích xuất sắc trong công tác dân vận")
                 )
+    _collective_batches(batches, state, year=year, rng=rng)
     return _write(batches, types, cadres_years=_medals(postings, cadres, year, rng), rng=rng)
+
+
+COLLECTIVE_FROM = 2019
+
+
+def _collective_batches(batches, state: Unit, *, year: int, rng) -> None:
+    """The collective titles of the communes' Front committees (the dân vận collectives the
+    city honours) since 2019: most years "Tập thể lao động tiên tiến", some "xuất sắc", and
+    the city's emulation flag now and then after a run of "xuất sắc" years."""
+    fronts = Unit.objects.filter(
+        kind=UnitKind.FRONT_COMMITTEE, parent__kind=UnitKind.COMMUNE, valid_to__isnull=True
+    ).order_by("path")
+    for front in fronts:
+        run = 0
+        for y in range(COLLECTIVE_FROM, year):
+            if rng.random() > 0.85:
+                run = 0
+                continue
+            batches[(state.pk, "tt_ldtt", y)].append(
+                (None, front, "Hoàn thành tốt nhiệm vụ công tác Mặt trận")
+            )
+            if rng.random() < 0.4:
+                batches[(state.pk, "tt_ldxs", y)].append(
+                    (None, front, "Hoàn thành xuất sắc nhiệm vụ, dẫn đầu phong trào thi đua")
+                )
+                run += 1
+                if run >= 3 and rng.random() < 0.5:
+                    batches[(state.pk, "co_thi_dua_tinh", y)].append(
+                        (None, front, "Dẫn đầu phong trào thi đua khối Mặt trận")
+                    )
+                    run = 0
+            else:
+                run = 0
 
 
 def _base_issuer(unit: Unit, day: datetime.date, districts: dict, state: Unit) -> Unit:
@@ -233,22 +267,25 @@ def _write(batches, types, *, cadres_years, rng) -> int:
     Decision.objects.bulk_create(decisions, batch_size=2000)
     awards = []
     record_units = Unit.objects.in_bulk(
-        {c.record_unit_id for rows in members for c, _u, _a in rows}
+        {c.record_unit_id for rows in members for c, _u, _a in rows if c is not None}
     )
     for decision, rows in zip(decisions, members, strict=True):
         for cadre, unit, achievement in rows:
             scope = unit or record_units[cadre.record_unit_id]
+            # A row without a cadre is a collective's title: the unit itself is awarded.
+            who = f"u{unit.pk}" if cadre is None else cadre.pk
             awards.append(
                 Award(
                     decision=decision,
                     award_type=decision.award_type,
                     year=decision.year,
                     cadre=cadre,
-                    recipient_name=cadre.full_name,
+                    unit=unit if cadre is None else None,
+                    recipient_name=unit.name if cadre is None else cadre.full_name,
                     achievement=achievement,
                     scope_unit=scope,
                     scope_path=scope.path,
-                    external_id=f"{DEMO_TAG}-{decision.year}-{cadre.pk}-{decision.award_type.code}",
+                    external_id=f"{DEMO_TAG}-{decision.year}-{who}-{decision.award_type.code}",
                 )
             )
     Award.objects.bulk_create(awards, batch_size=5000)

@@ -84,6 +84,12 @@ def test_load_demo_loads_every_apps_part_in_order_and_says_so(demo_mode):
     assert apps.get_model("voice", "Case").objects.count() == 40 + 11 + 1
     reports = apps.get_model("reports", "Report").objects
     assert reports.filter(period_start__year=year - 1).count() == 126
+    # The communes' Front committees hold collective titles, so the city's emulation flag
+    # has collectives to judge on the eligible list.
+    awards = apps.get_model("awards", "Award").objects
+    assert awards.filter(unit__kind="front_committee", award_type__code="tt_ldxs").exists()
+    verdicts = apps.get_model("awards", "Verdict").objects.filter(unit__isnull=False)
+    assert verdicts.filter(award_code="co_thi_dua_tinh", year=year).exists()
 
 
 def test_running_it_twice_changes_nothing(demo_mode):
