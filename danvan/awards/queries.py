@@ -110,6 +110,12 @@ def awards_for(user):
         return Award.objects.all()
     if not paths:
         return Award.objects.none()
+    if _covers_every_unit(paths):
+        # Every award's scope unit, every posting's unit and every file's unit lie under
+        # the paths (all three are required): the scope test would keep every row, and
+        # on PostgreSQL it costs the page and its count a hashed table of today's postings
+        # each.
+        return Award.objects.all()
     # The person's posting held today, as cadres' scope reads it, tested row by row (an
     # EXISTS per award): the list walks the awards newest first and stops at its page,
     # where a list of every visible cadre would be built first for the whole city.
@@ -127,6 +133,14 @@ def awards_for(user):
     filed = Exists(Cadre.objects.filter(under_file, pk=OuterRef("cadre_id")))
     person = Q(cadre__isnull=False) & (Exists(held.filter(under_posting)) | (~Exists(held) & filed))
     return Award.objects.filter(collective | person)
+
+
+def _covers_every_unit(paths: list[str]) -> bool:
+    """Whether the paths reach the whole tree (a city board's scope): no unit outside them."""
+    outside = Q()
+    for path in paths:
+        outside &= ~Q(path__startswith=path)
+    return not Unit.objects.filter(outside).exists()
 
 
 def filtered_awards(user, params: dict):

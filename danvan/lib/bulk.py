@@ -13,6 +13,7 @@ As with bulk_create: no save(), no signals, no history rows; the caller checks t
 """
 
 import datetime
+import itertools
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -95,6 +96,30 @@ def _db_type(field: Field, connection: Any) -> str:
     return str(field.db_type(connection)).split("(")[0]
 
 
+def _copy_rows(connection: Any, sql: str, columns: list[_Column], rows, constants) -> None:
+    """PostgreSQL: the rows through one COPY, each value sent as text in its own field.
+    Arrays of values (UNNEST) went through psycopg's client-side quoting: for 47,000 JSON
+    explanations it escaped 70 MB into one literal, which took longer than the insert."""
+    kinds = [column.as_they_are for column in columns]
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
+        return
+    # The COPY bypasses the cursor wrapper: its errors are made Django's here.
+    with connection.wrap_database_errors, connection.cursor() as cursor:
+        with cursor.cursor.copy(sql) as copy:
+            for row in itertools.chain([first], rows):
+                copy.write_row(
+                    [
+                        *(
+                            value if value is None or type(value) in kind else column.prepare(value)
+                            for column, kind, value in zip(columns, kinds, row, strict=True)
+                        ),
+                        *constants,
+                    ]
+                )
+
+
 def insert_rows(
     model: type[Model],
     fields: Sequence[str],
@@ -110,7 +135,8 @@ def insert_rows(
     Every other concrete field but an automatic primary key takes its default, as a new
     instance would be saved with it, computed once for all the rows: a unique field must
     be given. Rows go in statements of ``batch_size`` rows at most (fewer where the
-    database limits the parameters of a query).
+    database limits the parameters of a query); on PostgreSQL, without ``returning``, all
+    of them through one COPY.
     """
     connection = connections[using]
     opts = model._meta
@@ -141,7 +167,13 @@ def insert_rows(
         raise NotSupportedError("insert_rows returns values only where bulk inserts do.")
     # Quoted names of the model's own table and columns and their types; every value is a
     # parameter.
-    head = f"INSERT INTO {connection.ops.quote_name(opts.db_table)} ({', '.join(quoted)}) "
+    table = connection.ops.quote_name(opts.db_table)
+    if connection.vendor == "postgresql" and not returned:
+        _copy_rows(
+            connection, f"COPY {table} ({', '.join(quoted)}) FROM STDIN", columns, rows, constants
+        )
+        return []
+    head = f"INSERT INTO {table} ({', '.join(quoted)}) "
     if _unnests(connection, given):
         # One array per column, as bulk_create does on PostgreSQL (InsertUnnest): a short
         # statement, where 27,000 placeholders took psycopg longer to parse than to run.

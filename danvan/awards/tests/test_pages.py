@@ -16,6 +16,8 @@ from danvan.awards import eligibility, services
 from danvan.awards.models import Award, Nomination, NominationStatus
 from danvan.awards.tests.conftest import make_cadre, nominate, post, submitted, vote
 from danvan.cadres.models import Event, Training, TrainingCourse
+from danvan.organisations.models import UnitKind
+from danvan.organisations.services import create_unit
 
 D = datetime.date
 
@@ -153,6 +155,24 @@ def test_a_cadre_who_moves_to_ward_b_leaves_ward_as_lists(
     listed = client_for(clerk_b).get(reverse("awards:list")).context["page"].object_list
     assert [a.recipient_name for a in listed] == ["Nguyễn Văn An"]
     assert list(client_for(clerk_a).get(reverse("awards:list")).context["page"].object_list) == []
+
+
+def test_the_citys_officer_sees_every_award_and_none_of_another_province(
+    ward_a, tree, city_officer, client_for, people
+):
+    def listed():
+        page = client_for(city_officer).get(reverse("awards:list")).context["page"]
+        return [a.recipient_name for a in page.object_list]
+
+    assert listed() == ["Nguyễn Văn An"]
+    # Once a unit lies outside the city's tree, the city's scope no longer reaches every
+    # award: An, now posted in another province, leaves the city's list.
+    other = create_unit(
+        actor=None, parent=None, name="Tỉnh Bắc Ninh", kind=UnitKind.PROVINCE, code="27", key="t-27"
+    )
+    people.an.postings.update(end=D(2025, 12, 31))
+    post(people.an, other, D(2026, 1, 1))
+    assert listed() == []
 
 
 # Query counts

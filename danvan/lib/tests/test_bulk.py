@@ -58,7 +58,8 @@ def test_rows_go_in_statements_of_the_batch_size(clerk_a):
     rows = [(clerk_a.pk, f"Mô hình {n}", ADDITION) for n in range(5)]
     with CaptureQueriesContext(connection) as queries:
         insert_rows(LogEntry, ("user_id", "object_repr", "action_flag"), rows, batch_size=2)
-    assert len(queries.captured_queries) == 3
+    # On PostgreSQL the rows go through one COPY, which is not an execute() of the cursor.
+    assert len(queries.captured_queries) == (0 if connection.vendor == "postgresql" else 3)
     assert LogEntry.objects.count() == 5
     with CaptureQueriesContext(connection) as queries:
         assert insert_rows(LogEntry, ("user_id", "object_repr", "action_flag"), []) == []
