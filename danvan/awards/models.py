@@ -773,7 +773,10 @@ class Verdict(models.Model):
     """Whether a person or a collective is eligible for an award on a date, why, and by
     which rule row."""
 
-    award_code = models.SlugField(max_length=40)
+    # Read by award code through the unique constraints and the lists' index, which all
+    # begin with it; the scope unit and the rule rows are only joined to, never searched
+    # by. Fewer indexes: the city-wide run writes tens of thousands of rows at once.
+    award_code = models.SlugField(max_length=40, db_index=False)
     year = models.PositiveSmallIntegerField()
     evaluated_on = models.DateField()
     cadre = models.ForeignKey(
@@ -794,17 +797,27 @@ class Verdict(models.Model):
         related_name="award_verdicts",
         db_index=False,
     )
-    scope_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    scope_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", db_index=False)
     scope_path = models.CharField(max_length=255, editable=False)
     eligible = models.BooleanField()
     eligible_from = models.DateField(null=True, blank=True)
     counted_months = models.DecimalField(max_digits=7, decimal_places=2, null=True)
     required_months = models.DecimalField(max_digits=7, decimal_places=2, null=True)
     medal_rule = models.ForeignKey(
-        MedalRule, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        MedalRule,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     title_rule = models.ForeignKey(
-        TitleRule, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        TitleRule,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     explanation = models.JSONField(default=dict)
     computed_at = models.DateTimeField(default=timezone.now)
