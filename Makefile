@@ -29,9 +29,10 @@ run: install
 	$(PY) manage.py load_demo
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) manage.py demo_logins --url http://$(HOST):$(PORT)/
-	@echo "Serving on http://$(HOST):$(PORT)/ with a background worker (Ctrl-C stops both)."
+	@echo "Serving on http://$(HOST):$(PORT)/ with a background worker and the clock (Ctrl-C stops all three)."
 	@trap 'kill 0' EXIT INT TERM; \
 	$(PY) manage.py db_worker --no-reload -v 0 & \
+	$(PY) manage.py run_voice_clock --every 300 >/dev/null & \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
