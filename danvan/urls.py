@@ -24,6 +24,7 @@ urlpatterns = [
     path("library/", include("danvan.portal.urls")),
     path("", include("danvan.portal.public_urls")),
     path("open311/v2/", include("danvan.api.urls")),
+    path("healthz/", core_views.health, name="health"),
     path("jobs/<str:token>/", core_views.job_detail, name="job"),
     path("jobs/<str:token>/download/", core_views.job_download, name="job_download"),
     path("i18n/", include("django.conf.urls.i18n")),

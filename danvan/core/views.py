@@ -1,9 +1,15 @@
+import logging
+
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.core.cache import cache
+from django.db import connection
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
 from danvan.core.jobs import why_waiting
 from danvan.core.models import Job
+
+logger = logging.getLogger(__name__)
 
 
 def csrf_failure(request, reason=""):
@@ -30,3 +36,30 @@ def job_download(request, token):
         raise Http404
     name = job.result.get("filename") or job.output_file.name.rsplit("/", 1)[-1]
     return FileResponse(job.output_file.open("rb"), as_attachment=True, filename=name)
+
+
+def health(request):
+    """For load balancers: 200 while the database answers, 503 when it does not.
+
+    The cache is reported but does not fail the check: the pages are still served without it,
+    only slower.
+    """
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = "ok"
+    except Exception:
+        logger.exception("health check: the database does not answer")
+        checks["database"] = "error"
+    try:
+        cache.set("health-check", "1", 10)
+        checks["cache"] = "ok" if cache.get("health-check") == "1" else "error"
+    except Exception:
+        logger.warning("health check: the cache does not answer", exc_info=True)
+        checks["cache"] = "error"
+    status = 200 if checks["database"] == "ok" else 503
+    response = JsonResponse({"status": "ok" if status == 200 else "error", **checks}, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
