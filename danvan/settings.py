@@ -194,13 +194,8 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
-    },
+    # Hashed names from the collected manifest; plain names until one is collected.
+    "staticfiles": {"BACKEND": "danvan.lib.staticstorage.StaticStorage"},
 }
 
 # Mail: the console by default; EMAIL_BACKEND=smtp with EMAIL_HOST etc. for real delivery.

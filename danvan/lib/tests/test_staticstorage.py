@@ -1,0 +1,18 @@
+import json
+
+from danvan.lib.staticstorage import StaticStorage
+
+
+def test_plain_names_until_a_manifest_is_collected(tmp_path, settings):
+    settings.DEBUG = False
+    assert StaticStorage(location=tmp_path).url("css/danvan.css") == "/static/css/danvan.css"
+
+
+def test_hashed_names_once_collected_whatever_debug_was_at_collection(tmp_path, settings):
+    settings.DEBUG = False
+    (tmp_path / "staticfiles.json").write_text(
+        json.dumps(
+            {"version": "1.1", "hash": "h", "paths": {"css/danvan.css": "css/danvan.0a1b.css"}}
+        )
+    )
+    assert StaticStorage(location=tmp_path).url("css/danvan.css") == "/static/css/danvan.0a1b.css"
