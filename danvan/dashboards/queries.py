@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Sum
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from danvan.lib.charts import format_value
 from danvan.lib.metrics import METRICS, Counts, Metric, Span
 from danvan.organisations.models import SEGMENT_WIDTH, Unit
 from danvan.registry.metrics import MODELS
@@ -138,39 +139,6 @@ class Period:
         return f"{formats.date_format(self.start, 'SHORT_DATE_FORMAT')} – " + formats.date_format(
             self.end, "SHORT_DATE_FORMAT"
         )
-
-
-# Numbers
-
-
-def _separators() -> dict[int, str]:
-    """The active language's decimal and thousand separators, as a str.translate table."""
-    language = translation.get_language()
-    if language not in _SEPARATORS:
-        _SEPARATORS[language] = str.maketrans(
-            {
-                ".": str(formats.get_format("DECIMAL_SEPARATOR")),
-                ",": str(formats.get_format("THOUSAND_SEPARATOR")),
-            }
-        )
-    return _SEPARATORS[language]
-
-
-_SEPARATORS: dict[str | None, dict[int, str]] = {}
-
-
-def format_value(value: float | None, unit: str = "count") -> str:
-    """A figure as Vietnamese (or English) readers write it: 1.234.567 and 85,3%.
-
-    What `formats.number_format(value, decimals, force_grouping=True)` gives, a tenth of its
-    cost: a ranking formats some 700 figures."""
-    if value is None:
-        return "—"
-    if unit == "percent":
-        return f"{value:,.1f}".translate(_separators()) + "%"
-    if float(value).is_integer():
-        return f"{int(value):,}".translate(_separators())
-    return f"{value:,.1f}".translate(_separators())
 
 
 @dataclass(frozen=True)
