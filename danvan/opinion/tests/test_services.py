@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
 from danvan.core.models import AuditEntry
 from danvan.opinion import services
@@ -16,11 +15,11 @@ from danvan.opinion.models import (
     OpinionRule,
     Tendency,
 )
-from danvan.opinion.tests.conftest import SECRET_NAME, item
+from danvan.opinion.tests.conftest import SECRET_NAME, at, item
 
 pytestmark = pytest.mark.django_db
 
-NOW = timezone.make_aware(datetime.datetime(2026, 3, 3, 9, 0))
+NOW = at(2026, 3, 3)
 
 
 def _codes(exc) -> set[str]:
@@ -67,7 +66,7 @@ class TestBadInput:
 
     def test_closed_month(self, ctv, clerk_a, topics):
         # Due 5 January, closes 10 days later: on 16 January December is closed.
-        late = timezone.make_aware(datetime.datetime(2026, 1, 16, 9, 0))
+        late = at(2026, 1, 16)
         self._refused(
             lambda: services.file_monthly_report(
                 actor=clerk_a,
@@ -78,7 +77,7 @@ class TestBadInput:
             ),
             "month_closed",
         )
-        on_last_day = timezone.make_aware(datetime.datetime(2026, 1, 15, 9, 0))
+        on_last_day = at(2026, 1, 15)
         services.file_monthly_report(
             actor=clerk_a,
             collaborator=ctv["a1"],
