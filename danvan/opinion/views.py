@@ -49,6 +49,12 @@ def _require_view(user, unit: Unit) -> None:
         raise Http404
 
 
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 def _page(request, qs):
     return CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
@@ -68,6 +74,7 @@ def collaborator_list(request):
             "unit": unit,
             "page": page,
             "can_manage": request.user.has_perm("opinion.manage_collaborators", unit),
+            "query": urlencode({"unit": unit.pk}),
         },
     )
 
@@ -137,6 +144,7 @@ def report_list(request):
             "kind": kind,
             "kinds": OpinionReport.Kind.choices,
             "can_edit": request.user.has_perm("opinion.edit", unit),
+            "query": _query_without_page(request),
         },
     )
 
@@ -298,6 +306,7 @@ def _charts(synth: queries.Synthesis) -> list[charts.Chart]:
     trend = charts.line_chart(
         _("Opinion items per month"),
         [Series(_("Items"), [Point(f"{m:%m/%Y}", n, axis=f"{m:%m}") for m, n in synth.trend])],
+        unit="count",
         category=_("Month"),
     )
     return [by_topic, oppose, trend]
