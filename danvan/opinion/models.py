@@ -154,9 +154,11 @@ class ReportQuerySet(models.QuerySet):
         units = Unit.objects.visible_to(user, perm=perm)
         return self.filter(unit__in=units.values("id"))
 
-    def for_list(self):
+    def for_list(self, *, sensitive: bool):
+        """With the number of items, not counting the sensitive ones unless `sensitive`."""
+        counted = None if sensitive else models.Q(items__topic__sensitive=False)
         return self.select_related("collaborator", "unit").annotate(
-            item_count=models.Count("items")
+            item_count=models.Count("items", filter=counted)
         )
 
 

@@ -58,8 +58,10 @@ def collaborators_for_list(user, *, unit: Unit | None = None):
     return qs.order_by("unit__path", "code")
 
 
-def reports_for_list(user, *, unit: Unit | None = None, month=None, kind: str = ""):
-    qs = OpinionReport.objects.visible_to(user).for_list()
+def reports_for_list(user, *, unit: Unit, month=None, kind: str = ""):
+    """Reports of collaborators under the unit; their item counts leave out the sensitive
+    topics for a reader who may not see them."""
+    qs = OpinionReport.objects.visible_to(user).for_list(sensitive=can_see_sensitive(user, unit))
     if unit is not None:
         qs = qs.filter(unit__path__startswith=unit.path)
     if month is not None:

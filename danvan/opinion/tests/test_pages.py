@@ -91,6 +91,8 @@ def test_sensitive_topic_hidden_from_a_clerk(tree, clerk_a, city_officer, staff,
         f"{reverse('opinion:export', args=['docx'])}?unit={tree.a.commune.pk}&month={MONTH}"
     )
     assert "Tôn giáo" not in _docx_text(docx.content)
+    listed = clerk.get(f"{reverse('opinion:reports')}?unit={tree.a.commune.pk}&month={MONTH}")
+    assert listed.context["page"].object_list[0].item_count == 4  # of 5: one is religious
     officer = staff(city_officer)
     assert RELIGIOUS in officer.get(reverse("opinion:report", args=[filed.pk])).content.decode()
     assert (
