@@ -28,10 +28,11 @@ from danvan.opinion.forms import (
     parse_month,
 )
 from danvan.opinion.models import OpinionItem, OpinionReport, Tendency, Topic
-from danvan.organisations.models import Unit
+from danvan.organisations.models import Unit, UnitKind
 from danvan.organisations.queries import breadcrumb, get_unit_for_user, scope_roots
 
 PAGE_SIZE = 50
+PLACE_KINDS = (UnitKind.PROVINCE, UnitKind.COMMUNE, UnitKind.HAMLET)
 
 
 def _scope_unit(request) -> Unit:
@@ -156,7 +157,13 @@ def report_new(request):
     data = request.POST or None
     form = ReportForm(data, user=request.user)
     topics = Topic.objects.filter(is_active=True)
-    places = Unit.objects.visible_to(request.user, perm="opinion.edit").current().order_by("path")
+    # Places are territorial (city, communes, hamlets); empty means the collaborator's unit.
+    places = (
+        Unit.objects.visible_to(request.user, perm="opinion.edit")
+        .current()
+        .filter(kind__in=PLACE_KINDS)
+        .order_by("path")
+    )
     rows = item_forms(data, topics=topics, places=places)
     if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in rows):
         collaborator = form.cleaned_data["collaborator"]
@@ -336,7 +343,6 @@ def synthesis_page(request):
             "tendencies": list(Tendency),
             "rumours": queries.rumour_items(request.user, unit, month),
             "crumbs": breadcrumb(unit, request.user),
-            "roots": scope_roots(request.user),
         },
     )
 
