@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from danvan.lib.bulk import insert_rows
 from danvan.lib.names import FEMALE_GIVEN, FEMALE_MIDDLE, MALE_GIVEN, MALE_MIDDLE, SURNAMES
+from danvan.lib.workdays import add_months, month_start
 from danvan.opinion.models import (
     Breadth,
     Collaborator,
@@ -26,7 +27,7 @@ from danvan.opinion.models import (
     Tendency,
     Topic,
 )
-from danvan.opinion.services import add_months, due_date, month_start, rule_on
+from danvan.opinion.services import due_date, rule_on
 from danvan.organisations.models import Unit, UnitKind
 
 SEED = 100  # Kết luận 100-KL/TW

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from danvan.lib.workdays import add_months, month_start
 from danvan.opinion.models import (
     CONTENT_MAX,
     NOTE_MAX,
@@ -17,7 +18,7 @@ from danvan.opinion.models import (
     Tendency,
     Topic,
 )
-from danvan.opinion.services import ItemInput, add_months, month_start
+from danvan.opinion.services import ItemInput
 from danvan.organisations.models import Unit
 
 ITEM_ROWS = 5

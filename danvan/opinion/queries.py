@@ -16,6 +16,7 @@ from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from danvan.lib.workdays import add_months, month_start
 from danvan.opinion.models import (
     Breadth,
     Collaborator,
@@ -26,12 +27,10 @@ from danvan.opinion.models import (
     Topic,
 )
 from danvan.opinion.services import (
-    add_months,
     can_see_sensitive,
     closing_date,
     due_date,
     month_rule,
-    month_start,
 )
 from danvan.organisations.models import SEGMENT_WIDTH, Unit
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from danvan.core.audit import log_action
 from danvan.lib.actions import register_action_labels
+from danvan.lib.workdays import add_months, month_start
 from danvan.opinion.models import (
     CONTENT_MAX,
     NOTE_MAX,
@@ -50,15 +51,6 @@ register_action_labels(
 
 
 # --- Months and rules --------------------------------------------------------------------
-
-
-def month_start(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
-
-
-def add_months(month: datetime.date, months: int) -> datetime.date:
-    index = month.year * 12 + month.month - 1 + months
-    return datetime.date(index // 12, index % 12 + 1, 1)
 
 
 def rule_on(day: datetime.date) -> OpinionRule:

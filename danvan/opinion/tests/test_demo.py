@@ -6,9 +6,10 @@ import time
 import pytest
 from django.utils import timezone
 
+from danvan.lib.workdays import month_start
 from danvan.opinion import demo, queries
 from danvan.opinion.models import Collaborator, CollaboratorIdentity, OpinionItem, OpinionReport
-from danvan.opinion.services import labelled_items, month_start
+from danvan.opinion.services import labelled_items
 from danvan.organisations.loader import load_units
 from danvan.organisations.models import Unit, UnitKind
 from danvan.organisations.national import national_rows
