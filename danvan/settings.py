@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "danvan.democracy",
     "danvan.contests",
     "danvan.cadres",
+    "danvan.opinion",
     "danvan.plans",
     "danvan.awards",
     "danvan.reports",

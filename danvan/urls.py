@@ -17,6 +17,7 @@ urlpatterns = [
     path("cadres/", include("danvan.cadres.urls")),
     path("dashboard/", include("danvan.dashboards.urls")),
     path("reports/", include("danvan.reports.urls")),
+    path("opinion/", include("danvan.opinion.urls")),
     path("campaigns/", include("danvan.plans.urls")),
     path("democracy/", include("danvan.democracy.urls")),
     path("contests/", include("danvan.contests.urls")),

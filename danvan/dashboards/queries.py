@@ -16,13 +16,15 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Sum
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from danvan.lib.charts import format_value
 from danvan.lib.metrics import METRICS, Counts, Metric, Span
+from danvan.lib.workdays import add_months
 from danvan.organisations.models import SEGMENT_WIDTH, Unit
 from danvan.registry.metrics import MODELS
 from danvan.registry.models import (
@@ -50,12 +52,6 @@ PANEL_TITLES = {
 
 
 # Periods
-
-
-def _add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later (or earlier): for first days of months."""
-    index = day.year * 12 + day.month - 1 + months
-    return day.replace(year=index // 12, month=index % 12 + 1)
 
 
 @dataclass(frozen=True)
@@ -104,11 +100,11 @@ class Period:
             end = self.start - datetime.timedelta(days=1)
             return Period(end - datetime.timedelta(days=self.days - 1), end)
         months = self.span or self.months
-        start = _add_months(self.start, -months)
+        start = add_months(self.start, -months)
         if self.whole_months and not self.span:
             return Period(start, self.start - datetime.timedelta(days=1))
-        month = _add_months(self.end.replace(day=1), -months)
-        last = _add_months(month, 1) - datetime.timedelta(days=1)
+        month = add_months(self.end.replace(day=1), -months)
+        last = add_months(month, 1) - datetime.timedelta(days=1)
         return Period(start, min(month + datetime.timedelta(days=self.end.day - 1), last))
 
     def buckets(self) -> list[Bucket]:
@@ -126,8 +122,8 @@ class Period:
         buckets = []
         first = self.start.replace(day=1)
         for i in range(self.months):
-            month = _add_months(first, i)
-            last = _add_months(month, 1) - datetime.timedelta(days=1)
+            month = add_months(first, i)
+            last = add_months(month, 1) - datetime.timedelta(days=1)
             axis = f"{month:%m}\n{month:%Y}" if i == 0 or month.month == 1 else f"{month:%m}"
             buckets.append(
                 Bucket(max(self.start, month), min(self.end, last), f"{month:%m/%Y}", axis)
@@ -138,39 +134,6 @@ class Period:
         return f"{formats.date_format(self.start, 'SHORT_DATE_FORMAT')} – " + formats.date_format(
             self.end, "SHORT_DATE_FORMAT"
         )
-
-
-# Numbers
-
-
-def _separators() -> dict[int, str]:
-    """The active language's decimal and thousand separators, as a str.translate table."""
-    language = translation.get_language()
-    if language not in _SEPARATORS:
-        _SEPARATORS[language] = str.maketrans(
-            {
-                ".": str(formats.get_format("DECIMAL_SEPARATOR")),
-                ",": str(formats.get_format("THOUSAND_SEPARATOR")),
-            }
-        )
-    return _SEPARATORS[language]
-
-
-_SEPARATORS: dict[str | None, dict[int, str]] = {}
-
-
-def format_value(value: float | None, unit: str = "count") -> str:
-    """A figure as Vietnamese (or English) readers write it: 1.234.567 and 85,3%.
-
-    What `formats.number_format(value, decimals, force_grouping=True)` gives, a tenth of its
-    cost: a ranking formats some 700 figures."""
-    if value is None:
-        return "—"
-    if unit == "percent":
-        return f"{value:,.1f}".translate(_separators()) + "%"
-    if float(value).is_integer():
-        return f"{int(value):,}".translate(_separators())
-    return f"{value:,.1f}".translate(_separators())
 
 
 @dataclass(frozen=True)

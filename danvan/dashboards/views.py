@@ -13,8 +13,6 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from danvan.dashboards import charts
-from danvan.dashboards.charts import Point, Series
 from danvan.dashboards.forms import PeriodForm
 from danvan.dashboards.queries import (
     Dashboard,
@@ -25,6 +23,8 @@ from danvan.dashboards.queries import (
     list_url,
     rank_children,
 )
+from danvan.lib import charts
+from danvan.lib.charts import Point, Series
 from danvan.lib.metrics import METRICS, pct
 from danvan.organisations.models import Unit
 from danvan.organisations.queries import breadcrumb, get_unit_for_user, scope_roots

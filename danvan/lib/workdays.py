@@ -6,6 +6,7 @@ builds calendars from the admin's override table. Deadlines in days count from t
 the start date.
 """
 
+import calendar
 import datetime
 from collections.abc import Iterable
 from functools import lru_cache
@@ -116,3 +117,19 @@ class WorkCalendar:
             day += datetime.timedelta(days=1)
             moment = datetime.datetime.combine(day, datetime.time.min, moment.tzinfo)
         raise ValueError("deadline too far away")
+
+
+# Calendar months ------------------------------------------------------------------------------
+
+
+def month_start(day: datetime.date) -> datetime.date:
+    """The first day of the day's month."""
+    return day.replace(day=1)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later or earlier (the month's last day where it is shorter)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

@@ -24,6 +24,7 @@ from danvan.accounts.rules import roles_for
 from danvan.core.audit import log_action, snapshot
 from danvan.lib.actions import register_action_labels
 from danvan.lib.metrics import METRICS, compute
+from danvan.lib.workdays import add_months
 from danvan.organisations.models import Unit, UnitKind
 from danvan.reports.models import Report, ReportTemplate
 
@@ -156,11 +157,6 @@ def template_fields(template: ReportTemplate) -> list[FieldSpec]:
 # --- Periods -----------------------------------------------------------------------------
 
 
-def _add_months(date: datetime.date, months: int) -> datetime.date:
-    index = date.month - 1 + months
-    return date.replace(year=date.year + index // 12, month=index % 12 + 1, day=1)
-
-
 def period_bounds(frequency: str, start: datetime.date) -> tuple[datetime.date, datetime.date]:
     """Return (first day, last day) of the period opening on `start`; refuse a misaligned start."""
     months = MONTHS_OF[frequency]
@@ -173,7 +169,7 @@ def period_bounds(frequency: str, start: datetime.date) -> tuple[datetime.date, 
             },
             code="period",
         )
-    return start, _add_months(start, months) - datetime.timedelta(days=1)
+    return start, add_months(start, months) - datetime.timedelta(days=1)
 
 
 def period_label(frequency: str, start: datetime.date) -> str:

@@ -17,13 +17,13 @@ from hypothesis import strategies as st
 
 from danvan.accounts.models import Role
 from danvan.accounts.services import assign_role
-from danvan.dashboards import charts
 from danvan.dashboards.queries import (
     Period,
     build_dashboard,
     format_value,
     rank_children,
 )
+from danvan.lib import charts
 from danvan.lib.metrics import METRICS, Metric
 from danvan.organisations.models import UnitKind
 from danvan.organisations.services import create_unit

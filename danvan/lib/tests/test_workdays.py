@@ -7,7 +7,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from danvan.lib.workdays import DAY_OFF, WORKING_DAY, WorkCalendar, parse_office_hours
+from danvan.lib.workdays import (
+    DAY_OFF,
+    WORKING_DAY,
+    WorkCalendar,
+    add_months,
+    month_start,
+    parse_office_hours,
+)
 
 HANOI = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 OFFICE_HOURS = ["08:00-12:00", "13:30-17:30"]
@@ -211,3 +218,11 @@ def test_a_deadline_in_hours_falls_within_office_hours(start, hours, extra):
     assert calendar.is_working_day(end.date())
     slots = [(datetime.time(8), datetime.time(12)), (datetime.time(13, 30), datetime.time(17, 30))]
     assert any(begin < end.time() <= finish for begin, finish in slots)
+
+
+def test_add_months_keeps_the_day_or_the_months_last():
+    assert add_months(datetime.date(2026, 1, 31), 1) == datetime.date(2026, 2, 28)
+    assert add_months(datetime.date(2026, 1, 1), -1) == datetime.date(2025, 12, 1)
+    assert add_months(datetime.date(2024, 3, 31), -1) == datetime.date(2024, 2, 29)
+    assert add_months(datetime.date(2026, 12, 1), 25) == datetime.date(2029, 1, 1)
+    assert month_start(datetime.date(2026, 5, 17)) == datetime.date(2026, 5, 1)

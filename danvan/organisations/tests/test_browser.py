@@ -102,6 +102,11 @@ STAFF_PAGES = [
     "/democracy/",
     "/campaigns/",
     "/reports/",
+    "/opinion/",
+    "/opinion/missing/",
+    "/opinion/reports/",
+    "/opinion/reports/new/",
+    "/opinion/collaborators/",
     "/dashboard/",
     "/accounts/two-step/",
 ]
