@@ -177,6 +177,8 @@ def term_counts(signatures: Sequence[str], n_features: int = _FEATURES) -> spars
     """Hashed counts of folded words, word pairs and character 3-4-grams, sublinear (1 + log).
 
     Words weigh as much as character n-grams: half each after l2-normalising each part."""
+    if not signatures:
+        return sparse.csr_matrix((0, n_features), dtype=np.float32)
     hashers = _lexical_hashers() if n_features == _FEATURES else _hashers(n_features)
     parts = []
     for hasher in hashers:

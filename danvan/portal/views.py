@@ -220,6 +220,7 @@ EVENT_LABELS = {
     "information": gettext_lazy("Kept as information"),
     "settle": gettext_lazy("Use of the information recorded"),
     "recompute": gettext_lazy("Time limit recomputed"),
+    "merge": gettext_lazy("Handled together with a similar case"),
 }
 
 
