@@ -176,17 +176,3 @@ def test_themes_group_the_same_complaints():
 def test_no_candidates_no_matches():
     assert textsim.rank("ngập nước ngõ 12", []) == []
     assert len(textsim.TextIndex([], [])) == 0
-
-
-def test_a_classifier_is_stored_and_read_back_without_pickle(db):
-    from danvan.core.models import TextModel
-    from danvan.core.services import load_text_model, save_text_model
-
-    assert load_text_model("voice.topics") is None
-    model = textsim.TopicClassifier.train(samples())
-    for _ in range(4):
-        row = save_text_model(actor=None, name="voice.topics", model=model)
-    assert TextModel.objects.filter(name="voice.topics").count() == 3
-    assert row.accuracy == model.accuracy and row.n_samples == 40
-    again = load_text_model("voice.topics")
-    assert again.predict("Rác chất đống ở chợ")[0][0] == "rac"
