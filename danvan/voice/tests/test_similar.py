@@ -8,6 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from conftest import make_user
+from danvan.accounts.models import Role
 from danvan.core.models import AuditEntry
 from danvan.voice import services, similar
 from danvan.voice.models import Case, CaseEvent, Status
@@ -32,7 +34,6 @@ def fast_passwords(settings):
 
 def report(tree, text, *, commune=None, capture=None, **extra):
     """A case as the portal sends it, its embedding stored by the background work."""
-    title, _dot, rest = text.partition(" mỗi ")
     if capture is None:
         return send(tree, commune=commune, title=text[:200], description=text, **extra)
     with capture(execute=True):
@@ -226,3 +227,17 @@ def test_a_clerk_out_of_scope_cannot_merge(tree, clerk_a, clerk_b, staff):
     own.refresh_from_db()
     assert own.status == Status.RECEIVED and own.merged_into is None
     assert Case.objects.filter(merged_into__isnull=False).count() == 0
+
+
+def test_a_viewer_sees_no_duplicates_panel_and_cannot_merge(tree, staff):
+    viewer = make_user("viewer_a", Role.VIEWER, tree.a.commune)
+    kept, duplicate = send(tree), send(tree)
+    client = staff(viewer)
+    html = client.get(reverse("voice:detail", args=[duplicate.pk])).content.decode()
+    assert duplicate.title in html and 'id="duplicates"' not in html
+    response = client.post(reverse("voice:merge", args=[duplicate.pk]), {"merge-kept": kept.code})
+    assert response.status_code == 404
+    with pytest.raises(PermissionDenied):
+        services.merge_cases(actor=viewer, kept=kept, duplicate=duplicate)
+    duplicate.refresh_from_db()
+    assert duplicate.status == Status.RECEIVED
