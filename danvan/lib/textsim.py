@@ -26,6 +26,7 @@ import io
 import json
 import logging
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 from django.conf import settings
@@ -196,7 +197,7 @@ def _l2(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
 
 @dataclasses.dataclass
 class Match:
-    id: object
+    id: Any  # the candidate's id as given
     score: float
     lexical: float
     semantic: float | None
@@ -255,7 +256,7 @@ class TextIndex:
         hybrid, lexical, semantic = self.scores(text, query_vector)
         skip = set(exclude)
         order = np.argsort(-hybrid, kind="stable")
-        found = []
+        found: list[Match] = []
         for i in order:
             if hybrid[i] < threshold or len(found) >= limit:
                 break

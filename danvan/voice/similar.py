@@ -40,7 +40,7 @@ class Candidate:
 
     @property
     def status_label(self) -> str:
-        return Status(self.status).label
+        return str(Status(self.status).label)
 
 
 @dataclasses.dataclass

@@ -108,12 +108,14 @@ def answer_merged(kept: Case, *, actor) -> int:
         .select_related("responsible")
         .filter(merged_into=kept, status=Status.MERGED)
     )
+    answered_at = kept.answered_at
+    assert answered_at is not None  # answer_case has just set it
     for case in merged:
         case.status = Status.ANSWERED
         case.answer = kept.answer
-        case.answered_at = kept.answered_at
+        case.answered_at = answered_at
         case.answered_late = kept.answered_late
-        case.handling_hours = round((kept.answered_at - case.received_at).total_seconds() / 3600, 2)
+        case.handling_hours = round((answered_at - case.received_at).total_seconds() / 3600, 2)
         case.save()
         _event(
             case,

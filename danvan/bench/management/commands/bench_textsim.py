@@ -85,7 +85,7 @@ class Command(VoiceBench):
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
 
-        embedding = self._throughput(options)
+        embedding = self._embedding_throughput(options)
         backfill = self._backfill(commune)
         open_cases = list(
             Case.objects.filter(commune=commune, status__in=OPEN_STATES)
@@ -162,7 +162,7 @@ class Command(VoiceBench):
         if options["check"] and not all(v["met"] for v in verdicts):
             raise CommandError("Missed: " + "; ".join(v["target"] for v in verdicts))
 
-    def _throughput(self, options) -> dict:
+    def _embedding_throughput(self, options) -> dict:
         rows = list(
             Case.objects.order_by("?" if options["passages"] < 5000 else "id").values_list(
                 "title", "description"
