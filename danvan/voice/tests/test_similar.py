@@ -2,8 +2,11 @@
 likely duplicates on the case page, and merging a duplicate so its citizen still gets the
 answer."""
 
+import io
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -241,3 +244,13 @@ def test_a_viewer_sees_no_duplicates_panel_and_cannot_merge(tree, staff):
         services.merge_cases(actor=viewer, kept=kept, duplicate=duplicate)
     duplicate.refresh_from_db()
     assert duplicate.status == Status.RECEIVED
+
+
+def test_the_backfill_command_embeds_the_cases_without_one(tree):
+    case, other = send(tree), send(tree)
+    Case.objects.filter(pk=case.pk).update(text_signature="", embedding=None)
+    call_command("embed_cases", stdout=io.StringIO())
+    case.refresh_from_db()
+    other.refresh_from_db()
+    assert case.text_signature and case.embedding is not None
+    assert other.embedding is not None
