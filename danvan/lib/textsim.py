@@ -238,9 +238,12 @@ class TextIndex:
         return len(self.ids)
 
     def scores(
-        self, text: str, query_vector: np.ndarray | None = None
+        self, text: str, query_vector: np.ndarray | None = None, *, passage: bool = False
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-        """Hybrid, lexical and (where both sides have a vector) calibrated semantic scores."""
+        """Hybrid, lexical and (where both sides have a vector) calibrated semantic scores.
+
+        `passage`: the vector is a stored passage's (embed_passages), not a query's: the
+        passage-to-passage calibration applies."""
         if not self.ids:
             empty = np.zeros(0, dtype=np.float32)
             return empty, empty, None
@@ -249,7 +252,8 @@ class TextIndex:
         if query_vector is None or not self.mask.any():
             return lexical, lexical, None
         cosine = self.vectors @ np.asarray(query_vector, dtype=np.float32)
-        semantic = np.clip((cosine - E5_FLOOR) / E5_SPAN, 0, 1)
+        floor, span = (PASSAGE_FLOOR, PASSAGE_SPAN) if passage else (E5_FLOOR, E5_SPAN)
+        semantic = np.clip((cosine - floor) / span, 0, 1)
         semantic[~self.mask] = 0
         hybrid = np.where(self.mask, np.maximum(lexical, (lexical + semantic) / 2), lexical)
         return hybrid, lexical, semantic
@@ -262,9 +266,10 @@ class TextIndex:
         threshold: float = DEFAULT_THRESHOLD,
         limit: int = 5,
         exclude: Iterable = (),
+        passage: bool = False,
     ) -> list[Match]:
         """The candidates at or above the threshold, best first."""
-        hybrid, lexical, semantic = self.scores(text, query_vector)
+        hybrid, lexical, semantic = self.scores(text, query_vector, passage=passage)
         skip = set(exclude)
         order = np.argsort(-hybrid, kind="stable")
         found: list[Match] = []

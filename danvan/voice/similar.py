@@ -101,14 +101,20 @@ def clear_cache() -> None:
 
 
 def _ranked(
-    commune_id: int, text: str, *, limit: int, exclude=(), kinds=None, embed: bool = True
+    commune_id: int, text: str, *, limit: int, exclude=(), kinds=None, stored=None
 ) -> list[Candidate]:
+    """`stored`: the packed passage vector of a case compared with the others, used instead
+    of embedding its text again."""
     entry = commune_index(commune_id)
     if not len(entry.index):
         return []
-    vector = textsim.embed_query(text) if embed and entry.index.mask.any() else None
+    vector = textsim.unpack(stored)
+    passage = vector is not None
+    if vector is None and entry.index.mask.any():
+        vector = textsim.embed_query(text)
     found = []
-    for match in entry.index.rank(text, vector, limit=limit * 3, exclude=exclude):
+    matches = entry.index.rank(text, vector, limit=limit * 3, exclude=exclude, passage=passage)
+    for match in matches:
         row = entry.rows[match.id]
         if kinds is not None and row.kind not in kinds:
             continue
@@ -129,7 +135,13 @@ def similar_open_cases(commune_id: int | None, text: str, *, limit: int = 3) -> 
 def likely_duplicates(case: Case, user=None, *, limit: int = 5) -> list[Candidate]:
     """Open cases of the case's commune that look like it (any kind), best first; with a
     user, only those the user may handle (one query more)."""
-    found = _ranked(case.commune_id, case.similarity_text, limit=limit, exclude=[case.pk])
+    found = _ranked(
+        case.commune_id,
+        case.similarity_text,
+        limit=limit,
+        exclude=[case.pk],
+        stored=case.embedding,
+    )
     if user is not None and found:
         allowed = set(
             Case.objects.visible_to(user, perm="voice.handle")
