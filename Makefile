@@ -66,7 +66,9 @@ messages: install
 # Then the cadres' pages at 20,000 cadres; BENCH_CADRES_ARGS (e.g. --cadres 2000) to bench_cadres.
 # Then the contests, the awards (eligibility run and pages at 20,000 cadres; BENCH_AWARDS_ARGS,
 # e.g. --cadres 2000 --postings 10000 --awards 5000) and grassroots democracy at 2,500,000
-# households (BENCH_DEMOCRACY_ARGS, e.g. --households 250000 --requests 30).
+# households (BENCH_DEMOCRACY_ARGS, e.g. --households 250000 --requests 30). Last, similar
+# texts: embedding throughput and the similar-case lookup at a million cases
+# (BENCH_TEXTSIM_ARGS, e.g. --count 100000 --requests 30).
 BENCH_SQLITE ?= bench-results/bench.sqlite3
 BENCH_PGDB ?= danvan_bench
 BENCH_REGISTRY_SQLITE ?= bench-results/bench-registry.sqlite3
@@ -83,6 +85,8 @@ BENCH_AWARDS_SQLITE ?= bench-results/bench-awards.sqlite3
 BENCH_AWARDS_PGDB ?= danvan_bench_awards
 BENCH_DEMOCRACY_SQLITE ?= bench-results/bench-democracy.sqlite3
 BENCH_DEMOCRACY_PGDB ?= danvan_bench_democracy
+BENCH_TEXTSIM_SQLITE ?= bench-results/bench-textsim.sqlite3
+BENCH_TEXTSIM_PGDB ?= danvan_bench_textsim
 BENCH_PG := -h 127.0.0.1 -U postgres
 bench: install
 	mkdir -p bench-results && rm -f $(BENCH_SQLITE) $(BENCH_SQLITE)-wal $(BENCH_SQLITE)-shm
@@ -109,6 +113,9 @@ bench: install
 	rm -f $(BENCH_DEMOCRACY_SQLITE) $(BENCH_DEMOCRACY_SQLITE)-wal $(BENCH_DEMOCRACY_SQLITE)-shm
 	DATABASE_URL=sqlite:///$(BENCH_DEMOCRACY_SQLITE) $(PY) manage.py migrate --noinput -v 0
 	DATABASE_URL=sqlite:///$(BENCH_DEMOCRACY_SQLITE) $(PY) manage.py bench_democracy $(BENCH_ARGS) $(BENCH_DEMOCRACY_ARGS)
+	rm -f $(BENCH_TEXTSIM_SQLITE) $(BENCH_TEXTSIM_SQLITE)-wal $(BENCH_TEXTSIM_SQLITE)-shm
+	DATABASE_URL=sqlite:///$(BENCH_TEXTSIM_SQLITE) $(PY) manage.py migrate --noinput -v 0
+	DATABASE_URL=sqlite:///$(BENCH_TEXTSIM_SQLITE) $(PY) manage.py bench_textsim $(BENCH_ARGS) $(BENCH_TEXTSIM_ARGS)
 	@if pg_isready -q -h 127.0.0.1 -p 5432; then \
 	PGOPTIONS="-c client_min_messages=warning" dropdb $(BENCH_PG) --if-exists $(BENCH_PGDB) && \
 	createdb $(BENCH_PG) -T template0 --lc-ctype=C.UTF-8 --lc-collate=C.UTF-8 -E UTF8 $(BENCH_PGDB) && \
@@ -141,7 +148,11 @@ bench: install
 	PGOPTIONS="-c client_min_messages=warning" dropdb $(BENCH_PG) --if-exists $(BENCH_DEMOCRACY_PGDB) && \
 	createdb $(BENCH_PG) -T template0 --lc-ctype=C.UTF-8 --lc-collate=C.UTF-8 -E UTF8 $(BENCH_DEMOCRACY_PGDB) && \
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_DEMOCRACY_PGDB) $(PY) manage.py migrate --noinput -v 0 && \
-	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_DEMOCRACY_PGDB) $(PY) manage.py bench_democracy $(BENCH_ARGS) $(BENCH_DEMOCRACY_ARGS); \
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_DEMOCRACY_PGDB) $(PY) manage.py bench_democracy $(BENCH_ARGS) $(BENCH_DEMOCRACY_ARGS) && \
+	PGOPTIONS="-c client_min_messages=warning" dropdb $(BENCH_PG) --if-exists $(BENCH_TEXTSIM_PGDB) && \
+	createdb $(BENCH_PG) -T template0 --lc-ctype=C.UTF-8 --lc-collate=C.UTF-8 -E UTF8 $(BENCH_TEXTSIM_PGDB) && \
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_TEXTSIM_PGDB) $(PY) manage.py migrate --noinput -v 0 && \
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_TEXTSIM_PGDB) $(PY) manage.py bench_textsim $(BENCH_ARGS) $(BENCH_TEXTSIM_ARGS); \
 	else echo "PostgreSQL does not answer at 127.0.0.1:5432: its half of the benchmark is skipped."; fi
 
 # What CI runs: system packages, lint, the suite on SQLite and on PostgreSQL (.ci/run).

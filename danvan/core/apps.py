@@ -17,6 +17,7 @@ class CoreConfig(AppConfig):
         register_action_labels(
             {
                 "import.synonym_save": _("Import heading saved"),
+                "core.text_model": _("Text model trained"),
                 "import.synonym_delete": _("Import heading removed"),
                 "import.mapping_remember": _("Column mapping remembered"),
             }

@@ -48,6 +48,44 @@ class JobContext:
             self.job.total = total
 
 
+# Background work nobody watches (no Job row, no progress): an embedding computed after a
+# write, a cache warmed. Handlers take the params dict and return nothing.
+QUIET_HANDLERS: dict[str, Callable[[dict], None]] = {}
+
+
+def register_quiet(kind: str):
+    """Declare the function that runs quiet background work of a kind."""
+
+    def decorator(func):
+        QUIET_HANDLERS[kind] = func
+        return func
+
+    return decorator
+
+
+def defer(kind: str, params: dict | None = None) -> None:
+    """Run quiet work of a kind in the worker once the current transaction commits; its
+    failure is logged, never raised to the writer."""
+    if kind not in QUIET_HANDLERS:
+        raise ValueError(f"No handler for quiet work {kind}")
+    transaction.on_commit(lambda: _enqueue_quiet(kind, params or {}))
+
+
+def _enqueue_quiet(kind: str, params: dict) -> None:
+    try:
+        run_quiet.enqueue(kind, params)
+    except Exception:
+        logger.exception("Quiet work %s could not be queued", kind)
+
+
+@task()
+def run_quiet(kind: str, params: dict) -> None:
+    try:
+        QUIET_HANDLERS[kind](params)
+    except Exception:
+        logger.exception("Quiet work %s failed", kind)
+
+
 def register(kind: str):
     """Declare the function that runs jobs of a kind."""
 

@@ -224,3 +224,22 @@ class ColumnMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.register} {self.signature[:8]}"
+
+
+class TextModel(models.Model):
+    """A trained text model (lib.textsim.TopicClassifier) stored as plain-array bytes, no
+    pickle: the topic suggestions of an app read the newest one of their name."""
+
+    name = models.CharField(_("name"), max_length=80, db_index=True)
+    trained_at = models.DateTimeField(_("trained at"), default=timezone.now)
+    n_samples = models.PositiveIntegerField(_("samples"), default=0)
+    accuracy = models.FloatField(_("held-out accuracy"), null=True, blank=True)
+    blob = models.BinaryField()
+
+    class Meta:
+        ordering = ["name", "-trained_at", "-id"]
+        verbose_name = _("text model")
+        verbose_name_plural = _("text models")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.trained_at:%Y-%m-%d %H:%M}"

@@ -3,8 +3,9 @@
 from django.db import transaction
 
 from danvan.core.audit import log_action
-from danvan.core.models import ColumnMapping, ColumnSynonym
+from danvan.core.models import ColumnMapping, ColumnSynonym, TextModel
 from danvan.lib.imports import signature
+from danvan.lib.textsim import TopicClassifier
 
 
 @transaction.atomic
@@ -55,3 +56,27 @@ def remember_column_mapping(
         after={"register": register, "mapping": mapping},
     )
     return remembered
+
+
+@transaction.atomic
+def save_text_model(*, actor, name: str, model: TopicClassifier, keep: int = 3) -> TextModel:
+    """Store a trained topic classifier under a name (its bytes hold no pickle), keeping the
+    newest few of that name; audited."""
+    row = TextModel.objects.create(
+        name=name, n_samples=model.n_samples, accuracy=model.accuracy, blob=model.to_bytes()
+    )
+    old = TextModel.objects.filter(name=name).values_list("pk", flat=True)[keep:]
+    TextModel.objects.filter(pk__in=list(old)).delete()
+    log_action(
+        actor=actor,
+        action="core.text_model",
+        obj=row,
+        after={"name": name, "samples": model.n_samples, "accuracy": model.accuracy},
+    )
+    return row
+
+
+def load_text_model(name: str) -> TopicClassifier | None:
+    """The newest classifier stored under a name, or None."""
+    blob = TextModel.objects.filter(name=name).values_list("blob", flat=True).first()
+    return TopicClassifier.from_bytes(blob) if blob is not None else None

@@ -7,6 +7,7 @@ from danvan.portal import contest_views, views
 app_name = "public"
 urlpatterns = [
     path("gui-phan-anh/", views.send_feedback, name="send"),
+    path("gui-phan-anh/tuong-tu/", views.similar_cases, name="similar"),
     path("tra-cuu/", views.track, name="track"),
     path("tra-cuu/<str:code>/", views.case_detail, name="case"),
     path("tra-cuu/<str:code>/danh-gia/", views.rate, name="rate"),

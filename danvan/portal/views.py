@@ -65,6 +65,7 @@ from danvan.portal.queries import (
 from danvan.voice import intake, services
 from danvan.voice.models import Channel, Status, VoiceSettings
 from danvan.voice.scorecards import league_table, scorecard
+from danvan.voice.similar import similar_open_cases
 
 PAGE_SIZE = 30
 PUBLIC_MAX_AGE = 300
@@ -219,6 +220,7 @@ EVENT_LABELS = {
     "information": gettext_lazy("Kept as information"),
     "settle": gettext_lazy("Use of the information recorded"),
     "recompute": gettext_lazy("Time limit recomputed"),
+    "merge": gettext_lazy("Handled together with a similar case"),
 }
 
 
@@ -252,6 +254,20 @@ def send_feedback(request):
     if request.method == "POST":
         return _feedback_post(request)
     return _feedback_form(request)
+
+
+@public_page
+def similar_cases(request, context):
+    """While a citizen types: open cases of the chosen commune that say the same thing
+    (title and status only: a case's code is its sender's key). An htmx fragment; the form
+    works the same without it."""
+    commune_id = request.GET.get("commune", "")
+    text = " ".join(request.GET.get(f, "")[:2000] for f in ("title", "description")).strip()
+    found = []
+    if commune_id.isdigit() and text:
+        found = similar_open_cases(int(commune_id), text)
+    context["similar"] = found
+    return render(request, "portal/_similar_cases.html", context)
 
 
 @case_page

@@ -4,8 +4,13 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from danvan.lib import textsim
 from danvan.lib.vntext import terms
 from danvan.registry.models import PracticeModel, Replication
+
+# Names compared in other words: at most this many sharing a word, the best few embedded.
+SIMILAR_POOL = 300
+SIMILAR_EMBEDDED = 8
 
 
 def get_model_for_user(user, pk, *, edit: bool = False) -> PracticeModel:
@@ -41,14 +46,35 @@ def filtered_models(user, params: dict, *, base=None):
 
 
 def similar_models(user, name: str, *, limit: int = 5):
-    """Models in the user's scope whose names share the words typed so far."""
+    """Models in the user's scope whose names share the words typed so far, then those
+    saying the same in other words (lib.textsim: folded TF-IDF, and the embeddings of the
+    best few), among the models sharing one longer word with the name."""
     words = [w for w in terms(name) if len(w) > 1]
     if len(words) < 2:
         return []
-    qs = PracticeModel.objects.visible_to(user)
+    visible = PracticeModel.objects.visible_to(user)
+    qs = visible
     for word in words[:6]:
         qs = qs.filter(search_text__contains=" " + word)
-    return list(qs.select_related("unit").only("id", "name", "year", "unit__name")[:limit])
+    fields = ("id", "name", "year", "unit__name")
+    found = list(qs.select_related("unit").only(*fields)[:limit])
+    longer = [w for w in words if len(w) >= 3][:8]
+    if len(found) >= limit or not longer:
+        return found
+    shares_a_word = Q()
+    for word in longer:
+        shares_a_word |= Q(search_text__contains=" " + word + " ")
+    pool = list(
+        visible.filter(shares_a_word)
+        .exclude(pk__in=[m.pk for m in found])
+        .order_by("-year", "-id")
+        .values_list("id", "name")[:SIMILAR_POOL]
+    )
+    matches = textsim.rank(name, pool, limit=limit - len(found), embed_top=SIMILAR_EMBEDDED)
+    if matches:
+        more = visible.select_related("unit").only(*fields).in_bulk([m.id for m in matches])
+        found += [more[m.id] for m in matches if m.id in more]
+    return found
 
 
 def status_counts(qs) -> list[dict]:

@@ -22,6 +22,8 @@ class VoiceConfig(AppConfig):
                 "voice.start": _("Handling started"),
                 "voice.answer": _("Case answered"),
                 "voice.close": _("Case closed"),
+                "voice.merge": _("Case merged into a similar one"),
+                "voice.merge_in": _("Similar case merged in"),
                 "voice.reject": _("Case rejected"),
                 "voice.forward": _("Case forwarded"),
                 "voice.extend": _("Deadline extended"),

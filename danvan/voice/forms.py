@@ -398,6 +398,21 @@ class AnswerForm(CaseActionForm):
     )
 
 
+class MergeForm(CaseActionForm):
+    """Merge this case into another open case of its commune (chosen in the duplicates
+    panel, which posts the other case's code)."""
+
+    kept = forms.CharField(label=_("case to merge into"), max_length=20, widget=forms.HiddenInput)
+    note = forms.CharField(label=_("internal note"), required=False, max_length=1000)
+
+    def clean_kept(self):
+        code = self.cleaned_data["kept"].strip().upper()
+        kept = Case.objects.visible_to(self.user).filter(code=code).first()
+        if kept is None:
+            raise forms.ValidationError(_("This case does not exist or is outside your scope."))
+        return kept
+
+
 class RejectForm(CaseActionForm):
     reason = forms.ModelChoiceField(label=_("reason"), queryset=RejectionReason.objects.none())
     note = forms.CharField(label=_("internal note"), required=False, max_length=1000)

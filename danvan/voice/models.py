@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from danvan.core.models import DatedQuerySet
 from danvan.lib import scope
+from danvan.lib.textsim import signature
 from danvan.lib.vntext import filter_search, search_key
 from danvan.organisations.models import Unit
 from danvan.organisations.ruletables import RuleRow
@@ -70,6 +71,9 @@ class Status(models.TextChoices):
     CLOSED = "closed", _("Closed")
     REJECTED = "rejected", _("Rejected")
     FORWARDED = "forwarded", _("Forwarded")
+    # A duplicate of another case of the same commune: it follows that case and gets its
+    # answer, with no clock of its own.
+    MERGED = "merged", _("Merged into another case")
 
 
 OPEN_STATES = {Status.AWAITING_DETAILS, Status.RECEIVED, Status.ACCEPTED, Status.IN_PROGRESS}
@@ -83,6 +87,7 @@ TRANSITIONS: dict[str, set[str]] = {
     Status.CLOSED: set(),
     Status.REJECTED: set(),
     Status.FORWARDED: set(),
+    Status.MERGED: set(),
 }
 
 
@@ -534,6 +539,19 @@ class Case(models.Model):
         "ReceptionSession", null=True, blank=True, on_delete=models.SET_NULL, related_name="visits"
     )
     search_text = models.TextField(editable=False, blank=True)
+    # For similar cases (lib.textsim): the folded words of title and description, and their
+    # e5 embedding (float16 bytes) computed in the background after intake.
+    text_signature = models.TextField(editable=False, blank=True)
+    embedding = models.BinaryField(null=True, blank=True, editable=False)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_cases",
+    )
+    merged_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -549,6 +567,8 @@ class Case(models.Model):
             models.Index(fields=["status", "deadline"]),
             models.Index(fields=["received_at", "category"]),
             models.Index(fields=["responsible_path", "handling_hours"]),
+            # The open cases of a commune, for similar cases (voice.similar).
+            models.Index(fields=["commune", "status", "id"], name="voice_case_commune_open"),
         ]
 
     def __str__(self) -> str:
@@ -556,6 +576,11 @@ class Case(models.Model):
 
     def refresh_search_text(self) -> None:
         self.search_text = search_key(f"{self.code} {self.title} {self.address}")
+        self.text_signature = signature(f"{self.title} {self.description}")
+
+    @property
+    def similarity_text(self) -> str:
+        return f"{self.title}. {self.description}"
 
     @property
     def is_open(self) -> bool:

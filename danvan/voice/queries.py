@@ -39,6 +39,7 @@ def get_case_for_user(user, pk, *, handle: bool = False) -> Case:
         "escalated_to",
         "reception_session",
         "created_by",
+        "merged_into",
     )
     return get_object_or_404(qs, pk=pk)
 

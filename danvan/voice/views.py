@@ -32,6 +32,7 @@ from danvan.voice.forms import (
     ExtendForm,
     ForwardForm,
     InformationForm,
+    MergeForm,
     ReceptionSessionForm,
     RejectForm,
     ScorecardForm,
@@ -51,6 +52,7 @@ from danvan.voice.queries import (
     sessions_for,
 )
 from danvan.voice.scorecards import league_table, scorecard
+from danvan.voice.similar import likely_duplicates
 
 PAGE_SIZE = 50
 LIST_COUNT_CAP = 10_000
@@ -65,6 +67,11 @@ ACTIONS = {
     "forward": (ForwardForm, services.forward_case, gettext_lazy("The case was forwarded.")),
     "extend": (ExtendForm, services.extend_case, gettext_lazy("The deadline was extended.")),
     "close": (CloseForm, services.close_case, gettext_lazy("The case was closed.")),
+    "merge": (
+        MergeForm,
+        services.merge_into,
+        gettext_lazy("The case was merged; its citizen will receive the answer of the other."),
+    ),
     "details": (
         DetailsForm,
         services.complete_details,
@@ -90,6 +97,7 @@ TITLES = {
     "forward": gettext_lazy("Forward"),
     "extend": gettext_lazy("Extend the deadline"),
     "close": gettext_lazy("Close"),
+    "merge": gettext_lazy("Merge into this case"),
     "details": gettext_lazy("Record the missing details"),
     "information": gettext_lazy("Keep as information"),
     "settle": gettext_lazy("Record the use of the information"),
@@ -224,6 +232,11 @@ def _render_detail(request, case: Case, *, bound=None, status=200):
         "missing": intake.details_text(case.missing_details),
         "legal_list": intake.LEGAL_LIST,
         "information_notice": intake.INFORMATION_NOTICE,
+        # Open cases of the commune saying the same thing, offered for merging.
+        "duplicates": likely_duplicates(case, user) if can_handle and case.is_open else [],
+        "merge_url": reverse("voice:merge", args=[case.pk]),
+        "merged_into": case.merged_into if case.merged_into_id else None,
+        "merged_cases": list(case.merged_cases.only("id", "code", "title", "status")),
     }
     return render(request, "voice/case_detail.html", context, status=status)
 

@@ -222,3 +222,15 @@ def test_withdrawn_model_can_no_longer_be_edited(tree, clerk_a, client_for):
     assert response.context["form"].non_field_errors()
     model.refresh_from_db()
     assert model.name != "Tên mới"
+
+
+def test_similar_models_in_other_words_show_too(tree, clerk_a, client_for):
+    kept = PracticeModelFactory(
+        actor=clerk_a, unit=tree.a.hamlet, name="Mô hình Dân vận khéo giữ gìn vệ sinh ngõ xóm"
+    )
+    unrelated = PracticeModelFactory(actor=clerk_a, unit=tree.a.commune, name="Chợ an toàn")
+
+    html = similar(client_for(clerk_a), "Giữ sạch vệ sinh ngõ xóm")
+
+    assert kept.name in html
+    assert unrelated.name not in html

@@ -6,7 +6,9 @@ these, through this package:
 - `cases`: a case's life from receipt to closing;
 - `law`: denunciations by the letter of Luật Tố cáo (missing details, information);
 - `clock`: the clock job and the recomputation of existing cases;
-- `reception`: reception sessions and Open311 keys.
+- `reception`: reception sessions and Open311 keys;
+- `merge`: a duplicate merged into the case that says the same thing;
+- `texts`: the embeddings of cases for similar cases (voice.similar).
 """
 
 from danvan.voice.services.base import route
@@ -39,11 +41,13 @@ from danvan.voice.services.clock import (
     send_reminders,
 )
 from danvan.voice.services.law import complete_details, settle_information, treat_as_information
+from danvan.voice.services.merge import merge_cases, merge_into
 from danvan.voice.services.reception import (
     issue_api_key,
     open_reception_session,
     revoke_api_key,
 )
+from danvan.voice.services.texts import embed_cases
 
 __all__ = [
     "accept_case",
@@ -53,6 +57,7 @@ __all__ = [
     "close_case",
     "complete_details",
     "due_cases",
+    "embed_cases",
     "escalate_overdue",
     "extend_case",
     "forward_case",
@@ -61,6 +66,8 @@ __all__ = [
     "intake_notice",
     "issue_api_key",
     "mark_overdue",
+    "merge_cases",
+    "merge_into",
     "open_reception_session",
     "rate_case",
     "recompute_case",

@@ -43,6 +43,8 @@ from danvan.voice.services.base import (
     clock_note,
     route,
 )
+from danvan.voice.services.merge import answer_merged
+from danvan.voice.services.texts import embed_later
 
 
 def _check_dates(**dates) -> None:
@@ -203,6 +205,7 @@ def submit_case(
     case.refresh_search_text()
     case.full_clean(exclude=["category", "commune", "responsible", "created_by"])
     case.save()
+    embed_later(case)
     LimitationObstacle.objects.bulk_create(
         LimitationObstacle(case=case, cause=cause, start=start, end=end)
         for cause, start, end in obstacles
@@ -348,6 +351,7 @@ def answer_case(*, actor, case: Case, answer: str) -> Case:
         before={"status": before},
         after={"late": case.answered_late},
     )
+    answer_merged(case, actor=actor)
     return case
 
 
