@@ -2,10 +2,12 @@
 
 from django.urls import path
 
-from danvan.portal import contest_views, views
+from danvan.portal import contest_views, home_views, views
 
 app_name = "public"
 urlpatterns = [
+    path("xa-phuong/", home_views.finder, name="finder"),
+    path("xa-phuong/<str:slug>/", home_views.commune, name="commune"),
     path("gui-phan-anh/", views.send_feedback, name="send"),
     path("tra-cuu/", views.track, name="track"),
     path("tra-cuu/<str:code>/", views.case_detail, name="case"),

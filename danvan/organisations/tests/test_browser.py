@@ -111,6 +111,9 @@ STAFF_PAGES = [
     "/accounts/two-step/",
 ]
 PUBLIC_PAGES = [
+    "/",  # a visitor's home: the citizen's front door
+    "/xa-phuong/?q=ba+dinh",
+    "/xa-phuong/phuong-ba-dinh/",
     "/accounts/login/",
     "/library/",
     "/gui-phan-anh/",
