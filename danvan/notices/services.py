@@ -32,7 +32,7 @@ TOLD = {
     "accept": gettext_lazy("accepted for handling"),
     "forward": gettext_lazy("forwarded to the competent body"),
     "answer": gettext_lazy("answered"),
-    "extend": gettext_lazy("its deadline was extended"),
+    "extend": gettext_lazy("given a longer time limit"),
     "reopen": gettext_lazy("reopened"),
 }
 MAX_ATTEMPTS = 5

@@ -243,6 +243,16 @@ def _band(pct: float | None) -> tuple[str, str]:
 
 
 def city_map(city: Unit, start: datetime.date, end: datetime.date) -> CityMap:
+    """The map of the city's communes for a period, kept for a few minutes (see _city_map)."""
+    key = f"portal:map:{city.pk}:{start}:{end}"
+    found = cache.get(key)
+    if found is None:
+        found = _city_map(city, start, end)
+        cache.set(key, found, HEADLINE_SECONDS)
+    return found
+
+
+def _city_map(city: Unit, start: datetime.date, end: datetime.date) -> CityMap:
     """Each current commune of the city with its centre (from the national list of units)
     placed on a plane, and its on-time rate for cases received in the period. Four queries."""
     communes = [

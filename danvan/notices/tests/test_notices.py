@@ -213,3 +213,12 @@ class DownBackend:
 
     def send_messages(self, messages):
         raise ConnectionRefusedError("mail server down")
+
+
+def test_a_forward_is_told(tree, clerk_a, django_capture_on_commit_callbacks):
+    case = send(tree.a.commune, reporter_email=EMAIL)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.forward_case(actor=clerk_a, case=case, to_name="Tòa án nhân dân Thành phố")
+
+    assert [n.event.action for n in notices.notices_of(case)] == ["forward"]
+    assert len(mail.outbox) == 1
