@@ -222,3 +222,26 @@ def test_a_forward_is_told(tree, clerk_a, django_capture_on_commit_callbacks):
 
     assert [n.event.action for n in notices.notices_of(case)] == ["forward"]
     assert len(mail.outbox) == 1
+
+
+def test_the_log_is_read_in_the_admin_within_scope(
+    tree, clerk_a, city_admin, admin_b, client_for, django_capture_on_commit_callbacks
+):
+    case = send(tree.a.commune, reporter_email=EMAIL)
+    with django_capture_on_commit_callbacks(execute=True):
+        accept(case, clerk_a)
+    notice = Notice.objects.get(case=case)
+    for user in (city_admin, admin_b):
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+
+    mine = client_for(city_admin)
+    listing = mine.get(reverse("admin:notices_notice_changelist"))
+    assert listing.status_code == 200 and case.code in listing.text
+    assert EMAIL not in listing.text
+    assert mine.get(reverse("admin:notices_notice_change", args=[notice.pk])).status_code == 200
+
+    other = client_for(admin_b)  # ward B's administrator: ward A's log is not theirs
+    assert case.code not in other.get(reverse("admin:notices_notice_changelist")).text
+    denied = other.get(reverse("admin:notices_notice_change", args=[notice.pk]))
+    assert denied.status_code in (302, 404)
