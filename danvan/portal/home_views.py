@@ -37,9 +37,13 @@ class FinderForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if (data.get("lat") is None) != (data.get("lon") is None):
+        if (
+            "lat" in self.errors
+            or "lon" in self.errors
+            or ((data.get("lat") is None) != (data.get("lon") is None))
+        ):
             raise forms.ValidationError(_("The position was incomplete."), code="position")
-        if not data.get("q", "").strip() and data.get("lat") is None:
+        if "q" not in self.errors and not data.get("q", "").strip() and data.get("lat") is None:
             raise forms.ValidationError(
                 _("Type the name of a commune, a ward or an old district."), code="empty"
             )

@@ -175,8 +175,9 @@ def test_a_position_leads_to_the_nearest_commune(visitor, city):
     far = visitor.get(FINDER, {"lat": "10.77", "lon": "106.70"})  # Hồ Chí Minh City
     assert far.status_code == 200 and far.context["far"]
 
-    half = visitor.get(FINDER, {"lat": "20.97"})
-    assert half.status_code == 200 and "The position was incomplete" in half.text
+    for bad in ({"lat": "20.97"}, {"lat": "abc", "lon": "105.78"}, {"lat": "95", "lon": "1"}):
+        half = visitor.get(FINDER, bad)
+        assert half.status_code == 200 and "The position was incomplete" in half.text, bad
 
 
 # A commune's page --------------------------------------------------------------------------
