@@ -16,6 +16,7 @@ from conftest import english_client
 from danvan.democracy import services as democracy_services
 from danvan.organisations.models import REFORM_DATE, UnitKind
 from danvan.organisations.services import create_unit, replace_units, update_unit
+from danvan.portal import places
 from danvan.portal.places import commune_slug
 from danvan.portal.tests.test_library import recognised
 from danvan.voice import services
@@ -272,13 +273,19 @@ def test_queries_do_not_grow_with_rows(visitor, commune_extras, clerk_a):
 # The map -----------------------------------------------------------------------------------
 
 
-def test_the_maps_table_equals_its_figures(visitor, city):
-    response = visitor.get(HOME)
+@pytest.mark.parametrize("url", [HOME, reverse("public:scorecards")])
+def test_the_maps_table_equals_its_figures(visitor, city, url):
+    response = visitor.get(url)
     text = response.text
 
     dots = re.findall(r'<circle [^>]*data-unit="(\d+)" data-on-time="([^"]*)"', text)
     rows = re.findall(r'<tr data-unit="(\d+)" data-on-time="([^"]*)"', text)
     assert dots == rows
-    figures = {str(d.unit.pk): d.on_time_pct for d in response.context["map"].dots}
+    figures = {str(d.unit.pk): d.on_time_pct for d in places.city_map(*map_args(city)).dots}
     assert dict(dots) == {pk: "" if pct is None else str(pct) for pk, pct in figures.items()}
     assert figures == {str(city.a.commune.pk): 100.0, str(city.b.commune.pk): None}
+
+
+def map_args(city):
+    start, end = places.year_to_date()
+    return city.city, start, end
