@@ -7,6 +7,7 @@ import re
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from danvan.notices import services as notices
 from danvan.notices.channels import TestSmsGateway
@@ -245,3 +246,30 @@ def test_the_log_is_read_in_the_admin_within_scope(
     assert case.code not in other.get(reverse("admin:notices_notice_changelist")).text
     denied = other.get(reverse("admin:notices_notice_change", args=[notice.pk]))
     assert denied.status_code in (302, 404)
+
+
+def test_a_worker_that_can_wait_tries_again_later(
+    tree, clerk_a, sms, monkeypatch, django_capture_on_commit_callbacks
+):
+    sms.flaky.add("0912000555")
+    case = send(tree.a.commune, reporter_phone="0912000555")
+    with django_capture_on_commit_callbacks(execute=False):
+        accept(case, clerk_a)
+    notice = Notice.objects.get(case=case)
+    real = notices.send_notice
+    later = []
+
+    class Deferred:
+        def using(self, run_after):
+            return type(
+                "Queued", (), {"enqueue": lambda _self, pk: later.append((run_after, pk))}
+            )()
+
+    monkeypatch.setattr(notices, "_can_defer", lambda: True)
+    monkeypatch.setattr(notices, "send_notice", Deferred())
+    before = timezone.now()
+    assert real.call(notice.pk) == NoticeStatus.RETRY
+
+    ((run_after, pk),) = later
+    assert pk == notice.pk
+    assert run_after >= before + notices._backoff(1)
