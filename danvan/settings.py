@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "danvan.cadres",
     "danvan.opinion",
     "danvan.plans",
+    "danvan.notices",
     "danvan.awards",
     "danvan.reports",
     "danvan.dashboards",
@@ -222,6 +223,10 @@ else:
             else f"django.core.mail.backends.{_mail_backend}.EmailBackend"
         }
     }
+# Notices to citizens when their case moves (danvan.notices): the channels in use, and the
+# class of the SMS gateway (send(phone, text)); SMS runs only when a gateway is named.
+NOTICE_CHANNELS = env_list("NOTICE_CHANNELS", "email,sms")
+NOTICE_SMS_GATEWAY = env_str("NOTICE_SMS_GATEWAY")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "DanVan <no-reply@danvan.local>")
 
 # Cache (rate limits of public forms, throttles): shared between workers through Redis when

@@ -3,13 +3,13 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from danvan.core import views as core_views
-from danvan.organisations import views as organisation_views
+from danvan.portal import home_views as portal_home
 
 admin.site.site_header = "DanVan"
 admin.site.site_title = "DanVan"
 
 urlpatterns = [
-    path("", organisation_views.home, name="home"),
+    path("", portal_home.home, name="home"),
     path("units/", include("danvan.organisations.urls")),
     path("accounts/", include("danvan.accounts.urls")),
     path("registry/", include("danvan.registry.urls")),

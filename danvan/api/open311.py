@@ -37,6 +37,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from danvan.lib import ratelimit
 from danvan.lib.vntext import words
+from danvan.organisations import queries as organisation_queries
 from danvan.organisations.models import Unit, UnitKind
 from danvan.voice.models import (
     OPEN_STATES,
@@ -431,23 +432,7 @@ def communes():
 
 def nearest_commune(latitude: float, longitude: float) -> Unit | None:
     """The current commune whose centre is nearest, if one lies within MAX_DISTANCE."""
-    rows = (
-        communes()
-        .filter(
-            latitude__range=(latitude - MAX_DISTANCE, latitude + MAX_DISTANCE),
-            longitude__range=(longitude - MAX_DISTANCE, longitude + MAX_DISTANCE),
-        )
-        .values_list("pk", "latitude", "longitude")
-    )
-    shrink = math.cos(math.radians(latitude))  # a degree of longitude is shorter off the equator
-
-    def distance(row):
-        return (row[1] - latitude) ** 2 + ((row[2] - longitude) * shrink) ** 2
-
-    best = min(rows, key=distance, default=None)
-    if best is None or distance(best) > MAX_DISTANCE**2:
-        return None
-    return Unit.objects.get(pk=best[0])
+    return organisation_queries.nearest_commune(latitude, longitude, max_distance=MAX_DISTANCE)
 
 
 def commune_named_in(text: str) -> Unit | None:

@@ -1,5 +1,7 @@
 """Reads of the tree for screens, always within the reader's scope."""
 
+import math
+
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.http import Http404
@@ -83,3 +85,80 @@ def search_units(user, query: str, *, include_closed: bool = False, limit: int =
     if not include_closed:
         qs = qs.current()
     return list(qs.order_by("depth", "search_text")[:limit])
+
+
+# Places: where a citizen is, and the 2025 reform's old names -------------------------------
+
+# A point farther than this (in degrees) from every commune's centre lies outside them all.
+NEAREST_MAX_DISTANCE = 0.5
+
+
+def nearest_commune(
+    latitude: float,
+    longitude: float,
+    *,
+    within: Unit | None = None,
+    max_distance: float = NEAREST_MAX_DISTANCE,
+) -> Unit | None:
+    """The current commune (under `within`, if given) whose centre is nearest the point, if
+    one lies within max_distance degrees; two queries."""
+    communes = Unit.objects.filter(kind=UnitKind.COMMUNE).current()
+    if within is not None:
+        communes = communes.filter(path__startswith=within.path)
+    rows = communes.filter(
+        latitude__range=(latitude - max_distance, latitude + max_distance),
+        longitude__range=(longitude - max_distance, longitude + max_distance),
+    ).values_list("pk", "latitude", "longitude")
+    shrink = math.cos(math.radians(latitude))  # a degree of longitude is shorter off the equator
+
+    def distance(row):
+        return (row[1] - latitude) ** 2 + ((row[2] - longitude) * shrink) ** 2
+
+    best = min(rows, key=distance, default=None)
+    if best is None or distance(best) > max_distance**2:
+        return None
+    return Unit.objects.get(pk=best[0])
+
+
+def communes_by_name(
+    province: Unit, query: str, *, limit: int = 30
+) -> list[tuple[Unit, Unit | None]]:
+    """The province's current communes a name leads to, with the old unit it went through.
+
+    The name may be a current commune's, or that of a district or commune closed by the
+    2025 reform: an old commune leads to the communes that replaced it (its successors), an
+    old district to the communes that replaced its communes. Marks and case do not matter
+    ("ba dinh" finds "Ba Đình"). Current matches come first; at most four queries.
+    """
+    today = timezone.localdate()
+    matches = list(
+        Unit.objects.filter(
+            path__startswith=province.path,
+            kind__in=[UnitKind.COMMUNE, UnitKind.LEGACY_DISTRICT],
+        )
+        .search(query)
+        .only("id", "name", "kind", "path", "parent_id", "valid_from", "valid_to")
+        .order_by("search_text", "pk")[: limit * 2]
+    )
+    found: list[tuple[Unit, Unit | None]] = [
+        (u, None) for u in matches if u.kind == UnitKind.COMMUNE and u.is_current(today)
+    ]
+    old = {u.pk: u for u in matches if not u.is_current(today)}
+    if old:
+        links = Unit.predecessors.through.objects.filter(
+            Q(to_unit__in=list(old)) | Q(to_unit__parent__in=list(old))
+        ).values_list("from_unit_id", "to_unit_id", "to_unit__parent_id")
+        via: dict[int, Unit] = {}
+        for new_id, old_id, old_parent_id in links:
+            through = old.get(old_id) or old.get(old_parent_id)
+            if through is not None:
+                via.setdefault(new_id, through)
+        seen = {u.pk for u, _via in found}
+        successors = (
+            Unit.objects.filter(pk__in=[pk for pk in via if pk not in seen], kind=UnitKind.COMMUNE)
+            .current(today)
+            .only("id", "name", "kind", "path", "valid_from", "valid_to")
+            .order_by("search_text", "pk")
+        )
+        found.extend((u, via[u.pk]) for u in successors)
+    return found[:limit]

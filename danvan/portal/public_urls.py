@@ -2,10 +2,18 @@
 
 from django.urls import path
 
-from danvan.portal import contest_views, views
+from danvan.portal import contest_views, home_views, notice_views, views
 
 app_name = "public"
 urlpatterns = [
+    path("xa-phuong/", home_views.finder, name="finder"),
+    path("xa-phuong/<str:slug>/", home_views.commune, name="commune"),
+    path("thong-bao/dung/<str:token>/", notice_views.stop, name="stop_notices"),
+    path(
+        "thong-bao/dung/<str:token>/xac-nhan/",
+        notice_views.stop_confirm,
+        name="stop_notices_confirm",
+    ),
     path("gui-phan-anh/", views.send_feedback, name="send"),
     path("gui-phan-anh/tuong-tu/", views.similar_cases, name="similar"),
     path("tra-cuu/", views.track, name="track"),

@@ -45,6 +45,7 @@ from danvan.voice.models import (
     InformationUse,
     Kind,
     LimitationOutcome,
+    ReceptionSchedule,
     RejectionReason,
     Status,
     Urgency,
@@ -719,8 +720,27 @@ def load(*, progress, seed: int = SEED, scale: float = 1.0) -> str:
         )
         said = f"{made.cases:,} cases generated"
     examples = load_law_examples()
+    schedules = load_reception_schedules()
     services.mark_overdue()
-    return f"{said}; {examples} examples of intake by the law"
+    return f"{said}; {examples} examples of intake by the law; {schedules} reception days"
+
+
+def load_reception_schedules() -> int:
+    """Each people's committee's weekly reception day (the chair receives citizens at the
+    committee's seat, Luật Tiếp công dân: at least one day a week); once."""
+    if ReceptionSchedule.objects.exists():
+        return 0
+    rows = [
+        ReceptionSchedule(
+            unit=commune.committee,
+            weekday=int(commune.unit.code or 0) % 5,  # a working day, Monday to Friday
+            place=f"Trụ sở Ủy ban nhân dân {commune.phrase}",
+            host=f"Chủ tịch Ủy ban nhân dân {commune.phrase}",
+        )
+        for commune in hanoi_communes()
+    ]
+    ReceptionSchedule.objects.bulk_create(rows, batch_size=BATCH)
+    return len(rows)
 
 
 # Intake by the letter of the law: a few cases of Phường Ba Đình, through the services.

@@ -314,10 +314,17 @@ def test_password_change_needs_the_old_password(clerk_a, client_for):
 # Logged-out visitors
 
 
-def test_logged_out_visitor_is_sent_from_home_to_login(client, db):
+def test_logged_out_visitor_sees_the_public_home_with_the_staff_sign_in(client, tree):
     response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert "portal/home.html" in [t.name for t in response.templates]
+    assert f'href="{LOGIN_URL}"' in response.text
+
+
+def test_logged_out_visitor_is_sent_from_a_staff_page_to_login(client, db):
+    response = client.get(reverse("organisations:tree"))
     assert response.status_code == 302
-    assert response.url == f"{LOGIN_URL}?next=/"
+    assert response.url == f"{LOGIN_URL}?next=/units/"
 
 
 def test_logout_ends_the_session(clerk_a, client_for):
@@ -325,5 +332,5 @@ def test_logout_ends_the_session(clerk_a, client_for):
     response = client.post(reverse("accounts:logout"))
     assert response.status_code == 302
     assert not is_logged_in(client)
-    assert client.get(reverse("home")).status_code == 302
+    assert client.get(reverse("organisations:tree")).status_code == 302
     assert AuditEntry.objects.filter(action="auth.logout", actor=clerk_a).exists()

@@ -35,6 +35,8 @@ LAYERS: dict[str, int] = {
     "plans": 5,
     "democracy": 5,
     "contests": 5,
+    # notices tells citizens that their case moved: it reads voice's cases and steps.
+    "notices": 5,
     "reports": 6,
     # awards reads the cadres (postings, discipline), the citizen's voice (pending
     # complaints and denunciations freeze a nomination), the registry (its models'

@@ -111,6 +111,9 @@ STAFF_PAGES = [
     "/accounts/two-step/",
 ]
 PUBLIC_PAGES = [
+    "/",  # a visitor's home: the citizen's front door
+    "/xa-phuong/?q=ba+dinh",
+    "/xa-phuong/phuong-ba-dinh/",
     "/accounts/login/",
     "/library/",
     "/gui-phan-anh/",
@@ -166,3 +169,37 @@ def test_pages_pass_axe_and_fit_a_phone(live_server, city_officer, page):
         check(path)
     context.close()
     assert not broken, broken
+
+
+def test_a_visitor_finds_their_commune_by_position_or_old_name(live_server, tree, page):
+    """The public home's finder: the device's position leads to the nearest commune's page;
+    without JavaScript the same form finds a commune by a name typed without marks."""
+    from playwright.sync_api import expect
+
+    from danvan.organisations.services import update_unit
+
+    update_unit(actor=None, unit=tree.a.commune, latitude=21.0341, longitude=105.8372)
+    update_unit(actor=None, unit=tree.b.commune, latitude=20.9714, longitude=105.7788)
+    context = page.context.browser.new_context(
+        locale="vi-VN",
+        viewport={"width": 360, "height": 800},
+        geolocation={"latitude": 20.972, "longitude": 105.779},
+        permissions=["geolocation"],
+    )
+    phone = context.new_page()
+    phone.set_default_timeout(TIMEOUT_MS)
+    phone.goto(f"{live_server.url}/")
+    phone.locator("#finder [data-locate]").click()
+    phone.wait_for_url(f"{live_server.url}/xa-phuong/phuong-ha-dong/")
+    expect(phone.locator("h1")).to_have_text("Phường Hà Đông")
+    context.close()
+
+    no_script = page.context.browser.new_context(locale="vi-VN", java_script_enabled=False)
+    plain = no_script.new_page()
+    plain.goto(f"{live_server.url}/")
+    expect(plain.locator("#finder [data-locate]")).to_be_hidden()
+    plain.fill("#finder input[name=q]", "ba dinh")
+    plain.locator("#finder button[type=submit]").click()
+    plain.get_by_role("link", name="Phường Ba Đình", exact=True).click()
+    expect(plain.locator("h1")).to_have_text("Phường Ba Đình")
+    no_script.close()

@@ -1,0 +1,45 @@
+"""The log of what citizens were told, read-only, within the administrator's units."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from danvan.notices.models import Notice
+from danvan.organisations.admin import ScopedUnitAdminMixin
+
+
+@admin.register(Notice)
+class NoticeAdmin(ScopedUnitAdminMixin, admin.ModelAdmin):
+    unit_field = "case__responsible"
+    list_display = ["case_code", "event_action", "channel", "status", "attempts", "sent_at"]
+    list_filter = ["status", "channel"]
+    search_fields = ["case__code"]
+    list_select_related = ["case", "event"]
+    # Read only: the address is never shown, only what was sent and how it went.
+    fields = [
+        "case_code",
+        "event_action",
+        "channel",
+        "status",
+        "subject",
+        "attempts",
+        "sent_at",
+        "error",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("case"), ordering="case__code")
+    def case_code(self, obj) -> str:
+        return obj.case.code
+
+    @admin.display(description=_("step"))
+    def event_action(self, obj) -> str:
+        return obj.event.action
+
+    def unit_of(self, obj):
+        return obj.case.responsible
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
