@@ -1,8 +1,9 @@
 """Telling citizens that their case moved: queued when the step is recorded, sent by a
 background task after the transaction commits, tried again a few times, logged per case.
 
-A case is told of these steps only: accepted, forwarded, answered, deadline extended,
-reopened. A citizen who gave no contact gets nothing; one who stopped the messages (the
+A case is told of these steps only: accepted, forwarded, merged with a case saying the same
+thing (its answer then comes as the kept case's, as an "answered" step), answered, deadline
+extended, reopened. A citizen who gave no contact gets nothing; one who stopped the messages (the
 signed link in every message) gets nothing more. Each step is sent once per channel: the
 (event, channel) pair is unique, and a task claims its row before sending.
 """
@@ -31,6 +32,7 @@ logger = logging.getLogger(__name__)
 TOLD = {
     "accept": gettext_lazy("accepted for handling"),
     "forward": gettext_lazy("forwarded to the competent body"),
+    "merge": gettext_lazy("handled together with a similar case"),
     "answer": gettext_lazy("answered"),
     "extend": gettext_lazy("given a longer time limit"),
     "reopen": gettext_lazy("reopened"),

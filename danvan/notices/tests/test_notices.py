@@ -273,3 +273,26 @@ def test_a_worker_that_can_wait_tries_again_later(
     ((run_after, pk),) = later
     assert pk == notice.pk
     assert run_after >= before + notices._backoff(1)
+
+
+def test_a_merged_case_s_citizen_is_told_of_the_merge_and_gets_the_kept_case_s_answer(
+    tree, clerk_a, django_capture_on_commit_callbacks
+):
+    other = "nguoi.dan.khac@example.com"
+    kept = accept(send(tree.a.commune, reporter_email=EMAIL), clerk_a)
+    duplicate = send(tree.a.commune, reporter_email=other)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.merge_cases(actor=clerk_a, kept=kept, duplicate=duplicate)
+    assert [m.to for m in mail.outbox] == [[other]]
+    assert duplicate.code in mail.outbox[0].subject
+    assert kept.code not in mail.outbox[0].body  # the other citizen's code stays theirs
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.answer_case(actor=clerk_a, case=kept, answer="Đã thay bóng đèn ngõ 5.")
+    told = {m.to[0]: m for m in mail.outbox}
+    assert set(told) == {EMAIL, other}
+    assert "Đã thay bóng đèn ngõ 5." in told[other].body
+    assert duplicate.code in told[other].subject and kept.code not in told[other].body
