@@ -17,7 +17,7 @@ from danvan.portal.places import (
     headline_figures,
     year_to_date,
 )
-from danvan.portal.queries import get_city
+from danvan.portal.queries import get_city, get_shared_case
 from danvan.portal.views import public_page
 
 
@@ -109,3 +109,13 @@ def commune(request, context, slug):
     context.update({"commune": unit, "city": get_city(), "today": timezone.localdate()})
     context["section"] = "home"
     return render(request, "portal/commune.html", context)
+
+
+@public_page
+def shared_case(request, context, pk):
+    """A case someone else sent, as a citizen who would have sent the same follows it."""
+    case, merged = get_shared_case(pk)
+    if case.merged_into_id:
+        return redirect("public:shared_case", pk=case.merged_into_id)
+    context.update({"case": case, "merged": merged, "section": "track"})
+    return render(request, "portal/shared_case.html", context)

@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("gui-phan-anh/", views.send_feedback, name="send"),
     path("gui-phan-anh/tuong-tu/", views.similar_cases, name="similar"),
+    path("phan-anh/<int:pk>/", home_views.shared_case, name="shared_case"),
     path("tra-cuu/", views.track, name="track"),
     path("tra-cuu/<str:code>/", views.case_detail, name="case"),
     path("tra-cuu/<str:code>/danh-gia/", views.rate, name="rate"),

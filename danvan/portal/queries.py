@@ -211,6 +211,43 @@ PUBLIC_CASE_FIELDS = (
 )
 
 
+def get_shared_case(pk) -> tuple[Case, int]:
+    """A public-interest case as anyone may follow it, and how many cases were merged into it.
+
+    Feedback and recommendations only (complaints and denunciations concern a person), and
+    only what the commune page shows of them: no description, answer, sender or handler.
+    A merged case leads to the case it follows. 404 for anything else.
+    """
+    from danvan.voice.similar import PUBLIC_KINDS
+
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError) as exc:
+        raise Http404 from exc
+    case = get_object_or_404(
+        Case.objects.filter(kind__in=PUBLIC_KINDS)
+        .select_related("category", "commune")
+        .only(
+            "id",
+            "kind",
+            "status",
+            "title",
+            "received_at",
+            "deadline",
+            "answered_at",
+            "answered_late",
+            "merged_into_id",
+            "category__id",
+            "category__name",
+            "commune__id",
+            "commune__name",
+        ),
+        pk=pk,
+    )
+    merged = Case.objects.filter(merged_into_id=case.pk).count()
+    return case, merged
+
+
 def normalise_code(text: str | None) -> str | None:
     """Return a tracking code as printed ("7K3Q-M9XW-2HDT"), or None if it cannot be one.
 
