@@ -469,9 +469,11 @@ def set_suggested_topics(*, suggestions: Mapping[int, str]) -> int:
     return updated
 
 
-def labelled_items(*, batch: int = 5000) -> Iterator[tuple[str, str]]:
-    """(content, topic code) of every item, as the clerks labelled it: the training set."""
-    rows = OpinionItem.objects.order_by("pk").values_list("content", "topic__code")
+def labelled_items(*, batch: int = 5000, limit: int | None = None) -> Iterator[tuple[str, str]]:
+    """(content, topic code) of every item, as the clerks labelled it: the training set;
+    with `limit`, the newest that many."""
+    rows = OpinionItem.objects.values_list("content", "topic__code")
+    rows = rows.order_by("-pk")[:limit] if limit else rows.order_by("pk")
     yield from rows.iterator(chunk_size=batch)
 
 

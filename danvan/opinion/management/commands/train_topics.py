@@ -11,10 +11,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--no-classify", action="store_true", help="Only train.")
+        parser.add_argument(
+            "--limit",
+            type=int,
+            default=language.TRAINING_ITEMS,
+            help="the newest items to learn from (0: all)",
+        )
 
     def handle(self, *args, **options):
         try:
-            row = language.train_topics()
+            row = language.train_topics(limit=options["limit"] or None)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"Trained on {row.n_samples} items, held-out accuracy {row.accuracy}.")
