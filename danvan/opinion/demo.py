@@ -356,3 +356,33 @@ def _urgent(rng, people, this_month, now, rule):
             ((pk, unit.pk, "urgent", month, filed, None, "", rule.pk, ack_by, acked), items)
         )
     return made
+
+
+def more_items(count: int, *, seed: int = SEED, progress=None, chunk: int = 20000) -> int:
+    """Add `count` generated items to the reports there (for the benchmarks): each on a
+    topic drawn as the demo draws them, about the report's unit. Returns how many."""
+    rng = random.Random(seed + 1)
+    topics = {t.code: t.pk for t in Topic.objects.all()}
+    codes, weights = zip(*TOPIC_WEIGHTS.items(), strict=True)
+    reports = list(OpinionReport.objects.values_list("pk", "month", "kind", "unit"))
+    if not reports:
+        return 0
+    fields = ["report", "month", "kind", "topic", "breadth", "tendency", "intensity", "place",
+              "content", "is_rumour", "handled", "handled_note"]  # fmt: skip
+    made = 0
+    while made < count:
+        rows = []
+        for _ in range(min(chunk, count - made)):
+            report_id, month, kind, unit_id = rng.choice(reports)
+            code = rng.choices(codes, weights)[0]
+            made_item = _item(rng, code, Unit(pk=unit_id), month)
+            _code, breadth, tendency, intensity, _place, content, rumour, handled, note = made_item
+            rows.append(
+                (report_id, month, kind, topics[code], breadth, tendency, intensity, unit_id,
+                 content, rumour, handled, note)
+            )  # fmt: skip
+        insert_rows(OpinionItem, fields, rows)
+        made += len(rows)
+        if progress is not None:
+            progress(made, count)
+    return made
