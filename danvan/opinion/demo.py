@@ -38,7 +38,7 @@ MONTHS = 24
 # The demo's themes: the items of the last months, grouped lexically.
 THEME_MONTHS = 2
 # The demo's classifier learns from the newest items only: `make run` stays quick.
-DEMO_TRAINING_ITEMS = 5000
+DEMO_TRAINING_ITEMS = 4000
 MISSING_THIS_MONTH = 0.3  # share of collaborators who have not yet reported this month
 MISSING_BEFORE = 0.03
 

@@ -493,7 +493,6 @@ def replace_themes(*, themes: Iterable[ThemeInput], since: datetime.date) -> lis
     OpinionItem.objects.filter(theme__isnull=False).update(theme=None)
     Theme.objects.all().delete()
     now = timezone.now()
-    stored = []
     for found in themes:
         ids = list(found.item_ids)
         theme = Theme.objects.create(
@@ -508,11 +507,9 @@ def replace_themes(*, themes: Iterable[ThemeInput], since: datetime.date) -> lis
         )
         for start in range(0, len(ids), 900):
             OpinionItem.objects.filter(pk__in=ids[start : start + 900]).update(theme=theme.pk)
-        stored.append(theme)
     sensitive = OpinionItem.objects.filter(theme__isnull=False, topic__sensitive=True)
     Theme.objects.filter(pk__in=sensitive.values("theme")).update(sensitive=True)
-    for theme in stored:
-        theme.refresh_from_db(fields=["sensitive"])
+    stored = list(Theme.objects.order_by("-size", "pk"))
     log_action(
         actor=None,
         action="opinion.themes",

@@ -724,7 +724,7 @@ def load(*, progress, seed: int = SEED, scale: float = 1.0) -> str:
 
 
 # The category classifier of the demo learns from the newest cases only: `make run` stays quick.
-DEMO_TRAINING_CASES = 10000
+DEMO_TRAINING_CASES = 1500
 
 
 def _train_categories() -> str:

@@ -2,8 +2,10 @@
 which never hold up a report; the themes and their page (scope, sensitive topics)."""
 
 import datetime
+import io
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from danvan.core.models import Job, TextModel
@@ -95,8 +97,13 @@ def _file(actor, collaborator, month, items):
 
 
 def test_classifier_accuracy_on_a_fixed_labelled_set(ctv, clerk_a, topics):
+    with pytest.raises(CommandError):
+        call_command("classify_opinion", stdout=io.StringIO())  # nothing trained yet
     _file(clerk_a, ctv["a1"], JAN, _labelled(topics))
-    row = language.train_topics()
+    out = io.StringIO()
+    call_command("train_topics", stdout=out)
+    assert "Suggested a topic for 72 items" in out.getvalue()
+    row = TextModel.objects.get(name="opinion-topics")
     assert row.name == "opinion-topics" and row.n_samples == 72
     assert row.accuracy is not None and row.accuracy >= 0.8
     model = TopicClassifier.from_bytes(TextModel.objects.get(pk=row.pk).blob)
