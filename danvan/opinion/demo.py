@@ -192,7 +192,10 @@ def language_demo(*, progress, months: int = THEME_MONTHS) -> str:
     from danvan.opinion import language
 
     started = time.monotonic()
-    row = language.train_topics(limit=DEMO_TRAINING_ITEMS)
+    try:
+        row = language.train_topics(limit=DEMO_TRAINING_ITEMS)
+    except ValueError:
+        return "too few items to train the topic classifier"
     classified = language.classify_pending()
     trained = time.monotonic()
     progress(f"classifier: accuracy {row.accuracy} on {row.n_samples:,} items")
