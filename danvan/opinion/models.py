@@ -254,7 +254,8 @@ class OpinionItem(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    theme = models.PositiveIntegerField(_("theme"), null=True, blank=True)
+    # The Theme the item was last grouped into (its id), set by services.replace_themes.
+    theme = models.PositiveIntegerField(_("theme"), null=True, blank=True, db_index=True)
 
     objects = ItemQuerySet.as_manager()
 
