@@ -389,6 +389,7 @@ def theme_list(request):
             "q": query,
             "query": _query_without_page(request),
             "crumbs": breadcrumb(unit, request.user),
+            "is_language_admin": _is_language_admin(request.user),
         },
     )
 
@@ -411,9 +412,13 @@ def theme_detail(request, pk):
     )
 
 
-def _require_language_admin(user) -> None:
+def _is_language_admin(user) -> bool:
     city = Unit.objects.filter(parent__isnull=True).order_by("pk").first()
-    if city is None or not user.has_perm("opinion.manage_language", city):
+    return city is not None and user.has_perm("opinion.manage_language", city)
+
+
+def _require_language_admin(user) -> None:
+    if not _is_language_admin(user):
         raise PermissionDenied
 
 

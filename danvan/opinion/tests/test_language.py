@@ -248,6 +248,10 @@ def test_language_page_for_administrators_only(tree, ctv, clerk_a, city_admin, s
     assert answer.status_code == 302 and job.status == Job.Status.DONE
     page = admin.get(url)
     assert page.status_code == 200
+    themes = admin.get(f"{reverse('opinion:themes')}?unit={tree.city.pk}").content.decode()
+    assert url in themes
+    clerk_themes = staff(clerk_a).get(f"{reverse('opinion:themes')}?unit={tree.a.commune.pk}")
+    assert url not in clerk_themes.content.decode()
     assert page.context["model"].n_samples == 72 and page.context["pending"] == 0
     assert "72" in page.content.decode()
     admin.post(url, {"action": "themes"})
