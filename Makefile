@@ -68,7 +68,8 @@ messages: install
 # e.g. --cadres 2000 --postings 10000 --awards 5000) and grassroots democracy at 2,500,000
 # households (BENCH_DEMOCRACY_ARGS, e.g. --households 250000 --requests 30). Last, similar
 # texts: embedding throughput and the similar-case lookup at a million cases
-# (BENCH_TEXTSIM_ARGS, e.g. --count 100000 --requests 30).
+# (BENCH_TEXTSIM_ARGS, e.g. --count 100000 --requests 30). Then public opinion at 200,000
+# items: synthesis, themes, classifier (BENCH_OPINION_ARGS, e.g. --items 30000 --requests 10).
 BENCH_SQLITE ?= bench-results/bench.sqlite3
 BENCH_PGDB ?= danvan_bench
 BENCH_REGISTRY_SQLITE ?= bench-results/bench-registry.sqlite3
@@ -87,6 +88,8 @@ BENCH_DEMOCRACY_SQLITE ?= bench-results/bench-democracy.sqlite3
 BENCH_DEMOCRACY_PGDB ?= danvan_bench_democracy
 BENCH_TEXTSIM_SQLITE ?= bench-results/bench-textsim.sqlite3
 BENCH_TEXTSIM_PGDB ?= danvan_bench_textsim
+BENCH_OPINION_SQLITE ?= bench-results/bench-opinion.sqlite3
+BENCH_OPINION_PGDB ?= danvan_bench_opinion
 BENCH_PG := -h 127.0.0.1 -U postgres
 bench: install
 	mkdir -p bench-results && rm -f $(BENCH_SQLITE) $(BENCH_SQLITE)-wal $(BENCH_SQLITE)-shm
@@ -116,6 +119,9 @@ bench: install
 	rm -f $(BENCH_TEXTSIM_SQLITE) $(BENCH_TEXTSIM_SQLITE)-wal $(BENCH_TEXTSIM_SQLITE)-shm
 	DATABASE_URL=sqlite:///$(BENCH_TEXTSIM_SQLITE) $(PY) manage.py migrate --noinput -v 0
 	DATABASE_URL=sqlite:///$(BENCH_TEXTSIM_SQLITE) $(PY) manage.py bench_textsim $(BENCH_ARGS) $(BENCH_TEXTSIM_ARGS)
+	rm -f $(BENCH_OPINION_SQLITE) $(BENCH_OPINION_SQLITE)-wal $(BENCH_OPINION_SQLITE)-shm
+	DATABASE_URL=sqlite:///$(BENCH_OPINION_SQLITE) $(PY) manage.py migrate --noinput -v 0
+	DATABASE_URL=sqlite:///$(BENCH_OPINION_SQLITE) $(PY) manage.py bench_opinion $(BENCH_ARGS) $(BENCH_OPINION_ARGS)
 	@if pg_isready -q -h 127.0.0.1 -p 5432; then \
 	PGOPTIONS="-c client_min_messages=warning" dropdb $(BENCH_PG) --if-exists $(BENCH_PGDB) && \
 	createdb $(BENCH_PG) -T template0 --lc-ctype=C.UTF-8 --lc-collate=C.UTF-8 -E UTF8 $(BENCH_PGDB) && \
@@ -152,7 +158,11 @@ bench: install
 	PGOPTIONS="-c client_min_messages=warning" dropdb $(BENCH_PG) --if-exists $(BENCH_TEXTSIM_PGDB) && \
 	createdb $(BENCH_PG) -T template0 --lc-ctype=C.UTF-8 --lc-collate=C.UTF-8 -E UTF8 $(BENCH_TEXTSIM_PGDB) && \
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_TEXTSIM_PGDB) $(PY) manage.py migrate --noinput -v 0 && \
-	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_TEXTSIM_PGDB) $(PY) manage.py bench_textsim $(BENCH_ARGS) $(BENCH_TEXTSIM_ARGS); \
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_TEXTSIM_PGDB) $(PY) manage.py bench_textsim $(BENCH_ARGS) $(BENCH_TEXTSIM_ARGS) && \
+	PGOPTIONS="-c client_min_messages=warning" dropdb $(BENCH_PG) --if-exists $(BENCH_OPINION_PGDB) && \
+	createdb $(BENCH_PG) -T template0 --lc-ctype=C.UTF-8 --lc-collate=C.UTF-8 -E UTF8 $(BENCH_OPINION_PGDB) && \
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_OPINION_PGDB) $(PY) manage.py migrate --noinput -v 0 && \
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_OPINION_PGDB) $(PY) manage.py bench_opinion $(BENCH_ARGS) $(BENCH_OPINION_ARGS); \
 	else echo "PostgreSQL does not answer at 127.0.0.1:5432: its half of the benchmark is skipped."; fi
 
 # What CI runs: system packages, lint, the suite on SQLite and on PostgreSQL (.ci/run).

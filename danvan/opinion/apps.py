@@ -9,4 +9,4 @@ class OpinionConfig(AppConfig):
 
     def ready(self) -> None:
         # The permissions and the audit labels must be known before the first request.
-        from danvan.opinion import rules, services  # noqa: F401
+        from danvan.opinion import language, rules, services  # noqa: F401

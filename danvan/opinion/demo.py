@@ -10,6 +10,7 @@ Idempotent: nothing is generated when reports exist.
 
 import datetime
 import random
+import time
 
 from django.db import transaction
 from django.utils import timezone
@@ -34,6 +35,10 @@ SEED = 100  # Kết luận 100-KL/TW
 CITY_KEY = "vn-01"
 ALWAYS = "vn-01-00004"  # Phường Ba Đình, whose clerk is the demo login "badinh"
 MONTHS = 24
+# The demo's themes: the items of the last months, grouped lexically.
+THEME_MONTHS = 2
+# The demo's classifier learns from the newest items only: `make run` stays quick.
+DEMO_TRAINING_ITEMS = 4000
 MISSING_THIS_MONTH = 0.3  # share of collaborators who have not yet reported this month
 MISSING_BEFORE = 0.03
 
@@ -177,7 +182,29 @@ def load(*, progress, seed: int = SEED, scale: float = 1.0) -> str:
         made = generate(city, _pick_communes(scale), seed=seed, progress=progress)
     return (
         f"{made['collaborators']:,} collaborators, {made['reports']:,} reports, "
-        f"{made['items']:,} opinion items"
+        f"{made['items']:,} opinion items; {language_demo(progress=progress)}"
+    )
+
+
+def language_demo(*, progress, months: int = THEME_MONTHS) -> str:
+    """Train the topic classifier on the generated items, suggest their topics, and group
+    the last months' items into themes lexically (no embeddings: the demo stays quick)."""
+    from danvan.opinion import language
+
+    started = time.monotonic()
+    try:
+        row = language.train_topics(limit=DEMO_TRAINING_ITEMS)
+    except ValueError:
+        return "too few items to train the topic classifier"
+    classified = language.classify_pending()
+    trained = time.monotonic()
+    progress(f"classifier: accuracy {row.accuracy} on {row.n_samples:,} items")
+    themes = language.compute_themes(months=months, embeddings=False)
+    done = time.monotonic()
+    return (
+        f"classifier accuracy {row.accuracy}, {classified:,} items classified "
+        f"({trained - started:.1f} s); {len(themes)} themes over {months} months "
+        f"({done - trained:.1f} s)"
     )
 
 
@@ -331,4 +358,34 @@ def _urgent(rng, people, this_month, now, rule):
         made.append(
             ((pk, unit.pk, "urgent", month, filed, None, "", rule.pk, ack_by, acked), items)
         )
+    return made
+
+
+def more_items(count: int, *, seed: int = SEED, progress=None, chunk: int = 20000) -> int:
+    """Add `count` generated items to the reports there (for the benchmarks): each on a
+    topic drawn as the demo draws them, about the report's unit. Returns how many."""
+    rng = random.Random(seed + 1)
+    topics = {t.code: t.pk for t in Topic.objects.all()}
+    codes, weights = zip(*TOPIC_WEIGHTS.items(), strict=True)
+    reports = list(OpinionReport.objects.values_list("pk", "month", "kind", "unit"))
+    if not reports:
+        return 0
+    fields = ["report", "month", "kind", "topic", "breadth", "tendency", "intensity", "place",
+              "content", "is_rumour", "handled", "handled_note"]  # fmt: skip
+    made = 0
+    while made < count:
+        rows = []
+        for _ in range(min(chunk, count - made)):
+            report_id, month, kind, unit_id = rng.choice(reports)
+            code = rng.choices(codes, weights)[0]
+            made_item = _item(rng, code, Unit(pk=unit_id), month)
+            _code, breadth, tendency, intensity, _place, content, rumour, handled, note = made_item
+            rows.append(
+                (report_id, month, kind, topics[code], breadth, tendency, intensity, unit_id,
+                 content, rumour, handled, note)
+            )  # fmt: skip
+        insert_rows(OpinionItem, fields, rows)
+        made += len(rows)
+        if progress is not None:
+            progress(made, count)
     return made

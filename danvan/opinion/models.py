@@ -254,7 +254,8 @@ class OpinionItem(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    theme = models.PositiveIntegerField(_("theme"), null=True, blank=True)
+    # The Theme the item was last grouped into (its id), set by services.replace_themes.
+    theme = models.PositiveIntegerField(_("theme"), null=True, blank=True, db_index=True)
 
     objects = ItemQuerySet.as_manager()
 
@@ -266,3 +267,34 @@ class OpinionItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic_id} {self.month:%m/%Y}"
+
+
+class Theme(models.Model):
+    """A group of opinion items saying similar things, across units and months, found by
+    lib.textsim.group_themes in a background job; the items point back through `theme`."""
+
+    label = models.CharField(_("label"), max_length=200)
+    size = models.PositiveIntegerField(_("items"))
+    first_month = models.DateField(_("first month"))
+    last_month = models.DateField(_("last month"))
+    central_item = models.ForeignKey(
+        OpinionItem,
+        verbose_name=_("most typical item"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    central_text = models.TextField(_("most typical item"), max_length=CONTENT_MAX)
+    # Whether any item of the theme is on a sensitive topic: then only the roles the rule
+    # names see the theme.
+    sensitive = models.BooleanField(_("sensitive"), default=False)
+    search_text = models.TextField(editable=False, default="")
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        ordering = ["-size", "pk"]
+        verbose_name = _("opinion theme")
+        verbose_name_plural = _("opinion themes")
+
+    def __str__(self) -> str:
+        return self.label

@@ -11,11 +11,12 @@ force does not name (services.can_see_sensitive).
 import dataclasses
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from danvan.lib.vntext import filter_search
 from danvan.lib.workdays import add_months, month_start
 from danvan.opinion.models import (
     Breadth,
@@ -24,6 +25,7 @@ from danvan.opinion.models import (
     OpinionReport,
     OpinionRule,
     Tendency,
+    Theme,
     Topic,
 )
 from danvan.opinion.services import (
@@ -86,7 +88,7 @@ def get_collaborator_for_user(user, pk, *, perm: str = "opinion.view") -> Collab
 
 def report_items(user, report: OpinionReport) -> list[OpinionItem]:
     """The report's items the user may see (no sensitive topic without the right)."""
-    items = report.items.select_related("topic", "place").order_by("pk")
+    items = report.items.select_related("topic", "place", "suggested_topic").order_by("pk")
     if not can_see_sensitive(user, report.unit):
         items = items.exclude(topic__sensitive=True)
     return list(items)
@@ -405,4 +407,45 @@ def rumour_items(user, scope: Unit, month: datetime.date, *, limit: int = 50):
         .filter(month=month_start(month), is_rumour=True)
         .select_related("topic", "place")
         .order_by("handled", "-intensity", "pk")[:limit]
+    )
+
+
+# --- Themes -----------------------------------------------------------------------------------
+
+
+def themes_for_list(user, scope: Unit, *, query: str = ""):
+    """Themes with at least one item under the scope the user may see, each with the number
+    of such items and whether its most typical item is one of them; a theme touching a
+    sensitive topic only for the roles the rule names. Searched by folded words."""
+    items = scoped_items(user, scope)
+    count = (
+        items.filter(theme=OuterRef("pk"))
+        .order_by()
+        .values("theme")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    themes = Theme.objects.annotate(
+        visible=Subquery(count, output_field=IntegerField()),
+        central_visible=Exists(items.filter(pk=OuterRef("central_item_id"))),
+    ).filter(visible__gt=0)
+    if not can_see_sensitive(user, scope):
+        themes = themes.filter(sensitive=False)
+    if query.strip():
+        themes = filter_search(themes, query)
+    return themes.order_by("-visible", "-size", "pk")
+
+
+def get_theme_for_user(user, scope: Unit, pk) -> Theme:
+    """A theme the user may see under the scope, or 404."""
+    return get_object_or_404(themes_for_list(user, scope), pk=pk)
+
+
+def theme_items(user, scope: Unit, theme: Theme):
+    """The theme's items under the scope the user may see, newest month first."""
+    return (
+        scoped_items(user, scope)
+        .filter(theme=theme.pk)
+        .select_related("topic", "place", "report")
+        .order_by("-month", "pk")
     )

@@ -15,3 +15,5 @@ add_scoped_perm("opinion.edit", EDITORS)
 add_scoped_perm("opinion.review", SUPERVISORS)
 # Register collaborators and read who they are (name, phone): the unit's administrators only.
 add_scoped_perm("opinion.manage_collaborators", MANAGERS)
+# Train the topic classifier, see its accuracy, recompute themes: the administrators.
+add_scoped_perm("opinion.manage_language", MANAGERS)

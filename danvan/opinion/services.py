@@ -19,7 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from danvan.core.audit import log_action
+from danvan.core.jobs import defer
 from danvan.lib.actions import register_action_labels
+from danvan.lib.vntext import search_key
 from danvan.lib.workdays import add_months, month_start
 from danvan.opinion.models import (
     CONTENT_MAX,
@@ -33,6 +35,7 @@ from danvan.opinion.models import (
     OpinionReport,
     OpinionRule,
     Tendency,
+    Theme,
     Topic,
 )
 from danvan.organisations.models import Unit
@@ -46,6 +49,7 @@ register_action_labels(
         "opinion.report_file": gettext_lazy("Opinion report entered"),
         "opinion.report_acknowledge": gettext_lazy("Urgent opinion report acknowledged"),
         "opinion.item_handle": gettext_lazy("Opinion item marked handled"),
+        "opinion.themes": gettext_lazy("Opinion themes computed"),
     }
 )
 
@@ -266,6 +270,8 @@ def _write_items(report: OpinionReport, items: list[ItemInput]) -> None:
         )
         for item in items
     )
+    # The topic suggestion runs in the worker after the commit, never holding the write.
+    defer("opinion.classify_items")
 
 
 @transaction.atomic
@@ -463,7 +469,50 @@ def set_suggested_topics(*, suggestions: Mapping[int, str]) -> int:
     return updated
 
 
-def labelled_items(*, batch: int = 5000) -> Iterator[tuple[str, str]]:
-    """(content, topic code) of every item, as the clerks labelled it: the training set."""
-    rows = OpinionItem.objects.order_by("pk").values_list("content", "topic__code")
+def labelled_items(*, batch: int = 5000, limit: int | None = None) -> Iterator[tuple[str, str]]:
+    """(content, topic code) of every item, as the clerks labelled it: the training set;
+    with `limit`, the newest that many."""
+    rows = OpinionItem.objects.values_list("content", "topic__code")
+    rows = rows.order_by("-pk")[:limit] if limit else rows.order_by("pk")
     yield from rows.iterator(chunk_size=batch)
+
+
+@dataclasses.dataclass
+class ThemeInput:
+    label: str
+    item_ids: list[int]  # the most typical first
+    first_month: datetime.date
+    last_month: datetime.date
+    central_text: str
+
+
+@transaction.atomic
+def replace_themes(*, themes: Iterable[ThemeInput], since: datetime.date) -> list[Theme]:
+    """Store a new set of themes in place of the previous one: every item loses its old
+    theme, the members of each new theme point to it."""
+    OpinionItem.objects.filter(theme__isnull=False).update(theme=None)
+    Theme.objects.all().delete()
+    now = timezone.now()
+    for found in themes:
+        ids = list(found.item_ids)
+        theme = Theme.objects.create(
+            label=found.label[:200],
+            size=len(ids),
+            first_month=found.first_month,
+            last_month=found.last_month,
+            central_item_id=ids[0] if ids else None,
+            central_text=found.central_text[:CONTENT_MAX],
+            search_text=search_key(f"{found.label} {found.central_text}"),
+            computed_at=now,
+        )
+        for start in range(0, len(ids), 900):
+            OpinionItem.objects.filter(pk__in=ids[start : start + 900]).update(theme=theme.pk)
+    sensitive = OpinionItem.objects.filter(theme__isnull=False, topic__sensitive=True)
+    Theme.objects.filter(pk__in=sensitive.values("theme")).update(sensitive=True)
+    stored = list(Theme.objects.order_by("-size", "pk"))
+    log_action(
+        actor=None,
+        action="opinion.themes",
+        after={"themes": len(stored), "since": since.isoformat()},
+    )
+    return stored

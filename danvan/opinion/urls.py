@@ -15,4 +15,7 @@ urlpatterns = [
     path("reports/<int:pk>/", views.report_detail, name="report"),
     path("reports/<int:pk>/acknowledge/", views.report_acknowledge, name="acknowledge"),
     path("items/<int:pk>/handle/", views.item_handle, name="handle"),
+    path("themes/", views.theme_list, name="themes"),
+    path("themes/<int:pk>/", views.theme_detail, name="theme"),
+    path("language/", views.language_page, name="language"),
 ]

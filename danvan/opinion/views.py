@@ -16,10 +16,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from danvan.core.jobs import start_job
 from danvan.lib import charts
 from danvan.lib.charts import Point, Series
 from danvan.lib.paginators import CappedPaginator
-from danvan.opinion import documents, queries, services
+from danvan.opinion import documents, language, queries, services
 from danvan.opinion.forms import (
     CollaboratorForm,
     HandleForm,
@@ -27,7 +28,7 @@ from danvan.opinion.forms import (
     item_forms,
     parse_month,
 )
-from danvan.opinion.models import OpinionItem, OpinionReport, Tendency, Topic
+from danvan.opinion.models import OpinionItem, OpinionReport, Tendency, Theme, Topic
 from danvan.organisations.models import Unit, UnitKind
 from danvan.organisations.queries import breadcrumb, get_unit_for_user, scope_roots
 
@@ -207,6 +208,7 @@ def report_detail(request, pk):
             "can_review": request.user.has_perm("opinion.review", report.unit),
             "can_edit": request.user.has_perm("opinion.edit", report.unit),
             "handle_form": HandleForm(),
+            "sees_sensitive": services.can_see_sensitive(request.user, report.unit),
         },
     )
 
@@ -367,3 +369,76 @@ def synthesis_export(request, fmt):
         f'attachment; filename="du-luan-{synth.month:%Y-%m}-{unit.pk}.{fmt}"'
     )
     return response
+
+
+# --- Language processing: themes, the topic classifier -----------------------------------------
+
+
+@login_required
+def theme_list(request):
+    unit = _scope_unit(request)
+    _require_view(request.user, unit)
+    query = request.GET.get("q", "")
+    page = _page(request, queries.themes_for_list(request.user, unit, query=query))
+    return render(
+        request,
+        "opinion/theme_list.html",
+        {
+            "unit": unit,
+            "page": page,
+            "q": query,
+            "query": _query_without_page(request),
+            "crumbs": breadcrumb(unit, request.user),
+            "is_language_admin": _is_language_admin(request.user),
+        },
+    )
+
+
+@login_required
+def theme_detail(request, pk):
+    unit = _scope_unit(request)
+    _require_view(request.user, unit)
+    theme = queries.get_theme_for_user(request.user, unit, pk)
+    page = _page(request, queries.theme_items(request.user, unit, theme))
+    return render(
+        request,
+        "opinion/theme_detail.html",
+        {
+            "unit": unit,
+            "theme": theme,
+            "page": page,
+            "query": _query_without_page(request),
+        },
+    )
+
+
+def _is_language_admin(user) -> bool:
+    city = Unit.objects.filter(parent__isnull=True).order_by("pk").first()
+    return city is not None and user.has_perm("opinion.manage_language", city)
+
+
+def _require_language_admin(user) -> None:
+    if not _is_language_admin(user):
+        raise PermissionDenied
+
+
+@login_required
+def language_page(request):
+    """The topic classifier's measured accuracy, and buttons to retrain it and to recompute
+    the themes in the background: the city's administrators."""
+    _require_language_admin(request.user)
+    if request.method == "POST":
+        if request.POST.get("action") == "themes":
+            job = start_job(actor=request.user, kind="opinion.themes", params={"months": 3})
+        else:
+            job = start_job(actor=request.user, kind="opinion.train_topics")
+        return redirect("job", token=job.token)
+    return render(
+        request,
+        "opinion/language.html",
+        {
+            "model": language.current_model(),
+            "pending": OpinionItem.objects.filter(suggested_topic__isnull=True).count(),
+            "themes": Theme.objects.count(),
+        },
+    )

@@ -63,6 +63,7 @@ from danvan.portal.queries import (
     public_replications,
 )
 from danvan.voice import intake, services
+from danvan.voice.categories import suggest_category
 from danvan.voice.models import Channel, Status, VoiceSettings
 from danvan.voice.scorecards import league_table, scorecard
 from danvan.voice.similar import similar_open_cases
@@ -267,6 +268,7 @@ def similar_cases(request, context):
     if commune_id.isdigit() and text:
         found = similar_open_cases(int(commune_id), text)
     context["similar"] = found
+    context["category_hint"] = suggest_category(text) if len(text) >= 15 else None
     return render(request, "portal/_similar_cases.html", context)
 
 

@@ -20,6 +20,7 @@ from danvan.organisations.forms import resolve_filters
 from danvan.organisations.models import Unit, UnitKind
 from danvan.organisations.queries import breadcrumb, get_unit_for_user, scope_roots
 from danvan.voice import intake, services
+from danvan.voice.categories import suggest_category
 from danvan.voice.deadlines import find_rule
 from danvan.voice.forms import (
     AcceptForm,
@@ -237,8 +238,15 @@ def _render_detail(request, case: Case, *, bound=None, status=200):
         "merge_url": reverse("voice:merge", args=[case.pk]),
         "merged_into": case.merged_into if case.merged_into_id else None,
         "merged_cases": list(case.merged_cases.only("id", "code", "title", "status")),
+        "suggested_category": _suggested_category(case),
     }
     return render(request, "voice/case_detail.html", context, status=status)
+
+
+def _suggested_category(case: Case):
+    """The classifier's category for the case's words, where it differs from the chosen."""
+    suggested = suggest_category(case.similarity_text)
+    return suggested if suggested is not None and suggested.pk != case.category_id else None
 
 
 @login_required

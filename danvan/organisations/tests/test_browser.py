@@ -107,6 +107,7 @@ STAFF_PAGES = [
     "/opinion/reports/",
     "/opinion/reports/new/",
     "/opinion/collaborators/",
+    "/opinion/themes/",
     "/dashboard/",
     "/accounts/two-step/",
 ]
