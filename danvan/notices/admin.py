@@ -6,6 +6,18 @@ from django.utils.translation import gettext_lazy as _
 from danvan.notices.models import Notice
 from danvan.organisations.admin import ScopedUnitAdminMixin
 
+# Read only: the address is never shown, only what was sent and how it went.
+_SHOWN = (
+    "case_code",
+    "event_action",
+    "channel",
+    "status",
+    "subject",
+    "attempts",
+    "sent_at",
+    "error",
+)
+
 
 @admin.register(Notice)
 class NoticeAdmin(ScopedUnitAdminMixin, admin.ModelAdmin):
@@ -14,18 +26,8 @@ class NoticeAdmin(ScopedUnitAdminMixin, admin.ModelAdmin):
     list_filter = ["status", "channel"]
     search_fields = ["case__code"]
     list_select_related = ["case", "event"]
-    # Read only: the address is never shown, only what was sent and how it went.
-    fields = [
-        "case_code",
-        "event_action",
-        "channel",
-        "status",
-        "subject",
-        "attempts",
-        "sent_at",
-        "error",
-    ]
-    readonly_fields = fields
+    fields = _SHOWN
+    readonly_fields = _SHOWN
 
     @admin.display(description=_("case"), ordering="case__code")
     def case_code(self, obj) -> str:

@@ -9,6 +9,7 @@ signed link in every message) gets nothing more. Each step is sent once per chan
 """
 
 import datetime
+import functools
 import logging
 
 from django.conf import settings
@@ -67,7 +68,7 @@ def queue_for_event(event: CaseEvent) -> list[Notice]:
         except IntegrityError:
             continue  # this step was already queued on this channel
         queued.append(notice)
-        transaction.on_commit(lambda pk=notice.pk: send_notice.enqueue(pk))
+        transaction.on_commit(functools.partial(send_notice.enqueue, notice.pk))
     return queued
 
 

@@ -253,8 +253,9 @@ def _check_collaborator(actor, collaborator: Collaborator) -> None:
 
 
 def _write_items(report: OpinionReport, items: list[ItemInput]) -> None:
+    # The items come from _clean_items: topic, breadth and tendency are set.
     OpinionItem.objects.bulk_create(
-        OpinionItem(
+        OpinionItem(  # type: ignore[misc]
             report=report,
             month=report.month,
             kind=report.kind,
@@ -354,7 +355,7 @@ def file_urgent_report(
     rule = rule_on(today)
     summary = _check_text(summary, SUMMARY_MAX, _("The summary"))
     cleaned = _clean_items(collaborator, items)
-    topics = {item.topic.pk for item in cleaned}
+    topics = {item.topic.pk for item in cleaned if item.topic is not None}
     start = datetime.datetime.combine(today, datetime.time.min, timezone.get_current_timezone())
     end = start + datetime.timedelta(days=1)
     duplicate = (

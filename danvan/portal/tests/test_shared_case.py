@@ -2,13 +2,22 @@
 public facts only, never the sender, the text, the answer or the tracking code."""
 
 import pytest
+from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 
-from danvan.portal.tests.test_frontdoor import REPORTER, answer, send, visitor  # noqa: F401
+from danvan.portal.tests.test_frontdoor import REPORTER, answer, send
 from danvan.voice import services, similar
 from danvan.voice.models import Case, Category
 
 FLOOD = "Ngõ 12 phố Trần Phú bị ngập nước sâu mỗi khi mưa to"
+
+
+@pytest.fixture
+def visitor():
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
 
 
 @pytest.fixture(autouse=True)
@@ -22,7 +31,7 @@ def page(client, case):
     return client.get(reverse("public:shared_case", args=[case.pk]))
 
 
-def test_the_public_facts_of_a_feedback_and_nothing_personal(tree, visitor):  # noqa: F811
+def test_the_public_facts_of_a_feedback_and_nothing_personal(tree, visitor):
     case = send(tree.a.commune, title=FLOOD, **REPORTER)
     response = page(visitor, case)
     assert response.status_code == 200
@@ -34,7 +43,7 @@ def test_the_public_facts_of_a_feedback_and_nothing_personal(tree, visitor):  # 
     assert reverse("public:send") in html
 
 
-def test_an_answered_case_shows_when_but_not_what(tree, visitor, clerk_a):  # noqa: F811
+def test_an_answered_case_shows_when_but_not_what(tree, visitor, clerk_a):
     case = send(tree.a.commune, title=FLOOD)
     answer(case, clerk_a, "Ông Nguyễn Văn B ở số 7 đã được nhắc nhở.")
     html = page(visitor, case).content.decode()
@@ -42,7 +51,7 @@ def test_an_answered_case_shows_when_but_not_what(tree, visitor, clerk_a):  # no
     assert "Nguyễn Văn B" not in html
 
 
-def test_complaints_and_denunciations_are_not_shown(tree, visitor):  # noqa: F811
+def test_complaints_and_denunciations_are_not_shown(tree, visitor):
     complaint = services.submit_case(
         channel="portal",
         kind="complaint",
@@ -57,7 +66,7 @@ def test_complaints_and_denunciations_are_not_shown(tree, visitor):  # noqa: F81
     assert visitor.get("/phan-anh/999999/").status_code == 404
 
 
-def test_a_merged_case_leads_to_the_case_it_follows(tree, visitor, clerk_a):  # noqa: F811
+def test_a_merged_case_leads_to_the_case_it_follows(tree, visitor, clerk_a):
     kept = send(tree.a.commune, title=FLOOD)
     duplicate = send(tree.a.commune, title=FLOOD + " (2)")
     services.merge_cases(actor=clerk_a, kept=kept, duplicate=duplicate)
@@ -70,7 +79,7 @@ def test_a_merged_case_leads_to_the_case_it_follows(tree, visitor, clerk_a):  # 
 def test_the_suggestions_link_to_the_cases_public_pages(
     tree,
     visitor,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
         case = send(tree.a.commune, title=FLOOD)
@@ -86,7 +95,7 @@ def test_the_page_costs_the_same_queries_whatever_was_merged(
     tree,
     visitor,
     clerk_a,
-    django_assert_max_num_queries,  # noqa: F811
+    django_assert_max_num_queries,
 ):
     kept = send(tree.a.commune, title=FLOOD)
     page(visitor, kept)
