@@ -19,12 +19,14 @@ Models are persisted without pickle: `TopicClassifier.to_bytes()` is an .npz arc
 plain arrays, read back with `allow_pickle=False`.
 """
 
+import collections
 import dataclasses
 import datetime
 import functools
 import io
 import json
 import logging
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -495,6 +497,24 @@ def group_themes(
             chosen.append(term)
             if len(chosen) == label_terms:
                 break
-        themes.append(Theme(label=", ".join(chosen), members=ordered, central=ordered[0]))
+        label = ", ".join(_as_written(chosen, [texts[i] for i in ordered]))
+        themes.append(Theme(label=label, members=ordered, central=ordered[0]))
     themes.sort(key=lambda t: -len(t.members))
     return themes
+
+
+def _as_written(folded_terms: list[str], texts: list[str]) -> list[str]:
+    """Each folded term ("ngap nuoc") as the texts most often write it ("ngập nước"), the
+    folded term itself when no text has it word for word."""
+    wanted = {term: len(term.split()) for term in folded_terms}
+    spellings: dict[str, collections.Counter] = {term: collections.Counter() for term in wanted}
+    for text in texts:
+        original = re.findall(r"\w+", text.lower())
+        folded = [words(word) for word in original]
+        for term, size in wanted.items():
+            for start in range(len(original) - size + 1):
+                if " ".join(folded[start : start + size]) == term:
+                    spellings[term][" ".join(original[start : start + size])] += 1
+    return [
+        spellings[term].most_common(1)[0][0] if spellings[term] else term for term in folded_terms
+    ]

@@ -176,3 +176,16 @@ def test_themes_group_the_same_complaints():
 def test_no_candidates_no_matches():
     assert textsim.rank("ngập nước ngõ 12", []) == []
     assert len(textsim.TextIndex([], [])) == 0
+
+
+def test_theme_labels_keep_the_marks_the_texts_wrote():
+    texts = [
+        "Ngõ 12 phố Trần Phú bị ngập nước sâu mỗi khi mưa to",
+        "Mưa to là ngõ 12 phố Trần Phú lại ngập nước sâu",
+        "ngo 12 pho tran phu ngap nuoc sau khi mua to",  # typed without marks: still grouped
+        "Karaoke ồn ào ban đêm",
+    ]
+    [theme] = textsim.group_themes(texts)
+    assert sorted(theme.members) == [0, 1, 2]
+    assert "ngõ" in theme.label or "nước" in theme.label, theme.label
+    assert not {"ngo", "nuoc", "pho", "ngap"} & set(theme.label.replace(",", " ").split())
