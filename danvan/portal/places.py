@@ -4,6 +4,7 @@ read is a fixed number of queries whatever the number of rows."""
 
 import datetime
 import math
+import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -30,6 +31,13 @@ PUBLIC_CASE_KINDS = (Kind.FEEDBACK, Kind.RECOMMENDATION)
 RECENT_CASES = 10
 RECENT_MODELS = 10
 HEADLINE_SECONDS = 300
+
+
+def freshness_window(now: float | None = None) -> int:
+    """The current window of HEADLINE_SECONDS: the front door's figures, and the visitors'
+    copies of its pages (portal.middleware), are computed once a window and dropped at its
+    end together, so nothing a visitor reads is older than one window."""
+    return int((time.time() if now is None else now) // HEADLINE_SECONDS)
 
 
 def commune_slug(name: str) -> str:
@@ -59,7 +67,7 @@ def headline_figures(city: Unit) -> Headline:
     """The city's figures for the home page: this year's cases (from the roll-up), answered
     on time, satisfied, and the recognised models; kept for a few minutes."""
     start, end = year_to_date()
-    key = f"portal:headline:{city.pk}:{end}"
+    key = f"portal:headline:{city.pk}:{end}:{freshness_window()}"
     found = cache.get(key)
     if found is None:
         card = scorecard(city, start, end)
@@ -244,7 +252,7 @@ def _band(pct: float | None) -> tuple[str, str]:
 
 def city_map(city: Unit, start: datetime.date, end: datetime.date) -> CityMap:
     """The map of the city's communes for a period, kept for a few minutes (see _city_map)."""
-    key = f"portal:map:{city.pk}:{start}:{end}"
+    key = f"portal:map:{city.pk}:{start}:{end}:{freshness_window()}"
     found = cache.get(key)
     if found is None:
         found = _city_map(city, start, end)

@@ -289,3 +289,60 @@ def test_the_maps_table_equals_its_figures(visitor, city, url):
 def map_args(city):
     start, end = places.year_to_date()
     return city.city, start, end
+
+
+# Visitors' copies ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("which", ["home", "commune"])
+def test_visitors_get_a_kept_copy_until_the_window_ends(visitor, city, clerk_a, monkeypatch, which):
+    """The home and a commune's page are served from the cache, with no query, for the rest
+    of the window their figures were computed in; the next window shows what changed."""
+    url = HOME if which == "home" else commune_url(city.a.commune)
+    window = [1000]
+    monkeypatch.setattr(places, "freshness_window", lambda now=None: window[0])
+    monkeypatch.setattr("danvan.portal.middleware.freshness_window", lambda: window[0])
+    first = visitor.get(url)
+    assert first.status_code == 200
+    with CaptureQueriesContext(connection) as kept:
+        again = visitor.get(url)
+    assert len(kept.captured_queries) == 0
+    assert again.content == first.content
+
+    answer(send(city.a.commune, "Cây đổ chắn lối đi"), clerk_a, "Đã dọn cây.")
+    assert visitor.get(url).content == first.content  # the same window: the same copy
+    window[0] += 1
+    with CaptureQueriesContext(connection) as fresh:
+        later = visitor.get(url)
+    assert len(fresh.captured_queries) > 0
+    assert later.content != first.content
+    if which == "commune":
+        assert "Cây đổ chắn lối đi" in later.text
+
+
+def test_the_kept_copy_is_in_the_visitors_language(city):
+    url = commune_url(city.a.commune)
+    english, vietnamese = Client(), Client()
+    english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    vietnamese.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    en_text = english.get(url).text
+    vi_text = vietnamese.get(url).text
+    assert '<html lang="en"' in en_text
+    assert '<html lang="vi"' in vi_text
+    assert english.get(url).text == en_text  # each language its own copy
+    assert vietnamese.get(url).text == vi_text
+
+
+def test_staff_searches_and_unknown_communes_are_never_kept(visitor, city, city_officer):
+    with CaptureQueriesContext(connection) as captured:
+        assert visitor.get(HOME + "?x=1").status_code == 200
+        assert visitor.get(HOME + "?x=1").status_code == 200
+    assert len(captured.captured_queries) > 0
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as unknown:
+            assert visitor.get(reverse("public:commune", args=["xa-khong-co"])).status_code == 404
+        assert len(unknown.captured_queries) > 0
+    visitor.get(HOME)  # a visitor's copy of the home is kept now
+    response = english_client(city_officer).get(HOME)
+    assert response.status_code == 200
+    assert "organisations/home.html" in [t.name for t in response.templates]
