@@ -70,6 +70,8 @@ messages: install
 # texts: embedding throughput and the similar-case lookup at a million cases
 # (BENCH_TEXTSIM_ARGS, e.g. --count 100000 --requests 30). Then public opinion at 200,000
 # items: synthesis, themes, classifier (BENCH_OPINION_ARGS, e.g. --items 30000 --requests 10).
+# bench_portal: the public home and a commune page under gunicorn next to a bare Django page,
+# and the notices job on 100,000 events (BENCH_PORTAL_ARGS, e.g. --events 5000 --rounds 1).
 BENCH_SQLITE ?= bench-results/bench.sqlite3
 BENCH_PGDB ?= danvan_bench
 BENCH_REGISTRY_SQLITE ?= bench-results/bench-registry.sqlite3
@@ -90,6 +92,8 @@ BENCH_TEXTSIM_SQLITE ?= bench-results/bench-textsim.sqlite3
 BENCH_TEXTSIM_PGDB ?= danvan_bench_textsim
 BENCH_OPINION_SQLITE ?= bench-results/bench-opinion.sqlite3
 BENCH_OPINION_PGDB ?= danvan_bench_opinion
+BENCH_PORTAL_SQLITE ?= bench-results/bench-portal.sqlite3
+BENCH_PORTAL_PGDB ?= danvan_bench_portal
 BENCH_PG := -h 127.0.0.1 -U postgres
 bench: install
 	mkdir -p bench-results && rm -f $(BENCH_SQLITE) $(BENCH_SQLITE)-wal $(BENCH_SQLITE)-shm
@@ -122,6 +126,9 @@ bench: install
 	rm -f $(BENCH_OPINION_SQLITE) $(BENCH_OPINION_SQLITE)-wal $(BENCH_OPINION_SQLITE)-shm
 	DATABASE_URL=sqlite:///$(BENCH_OPINION_SQLITE) $(PY) manage.py migrate --noinput -v 0
 	DATABASE_URL=sqlite:///$(BENCH_OPINION_SQLITE) $(PY) manage.py bench_opinion $(BENCH_ARGS) $(BENCH_OPINION_ARGS)
+	rm -f $(BENCH_PORTAL_SQLITE) $(BENCH_PORTAL_SQLITE)-wal $(BENCH_PORTAL_SQLITE)-shm
+	DATABASE_URL=sqlite:///$(BENCH_PORTAL_SQLITE) $(PY) manage.py migrate --noinput -v 0
+	DATABASE_URL=sqlite:///$(BENCH_PORTAL_SQLITE) $(PY) manage.py bench_portal $(BENCH_PORTAL_ARGS)
 	@if pg_isready -q -h 127.0.0.1 -p 5432; then \
 	PGOPTIONS="-c client_min_messages=warning" dropdb $(BENCH_PG) --if-exists $(BENCH_PGDB) && \
 	createdb $(BENCH_PG) -T template0 --lc-ctype=C.UTF-8 --lc-collate=C.UTF-8 -E UTF8 $(BENCH_PGDB) && \
@@ -162,7 +169,11 @@ bench: install
 	PGOPTIONS="-c client_min_messages=warning" dropdb $(BENCH_PG) --if-exists $(BENCH_OPINION_PGDB) && \
 	createdb $(BENCH_PG) -T template0 --lc-ctype=C.UTF-8 --lc-collate=C.UTF-8 -E UTF8 $(BENCH_OPINION_PGDB) && \
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_OPINION_PGDB) $(PY) manage.py migrate --noinput -v 0 && \
-	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_OPINION_PGDB) $(PY) manage.py bench_opinion $(BENCH_ARGS) $(BENCH_OPINION_ARGS); \
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_OPINION_PGDB) $(PY) manage.py bench_opinion $(BENCH_ARGS) $(BENCH_OPINION_ARGS) && \
+	PGOPTIONS="-c client_min_messages=warning" dropdb $(BENCH_PG) --if-exists $(BENCH_PORTAL_PGDB) && \
+	createdb $(BENCH_PG) -T template0 --lc-ctype=C.UTF-8 --lc-collate=C.UTF-8 -E UTF8 $(BENCH_PORTAL_PGDB) && \
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_PORTAL_PGDB) $(PY) manage.py migrate --noinput -v 0 && \
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_PORTAL_PGDB) $(PY) manage.py bench_portal $(BENCH_PORTAL_ARGS); \
 	else echo "PostgreSQL does not answer at 127.0.0.1:5432: its half of the benchmark is skipped."; fi
 
 # What CI runs: system packages, lint, the suite on SQLite and on PostgreSQL (.ci/run).
