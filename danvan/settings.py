@@ -229,6 +229,10 @@ NOTICE_CHANNELS = env_list("NOTICE_CHANNELS", "email,sms")
 NOTICE_SMS_GATEWAY = env_str("NOTICE_SMS_GATEWAY")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "DanVan <no-reply@danvan.local>")
 
+# Public pages (home, commune pages, scorecards, library) are kept whole for visitors for this
+# many seconds: a new answer, rating or recognition shows within it. 0 keeps none of them.
+PUBLIC_PAGE_SECONDS = env_int("PUBLIC_PAGE_SECONDS", 60)
+
 # Cache (rate limits of public forms, throttles): shared between workers through Redis when
 # REDIS_URL is set; a per-process memory cache otherwise (one process, tests).
 REDIS_URL = env_str("REDIS_URL")

@@ -3,9 +3,10 @@ are only as fresh as a time window.
 
 A grassroots-democracy page of a commune (or of the city) is the same for every visitor who
 is not signed in, until something it shows changes: its version (`portal.queries`, one
-query) names its copy in the cache. The front door (the public home and a commune's page)
-shows figures computed once a window of a few minutes (`places.freshness_window`): its
-version is that window, read without the database, so its copy lasts the window.
+query) names its copy in the cache. The front door (the public home, a commune's page, the
+scorecards and the library) shows figures computed once a window of a minute
+(`places.freshness_window`): its version is that window, read without the database, so its
+copy lasts the window.
 
 This middleware sits right under WhiteNoise, so that a visitor's request for a kept page is
 answered from the cache without the session, CSRF, authentication, lockout and history
@@ -50,32 +51,43 @@ def _city_version(kwargs, query) -> str | None:
     return f"city:{city.pk}:{version}:{query.get('year', '')[:4]}"
 
 
-def _home_version(kwargs, query) -> str | None:
-    if query:
-        return None
-    return f"home:{timezone.localdate()}:{freshness_window()}"
+MAX_VALUE = 80
 
 
-MAX_SLUG = 80
+def _windowed(*allowed: str):
+    """The version of a page kept for the current window (places.freshness_window), read
+    without the database: one copy per page, language and allowed query parameters; any
+    other parameter, a repeated one or a long value is not kept. An answer other than 200
+    (an unknown commune or model) is never kept, so only real pages fill the cache."""
 
+    def version_of(kwargs, query) -> str | None:
+        if set(query) - set(allowed):
+            return None
+        if any(len(values) > 1 for _name, values in query.lists()):
+            return None
+        chosen = sorted(query.items())
+        values = [str(v) for v in kwargs.values()] + [v for _k, v in chosen]
+        if any(len(value) > MAX_VALUE for value in values):
+            return None
+        return f"{sorted(kwargs.items())}:{chosen}:{timezone.localdate()}:{freshness_window()}"
 
-def _commune_page_version(kwargs, query) -> str | None:
-    slug = kwargs["slug"]
-    if query or len(slug) > MAX_SLUG:
-        return None
-    # An unknown slug answers 404, which is never kept: only real communes fill the cache.
-    return f"commune-page:{slug}:{timezone.localdate()}:{freshness_window()}"
+    return version_of
 
 
 # URL name → the version of the page for the request (None: not kept).
 KEPT_PAGES = {
     "public:democracy_commune": _commune_version,
     "public:democracy": _city_version,
-    "home": _home_version,
-    "public:commune": _commune_page_version,
 }
 # The versions read without the database: asked each time, never remembered.
-WINDOWED = {"home", "public:commune"}
+WINDOWED = {
+    "home": _windowed(),
+    "public:commune": _windowed(),
+    "public:scorecards": _windowed("period", "unit"),
+    "portal:library": _windowed("page", "field", "kind", "year", "commune"),
+    "portal:library_detail": _windowed(),
+}
+KEPT_PAGES.update(WINDOWED)
 
 
 class PublicPageCacheMiddleware:
@@ -94,8 +106,12 @@ class PublicPageCacheMiddleware:
         if version_of is None:
             return None
         if match.view_name in WINDOWED:
+            if not settings.PUBLIC_PAGE_SECONDS:
+                return None
             version = version_of(match.kwargs, request.GET)
-            return None if version is None else self._language_key(request, version)
+            if version is None:
+                return None
+            return self._language_key(request, f"{match.view_name}:{version}")
         # A version read less than a second ago is trusted: a kept page then costs no
         # database connection (a new one for each request is most of a page's cost).
         memo = (match.view_name, tuple(match.kwargs.items()), request.META.get("QUERY_STRING"))
