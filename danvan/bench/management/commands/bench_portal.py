@@ -5,9 +5,11 @@
    cache as configured, next to a bare Django page (`danvan.bench.bare`: no middleware, no
    database, 50 rows through a template) served by gunicorn the same way. wrk requests each
    page in turn for a few seconds, over several rounds; the medians are compared with the
-   bare page's. Pages: the public home and a commune's page as a visitor gets them (the kept
-   copy, `portal.middleware`), and the same pages with a query string, which are rendered for
-   every request (their figures still kept for the window). Target: ≥ 50 % of the bare page.
+   bare page's. Pages: the public home, a commune's page, the scorecards and the library as a
+   visitor gets them (the copy kept for PUBLIC_PAGE_SECONDS, `portal.middleware`), and the
+   same pages with a query string, which are rendered for every request (a cache miss; the
+   front door's figures still kept for the window). Targets: ≥ 50 % of the bare page for the
+   home and a commune page (issue 16), ≥ 70 % kept and ≥ 15 % on a miss (issue 17).
 2. Notices: N steps of cases whose citizens left an e-mail are recorded, each queued in its
    own transaction as a clerk's answer is (notices per second), then `db_worker --batch`
    sends them all through a mail backend that builds every message and drops it (notices per
@@ -56,7 +58,10 @@ from danvan.portal.places import commune_slug
 from danvan.portal.queries import city_communes
 from danvan.voice.models import Case, CaseEvent
 
-TARGET_SHARE = 0.5  # of the bare page's requests a second
+# Of the bare page's requests a second: a kept copy (≥ 50 % asked for the front door, 70 % for
+# every public page) and a page rendered for its request (a cache miss).
+TARGET_KEPT = 0.7
+TARGET_MISS = 0.15
 BENCH_DOMAIN = "bench.danvan.invalid"
 
 
@@ -111,6 +116,8 @@ class Command(BaseCommand):
         pages = {
             "public home": "/",
             f"commune page ({commune.name})": f"/xa-phuong/{commune_slug(commune.name)}/",
+            "public scorecards": "/bang-xep-hang/",
+            "public library": "/library/",
         }
         # The notices first: the peak memory of the processes this one waited for is then
         # the job workers' alone.
@@ -123,16 +130,14 @@ class Command(BaseCommand):
             "machine": machine(),
             "load": load,
             "cases": Case.objects.count(),
-            "target_share": TARGET_SHARE,
+            "target_share": {"kept": TARGET_KEPT, "rendered": TARGET_MISS},
             "throughput": throughput,
             "notices": notices,
         }
         out_file = write_results(options["output"], "bench_portal", connection.vendor, report)
         self.stdout.write(f"Results written to {out_file}")
         missed = [
-            name
-            for name, row in (throughput.get("pages") or {}).items()
-            if row.get("kept") and row["share"] < TARGET_SHARE
+            name for name, row in (throughput.get("pages") or {}).items() if row.get("met") is False
         ]
         if options["check"] and missed:
             raise CommandError("Under the target share: " + "; ".join(missed))
@@ -239,6 +244,9 @@ class Command(BaseCommand):
                 "share": round(rps / bare, 3) if bare else 0.0,
                 "kept": name != "bare Django page" and not name.endswith("rendered"),
             }
+            if name != "bare Django page":
+                target = TARGET_KEPT if result[name]["kept"] else TARGET_MISS
+                result[name]["met"] = result[name]["share"] >= target
         self._print_throughput(result, options)
         return {
             "server": f"gunicorn -w {workers}, DEBUG off, CONN_MAX_AGE={options['conn_max_age']}",
@@ -253,13 +261,12 @@ class Command(BaseCommand):
     def _print_throughput(self, result: dict, options) -> None:
         self.stdout.write(
             f"\nThroughput (wrk -c{options['connections']}, {options['seconds']} s × "
-            f"{options['rounds']} rounds, medians; target ≥ {TARGET_SHARE:.0%} of the bare page):"
+            f"{options['rounds']} rounds, medians; targets: kept ≥ {TARGET_KEPT:.0%}, rendered "
+            f"≥ {TARGET_MISS:.0%} of the bare page):"
         )
         self.stdout.write(f"{'page':<56} {'req/s':>9} {'p50 ms':>8} {'share':>7}")
         for name, row in result.items():
-            verdict = ""
-            if row["kept"]:
-                verdict = "  met" if row["share"] >= TARGET_SHARE else "  MISSED"
+            verdict = {True: "  met", False: "  MISSED", None: ""}[row.get("met")]
             self.stdout.write(
                 f"{name:<56} {row['rps_median']:>9.1f} {row['latency_p50_ms']:>8.2f} "
                 f"{row['share']:>7.2f}{verdict}"
