@@ -237,7 +237,13 @@ PUBLIC_PAGE_SECONDS = env_int("PUBLIC_PAGE_SECONDS", 60)
 # REDIS_URL is set; a per-process memory cache otherwise (one process, tests).
 REDIS_URL = env_str("REDIS_URL")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    # A Redis that does not answer is a cache that keeps nothing: pages still served, a warning
+    # logged (lib.cache). Short timeouts, so that an unreachable server costs little.
+    "default": {
+        "BACKEND": "danvan.lib.cache.TolerantRedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
