@@ -1,4 +1,5 @@
-"""Per-request context: the client address for audit entries, and the interface language."""
+"""Per-request context: the client's address behind a trusted proxy, the client address for
+audit entries, and the interface language."""
 
 from contextvars import ContextVar
 
@@ -15,6 +16,30 @@ def client_ip() -> str | None:
 
 def ip_from_request(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
+
+
+class TrustedProxyMiddleware:
+    """Behind a reverse proxy, REMOTE_ADDR is the proxy's: take the client's address from
+    X-Forwarded-For, but only when the request came from a proxy of settings.TRUSTED_PROXIES,
+    and only the last address that proxy added (the ones before it are the client's word).
+    Rate limits, lockouts and the audit trail then count visitors, not the proxy."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.trusted = set(getattr(settings, "TRUSTED_PROXIES", []))
+
+    def __call__(self, request):
+        if self.trusted and request.META.get("REMOTE_ADDR") in self.trusted:
+            chain = [
+                hop.strip()
+                for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+                if hop.strip()
+            ]
+            while chain and chain[-1] in self.trusted:
+                chain.pop()  # a proxy in front of the proxy
+            if chain:
+                request.META["REMOTE_ADDR"] = chain[-1]
+        return self.get_response(request)
 
 
 class RequestContextMiddleware:
