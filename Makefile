@@ -11,7 +11,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
 	then command -v $$p; break; fi; done)
 
-.PHONY: install run test lint typecheck format messages bench demo clean check-python
+.PHONY: install run serve test lint typecheck format messages bench demo clean check-python
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then echo "DanVan needs Python >= 3.12 (python3.12 or python3.13 on PATH, or PYTHON=/path/to/python)."; exit 1; fi
@@ -34,6 +34,20 @@ run: install
 	$(PY) manage.py db_worker --no-reload -v 0 & \
 	$(PY) manage.py run_voice_clock --every 300 >/dev/null & \
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# The production server (docs/deploy.md): DEBUG off, static files collected with their
+# manifest, migrations, then gunicorn (deploy/gunicorn.conf.py), the background worker and the
+# clock. Reads its settings from the environment: SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL...
+# e.g.  set -a; . /etc/danvan/danvan.env; set +a; make serve
+serve: install
+	@test -n "$$SECRET_KEY" || { echo "make serve runs the production server: set SECRET_KEY (50+ random characters), ALLOWED_HOSTS and DATABASE_URL first (deploy/danvan.env.example)."; exit 2; }
+	DEBUG=0 $(PY) manage.py migrate --noinput
+	DEBUG=0 $(PY) manage.py collectstatic --noinput -v 0
+	@echo "Serving on http://$(HOST):$(PORT)/ with gunicorn, a background worker and the clock."
+	@trap 'kill 0' EXIT INT TERM; \
+	DEBUG=0 $(PY) manage.py db_worker --no-reload -v 0 & \
+	DEBUG=0 $(PY) manage.py run_voice_clock --every 300 >/dev/null & \
+	DEBUG=0 BIND=$(HOST):$(PORT) $(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py danvan.wsgi:application
 
 test: install
 	$(PY) manage.py compilemessages -v 0 --ignore=.venv 2>/dev/null || true

@@ -1,8 +1,7 @@
 """gunicorn settings of a DanVan deployment (`make serve`, deploy/systemd/danvan-web.service).
 
-Two synchronous workers on two cores, measured here against granian's WSGI server and
-gunicorn's threaded workers (docs/deploy.md). Everything can be overridden by environment:
-BIND, WEB_CONCURRENCY, WEB_TIMEOUT, FORWARDED_ALLOW_IPS.
+Two synchronous workers on two cores (docs/deploy.md says why). Everything can be
+overridden by environment: BIND, WEB_CONCURRENCY, WEB_TIMEOUT, FORWARDED_ALLOW_IPS.
 """
 
 import os
