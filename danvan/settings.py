@@ -107,6 +107,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "danvan.lib.middleware.RequestContextMiddleware",
+    "danvan.lib.middleware.StorageFullMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -196,7 +197,8 @@ STATICFILES_DIRS = [BASE_DIR / "danvan" / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "media/"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # A file the disk had no room for is removed and reported (lib.storage, lib.middleware).
+    "default": {"BACKEND": "danvan.lib.storage.SafeFileSystemStorage"},
     # Hashed names from the collected manifest; plain names until one is collected.
     "staticfiles": {"BACKEND": "danvan.lib.staticstorage.StaticStorage"},
 }

@@ -54,6 +54,26 @@ class RequestContextMiddleware:
             _client_ip.reset(token)
 
 
+class StorageFullMiddleware:
+    """An upload the disk had no room for (lib.storage.StorageFull): the user is told, in a
+    page of its own with status 507, and the request's transaction has rolled back."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.shortcuts import render
+
+        from danvan.lib.storage import StorageFull
+
+        if not isinstance(exception, StorageFull):
+            return None
+        return render(request, "lib/storage_full.html", status=507)
+
+
 class LanguageMiddleware:
     """Vietnamese unless the user chose another language with the switcher (a cookie).
 
