@@ -14,11 +14,11 @@ def address(remote: str, forwarded: str | None, trusted: list[str]) -> str:
         seen["ip"] = request.META["REMOTE_ADDR"]
         return HttpResponse()
 
-    extra = {"REMOTE_ADDR": remote}
+    request = RequestFactory().get("/", REMOTE_ADDR=remote)
     if forwarded is not None:
-        extra["HTTP_X_FORWARDED_FOR"] = forwarded
+        request.META["HTTP_X_FORWARDED_FOR"] = forwarded
     with override_settings(TRUSTED_PROXIES=trusted):
-        TrustedProxyMiddleware(view)(RequestFactory().get("/", **extra))
+        TrustedProxyMiddleware(view)(request)
     return seen["ip"]
 
 
