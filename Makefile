@@ -11,7 +11,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
 	then command -v $$p; break; fi; done)
 
-.PHONY: install run test lint typecheck format messages bench demo clean check-python
+.PHONY: install run serve test lint typecheck format messages bench demo clean check-python
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then echo "DanVan needs Python >= 3.12 (python3.12 or python3.13 on PATH, or PYTHON=/path/to/python)."; exit 1; fi
@@ -34,6 +34,20 @@ run: install
 	$(PY) manage.py db_worker --no-reload -v 0 & \
 	$(PY) manage.py run_voice_clock --every 300 >/dev/null & \
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# The production server (docs/deploy.md): DEBUG off, static files collected with their
+# manifest, migrations, then gunicorn (deploy/gunicorn.conf.py), the background worker and the
+# clock. Reads its settings from the environment: SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL...
+# e.g.  set -a; . /etc/danvan/danvan.env; set +a; make serve
+serve: install
+	@test -n "$$SECRET_KEY" || { echo "make serve runs the production server: set SECRET_KEY (50+ random characters), ALLOWED_HOSTS and DATABASE_URL first (deploy/danvan.env.example)."; exit 2; }
+	DEBUG=0 $(PY) manage.py migrate --noinput
+	DEBUG=0 $(PY) manage.py collectstatic --noinput -v 0
+	@echo "Serving on http://$(HOST):$(PORT)/ with gunicorn, a background worker and the clock."
+	@trap 'kill 0' EXIT INT TERM; \
+	DEBUG=0 $(PY) manage.py db_worker --no-reload -v 0 & \
+	DEBUG=0 $(PY) manage.py run_voice_clock --every 300 >/dev/null & \
+	DEBUG=0 BIND=$(HOST):$(PORT) $(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py danvan.wsgi:application
 
 test: install
 	$(PY) manage.py compilemessages -v 0 --ignore=.venv 2>/dev/null || true
@@ -70,6 +84,8 @@ messages: install
 # texts: embedding throughput and the similar-case lookup at a million cases
 # (BENCH_TEXTSIM_ARGS, e.g. --count 100000 --requests 30). Then public opinion at 200,000
 # items: synthesis, themes, classifier (BENCH_OPINION_ARGS, e.g. --items 30000 --requests 10).
+# bench_portal: the public home and a commune page under gunicorn next to a bare Django page,
+# and the notices job on 100,000 events (BENCH_PORTAL_ARGS, e.g. --events 5000 --rounds 1).
 BENCH_SQLITE ?= bench-results/bench.sqlite3
 BENCH_PGDB ?= danvan_bench
 BENCH_REGISTRY_SQLITE ?= bench-results/bench-registry.sqlite3
@@ -90,6 +106,8 @@ BENCH_TEXTSIM_SQLITE ?= bench-results/bench-textsim.sqlite3
 BENCH_TEXTSIM_PGDB ?= danvan_bench_textsim
 BENCH_OPINION_SQLITE ?= bench-results/bench-opinion.sqlite3
 BENCH_OPINION_PGDB ?= danvan_bench_opinion
+BENCH_PORTAL_SQLITE ?= bench-results/bench-portal.sqlite3
+BENCH_PORTAL_PGDB ?= danvan_bench_portal
 BENCH_PG := -h 127.0.0.1 -U postgres
 bench: install
 	mkdir -p bench-results && rm -f $(BENCH_SQLITE) $(BENCH_SQLITE)-wal $(BENCH_SQLITE)-shm
@@ -122,6 +140,9 @@ bench: install
 	rm -f $(BENCH_OPINION_SQLITE) $(BENCH_OPINION_SQLITE)-wal $(BENCH_OPINION_SQLITE)-shm
 	DATABASE_URL=sqlite:///$(BENCH_OPINION_SQLITE) $(PY) manage.py migrate --noinput -v 0
 	DATABASE_URL=sqlite:///$(BENCH_OPINION_SQLITE) $(PY) manage.py bench_opinion $(BENCH_ARGS) $(BENCH_OPINION_ARGS)
+	rm -f $(BENCH_PORTAL_SQLITE) $(BENCH_PORTAL_SQLITE)-wal $(BENCH_PORTAL_SQLITE)-shm
+	DATABASE_URL=sqlite:///$(BENCH_PORTAL_SQLITE) $(PY) manage.py migrate --noinput -v 0
+	DATABASE_URL=sqlite:///$(BENCH_PORTAL_SQLITE) $(PY) manage.py bench_portal $(BENCH_PORTAL_ARGS)
 	@if pg_isready -q -h 127.0.0.1 -p 5432; then \
 	PGOPTIONS="-c client_min_messages=warning" dropdb $(BENCH_PG) --if-exists $(BENCH_PGDB) && \
 	createdb $(BENCH_PG) -T template0 --lc-ctype=C.UTF-8 --lc-collate=C.UTF-8 -E UTF8 $(BENCH_PGDB) && \
@@ -162,7 +183,11 @@ bench: install
 	PGOPTIONS="-c client_min_messages=warning" dropdb $(BENCH_PG) --if-exists $(BENCH_OPINION_PGDB) && \
 	createdb $(BENCH_PG) -T template0 --lc-ctype=C.UTF-8 --lc-collate=C.UTF-8 -E UTF8 $(BENCH_OPINION_PGDB) && \
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_OPINION_PGDB) $(PY) manage.py migrate --noinput -v 0 && \
-	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_OPINION_PGDB) $(PY) manage.py bench_opinion $(BENCH_ARGS) $(BENCH_OPINION_ARGS); \
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_OPINION_PGDB) $(PY) manage.py bench_opinion $(BENCH_ARGS) $(BENCH_OPINION_ARGS) && \
+	PGOPTIONS="-c client_min_messages=warning" dropdb $(BENCH_PG) --if-exists $(BENCH_PORTAL_PGDB) && \
+	createdb $(BENCH_PG) -T template0 --lc-ctype=C.UTF-8 --lc-collate=C.UTF-8 -E UTF8 $(BENCH_PORTAL_PGDB) && \
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_PORTAL_PGDB) $(PY) manage.py migrate --noinput -v 0 && \
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_PORTAL_PGDB) $(PY) manage.py bench_portal $(BENCH_PORTAL_ARGS); \
 	else echo "PostgreSQL does not answer at 127.0.0.1:5432: its half of the benchmark is skipped."; fi
 
 # What CI runs: system packages, lint, the suite on SQLite and on PostgreSQL (.ci/run).

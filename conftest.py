@@ -68,6 +68,13 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _public_pages_rendered(settings):
+    """Public pages are rendered for every request in tests; the tests of the visitors'
+    copies (portal.middleware) turn the keeping back on."""
+    settings.PUBLIC_PAGE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: rate limits and kept medians of an earlier test
     (whose rows were rolled back, and whose ids a later test may reuse) do not leak."""

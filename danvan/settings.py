@@ -89,6 +89,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "danvan.lib.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Visitors' copies of the public pages that can be kept (portal/middleware.py): served
@@ -106,6 +107,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "danvan.lib.middleware.RequestContextMiddleware",
+    "danvan.lib.middleware.StorageFullMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -190,12 +192,13 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "danvan" / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "media/"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # A file the disk had no room for is removed and reported (lib.storage, lib.middleware).
+    "default": {"BACKEND": "danvan.lib.storage.SafeFileSystemStorage"},
     # Hashed names from the collected manifest; plain names until one is collected.
     "staticfiles": {"BACKEND": "danvan.lib.staticstorage.StaticStorage"},
 }
@@ -229,11 +232,21 @@ NOTICE_CHANNELS = env_list("NOTICE_CHANNELS", "email,sms")
 NOTICE_SMS_GATEWAY = env_str("NOTICE_SMS_GATEWAY")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "DanVan <no-reply@danvan.local>")
 
+# Public pages (home, commune pages, scorecards, library) are kept whole for visitors for this
+# many seconds: a new answer, rating or recognition shows within it. 0 keeps none of them.
+PUBLIC_PAGE_SECONDS = env_int("PUBLIC_PAGE_SECONDS", 60)
+
 # Cache (rate limits of public forms, throttles): shared between workers through Redis when
 # REDIS_URL is set; a per-process memory cache otherwise (one process, tests).
 REDIS_URL = env_str("REDIS_URL")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    # A Redis that does not answer is a cache that keeps nothing: pages still served, a warning
+    # logged (lib.cache). Short timeouts, so that an unreachable server costs little.
+    "default": {
+        "BACKEND": "danvan.lib.cache.TolerantRedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
@@ -259,6 +272,8 @@ SECURE_CSP = {
     "frame-ancestors": ["'none'"],
 }
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The reverse proxies whose X-Forwarded-For names the client (deploy/nginx/danvan.conf).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "danvan.core.views.csrf_failure"
@@ -276,6 +291,16 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        # LOG_FORMAT=json: one JSON object per line (lib.logs), for a log collector.
+        "json": {"()": "danvan.lib.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if env_str("LOG_FORMAT", "text") == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }

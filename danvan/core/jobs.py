@@ -25,8 +25,10 @@ HANDLERS: dict[str, Callable[["JobContext"], dict]] = {}
 # picked up: every worker is busy, or none runs.
 PICK_UP_WITHIN = datetime.timedelta(seconds=10)
 # A task marked running for longer than this is taken for the leftover of a worker that
-# died mid-task, not for a sign of a live one (the longest import runs for minutes).
+# died mid-task, not for a sign of a live one (the longest import runs for minutes): its
+# lease. `reap_stale_work` then runs it again, or marks it failed after MAX_TASK_RUNS runs.
 LONGEST_TASK = datetime.timedelta(minutes=30)
+MAX_TASK_RUNS = 3
 
 
 class JobFailed(Exception):
@@ -157,3 +159,41 @@ def why_waiting(
         status=TaskResultStatus.RUNNING, started_at__gte=now - LONGEST_TASK
     ).exists()
     return "busy" if busy else "no_worker"
+
+
+def reap_stale_work(now: datetime.datetime | None = None) -> dict[str, int]:
+    """Nothing stays "running" forever: a task whose worker died mid-run (running past its
+    lease, LONGEST_TASK) is put back in the queue to be run again, or marked failed once it
+    was started MAX_TASK_RUNS times; a job whose run stopped so is marked failed, with a
+    message telling its owner to start it again. The clock calls this; each row is changed
+    with a conditional update, so two clocks at once do the work once."""
+    now = now or timezone.now()
+    cutoff = now - LONGEST_TASK
+    retried = failed = 0
+    stale = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, started_at__lt=cutoff)
+    for pk, started_at, worker_ids in stale.values_list("pk", "started_at", "worker_ids"):
+        row = DBTaskResult.objects.filter(
+            pk=pk, status=TaskResultStatus.RUNNING, started_at=started_at
+        )
+        if len(worker_ids or []) < MAX_TASK_RUNS:
+            retried += row.update(status=TaskResultStatus.READY, started_at=None, run_after=now)
+        else:
+            failed += row.update(
+                status=TaskResultStatus.FAILED,
+                finished_at=now,
+                exception_class_path="danvan.core.jobs.LeaseExpired",
+                traceback=f"The worker stopped during each of {MAX_TASK_RUNS} runs.",
+            )
+    jobs = Job.objects.filter(status=Job.Status.RUNNING, created_at__lt=cutoff).update(
+        status=Job.Status.FAILED,
+        finished_at=now,
+        message=_("The job was interrupted before it ended. Start it again."),
+    )
+    if retried or failed or jobs:
+        logger.warning(
+            "Stale work: %s task(s) queued again, %s marked failed, %s job(s) failed",
+            retried,
+            failed,
+            jobs,
+        )
+    return {"tasks_retried": retried, "tasks_failed": failed, "jobs_failed": jobs}

@@ -4,8 +4,10 @@ read is a fixed number of queries whatever the number of rows."""
 
 import datetime
 import math
+import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404
 from django.utils import timezone
@@ -29,7 +31,21 @@ from danvan.voice.scorecards import Scorecard, league_table, scorecard
 PUBLIC_CASE_KINDS = (Kind.FEEDBACK, Kind.RECOMMENDATION)
 RECENT_CASES = 10
 RECENT_MODELS = 10
-HEADLINE_SECONDS = 300
+# The front door's figures are computed at most once in this time (settings.PUBLIC_PAGE_SECONDS,
+# when it keeps pages at all).
+HEADLINE_SECONDS = 60
+
+
+def window_seconds() -> int:
+    return settings.PUBLIC_PAGE_SECONDS or HEADLINE_SECONDS
+
+
+def freshness_window(now: float | None = None) -> int:
+    """The current window of settings.PUBLIC_PAGE_SECONDS: the front door's figures, and the
+    visitors' copies of the public pages kept by window (portal.middleware), are computed once
+    a window and dropped at its end together, so nothing a visitor reads is older than one
+    window."""
+    return int((time.time() if now is None else now) // window_seconds())
 
 
 def commune_slug(name: str) -> str:
@@ -59,7 +75,7 @@ def headline_figures(city: Unit) -> Headline:
     """The city's figures for the home page: this year's cases (from the roll-up), answered
     on time, satisfied, and the recognised models; kept for a few minutes."""
     start, end = year_to_date()
-    key = f"portal:headline:{city.pk}:{end}"
+    key = f"portal:headline:{city.pk}:{end}:{freshness_window()}"
     found = cache.get(key)
     if found is None:
         card = scorecard(city, start, end)
@@ -71,7 +87,7 @@ def headline_figures(city: Unit) -> Headline:
             answered_pct=card.answered_pct,
             models=library_models().filter(unit__path__startswith=city.path).count(),
         )
-        cache.set(key, found, HEADLINE_SECONDS)
+        cache.set(key, found, window_seconds())
     return found
 
 
@@ -244,11 +260,11 @@ def _band(pct: float | None) -> tuple[str, str]:
 
 def city_map(city: Unit, start: datetime.date, end: datetime.date) -> CityMap:
     """The map of the city's communes for a period, kept for a few minutes (see _city_map)."""
-    key = f"portal:map:{city.pk}:{start}:{end}"
+    key = f"portal:map:{city.pk}:{start}:{end}:{freshness_window()}"
     found = cache.get(key)
     if found is None:
         found = _city_map(city, start, end)
-        cache.set(key, found, HEADLINE_SECONDS)
+        cache.set(key, found, window_seconds())
     return found
 
 

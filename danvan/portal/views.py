@@ -69,7 +69,7 @@ from danvan.voice.scorecards import league_table, scorecard
 from danvan.voice.similar import similar_open_cases
 
 PAGE_SIZE = 30
-PUBLIC_MAX_AGE = 300
+PUBLIC_MAX_AGE = 60  # no longer than the server keeps its copy (PUBLIC_PAGE_SECONDS)
 
 _shared = cache_control(public=True, max_age=PUBLIC_MAX_AGE)
 # A signed-in official sees their own name in the top bar: never let a shared cache keep it.

@@ -289,3 +289,94 @@ def test_the_maps_table_equals_its_figures(visitor, city, url):
 def map_args(city):
     start, end = places.year_to_date()
     return city.city, start, end
+
+
+# Visitors' copies ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def keeping(settings):
+    settings.PUBLIC_PAGE_SECONDS = 60
+
+
+@pytest.mark.parametrize("which", ["home", "commune", "scorecards", "library"])
+def test_visitors_get_a_kept_copy_until_the_window_ends(
+    visitor, city, clerk_a, monkeypatch, keeping, which
+):
+    """The public pages are served from the cache, with no query, for the rest of the window
+    their figures were computed in; the next window shows what changed."""
+    url = {
+        "home": HOME,
+        "commune": commune_url(city.a.commune),
+        "scorecards": reverse("public:scorecards") + "?period=year",
+        "library": reverse("portal:library"),
+    }[which]
+    window = [1000]
+    monkeypatch.setattr(places, "freshness_window", lambda now=None: window[0])
+    monkeypatch.setattr("danvan.portal.middleware.freshness_window", lambda: window[0])
+    first = visitor.get(url)
+    assert first.status_code == 200
+    with CaptureQueriesContext(connection) as kept:
+        again = visitor.get(url)
+    assert len(kept.captured_queries) == 0
+    assert again.content == first.content
+
+    answer(send(city.a.commune, "Cây đổ chắn lối đi"), clerk_a, "Đã dọn cây.")
+    recognised(city.a.hamlet, "Mô hình mới công nhận", actor=clerk_a)
+    assert visitor.get(url).content == first.content  # the same window: the same copy
+    window[0] += 1
+    with CaptureQueriesContext(connection) as fresh:
+        later = visitor.get(url)
+    assert len(fresh.captured_queries) > 0
+    assert later.content != first.content
+    if which == "commune":
+        assert "Cây đổ chắn lối đi" in later.text
+    if which == "library":
+        assert "Mô hình mới công nhận" in later.text
+
+
+def test_the_kept_copy_is_in_the_visitors_language(city, keeping):
+    url = commune_url(city.a.commune)
+    english, vietnamese = Client(), Client()
+    english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    vietnamese.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    en_text = english.get(url).text
+    vi_text = vietnamese.get(url).text
+    assert '<html lang="en"' in en_text
+    assert '<html lang="vi"' in vi_text
+    assert english.get(url).text == en_text  # each language its own copy
+    assert vietnamese.get(url).text == vi_text
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        HOME + "?x=1",
+        reverse("public:scorecards") + "?period=year&period=month",
+        reverse("portal:library") + "?q=rac",  # a free search: never kept
+        reverse("portal:library") + "?page=" + "9" * 100,
+    ],
+)
+def test_other_queries_are_never_kept(visitor, city, keeping, url):
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as captured:
+            assert visitor.get(url).status_code == 200
+        assert len(captured.captured_queries) > 0
+
+
+def test_nothing_is_kept_when_the_setting_is_zero(visitor, city):
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as captured:
+            assert visitor.get(HOME).status_code == 200
+        assert len(captured.captured_queries) > 0
+
+
+def test_staff_and_unknown_communes_are_never_kept(visitor, city, city_officer, keeping):
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as unknown:
+            assert visitor.get(reverse("public:commune", args=["xa-khong-co"])).status_code == 404
+        assert len(unknown.captured_queries) > 0
+    visitor.get(HOME)  # a visitor's copy of the home is kept now
+    response = english_client(city_officer).get(HOME)
+    assert response.status_code == 200
+    assert "organisations/home.html" in [t.name for t in response.templates]

@@ -26,14 +26,11 @@ import hashlib
 import itertools
 import logging
 import os
-import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -48,7 +45,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import include, path
 
 from danvan.accounts.models import Role
-from danvan.bench.harness import BenchPages, db_version, machine, write_results
+from danvan.bench.harness import (
+    BenchPages,
+    db_version,
+    free_port,
+    machine,
+    run_wrk,
+    wait_for,
+    write_results,
+)
 from danvan.bench.management.commands.bench_tree import baseline_view, percentile
 from danvan.organisations.models import Unit, UnitKind
 from danvan.voice import demo
@@ -394,7 +399,7 @@ class Command(BenchPages, BaseCommand):
                 self.style.WARNING("wrk is not installed (apt-get install wrk): no throughput.")
             )
             return {"skipped": "wrk not installed"}
-        port = options["port"] or _free_port()
+        port = options["port"] or free_port()
         base = f"http://127.0.0.1:{port}"
         folder = Path(tempfile.mkdtemp(prefix="bench-voice-"))
         env = os.environ | {"CONN_MAX_AGE": str(options["conn_max_age"])}
@@ -407,7 +412,7 @@ class Command(BenchPages, BaseCommand):
             stderr=subprocess.STDOUT,
         )
         try:
-            _wait_for(f"{base}/__bench__/baseline/", server)
+            wait_for(f"{base}/__bench__/baseline/", server)
             seconds = options["seconds"]
             conns = options["connections"]
             runs = {}
@@ -458,16 +463,7 @@ class Command(BenchPages, BaseCommand):
         }
 
     def _wrk(self, wrk: str, url: str, seconds: int, conns: int, script: Path | None = None):
-        threads = max(1, min(2, conns))
-        command = [wrk, f"-t{threads}", f"-c{conns}", f"-d{seconds}s", "--latency"]
-        if script is not None:
-            command += ["-s", str(script)]
-        done = subprocess.run(  # noqa: S603 - wrk with our arguments
-            [*command, url], capture_output=True, text=True, timeout=seconds + 60, check=False
-        )
-        if done.returncode != 0:
-            raise CommandError(f"wrk failed: {done.stderr or done.stdout}")
-        return _parse_wrk(done.stdout)
+        return run_wrk(wrk, url, seconds, conns, script=script)
 
     # Output
 
@@ -532,26 +528,6 @@ class Command(BenchPages, BaseCommand):
             self.stdout.write(f"Tracking page ÷ bare page: {share:.0%}")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for(url: str, server: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise CommandError(f"The benchmark server stopped (exit {server.returncode}).")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise CommandError(f"The benchmark server did not answer at {url}.")
-
-
 def _lua_post(form: dict, spread: bool) -> str:
     body = urlencode(form).replace("\\", "\\\\").replace('"', '\\"')
     lines = [
@@ -562,29 +538,3 @@ def _lua_post(form: dict, spread: bool) -> str:
     if spread:
         lines.append(f'wrk.headers["{SPREAD_HEADER}"] = "spread"')
     return "\n".join(lines) + "\n"
-
-
-_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
-
-
-def _ms(text: str) -> float | None:
-    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text.strip())
-    return round(float(match[1]) * _UNITS[match[2]], 2) if match else None
-
-
-def _parse_wrk(output: str) -> dict:
-    """The figures of wrk's report: requests, duration, requests/s, latencies, errors."""
-    done = re.search(r"(\d+) requests in ([\d.]+)(us|ms|s|m)", output)
-    latency = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", output, re.M))
-    non_ok = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    errors = re.search(r"Socket errors: (.*)", output)
-    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
-    return {
-        "requests": int(done[1]) if done else 0,
-        "seconds": round(float(done[2]) * _UNITS[done[3]] / 1000, 2) if done else 0,
-        "rps": float(rps[1]) if rps else 0.0,
-        "latency_p50_ms": _ms(latency["50"]) if "50" in latency else None,
-        "latency_p99_ms": _ms(latency["99"]) if "99" in latency else None,
-        "non_2xx_3xx": int(non_ok[1]) if non_ok else 0,
-        "socket_errors": errors[1].strip() if errors else "",
-    }

@@ -1,4 +1,5 @@
-"""The periodic job of the citizen's voice: reminders, overdue marks and escalations.
+"""The periodic job of the citizen's voice: reminders, overdue marks and escalations; and
+the background work a dead worker left "running" (core.jobs.reap_stale_work).
 
 Run it every few minutes (cron, systemd timer, or `--every 300` in a loop). Running it
 twice, or on two machines at once, does the work once: each case is claimed atomically.
@@ -8,6 +9,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from danvan.core.jobs import reap_stale_work
 from danvan.voice.services import run_clock_job
 
 
@@ -20,8 +22,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         while True:
             result = run_clock_job()
+            reaped = reap_stale_work()
             self.stdout.write(
                 "reminded {reminded}, overdue {overdue}, escalated {escalated}".format(**result)
+                + "; stale tasks queued again {tasks_retried}, failed {tasks_failed}, "
+                "jobs failed {jobs_failed}".format(**reaped)
             )
             if not options["every"]:
                 return
