@@ -106,7 +106,7 @@ def test_the_archive_holds_the_database_the_files_and_a_manifest(demo, tmp_path,
 
     with tarfile.open(archive) as tar:
         names = set(tar.getnames())
-        manifest = json.load(tar.extractfile("manifest.json"))
+        manifest = json.loads(read(tar, "manifest.json"))
     assert names == {
         "manifest.json",
         backups.DATABASE_FILES[connection.vendor],
@@ -184,10 +184,16 @@ def test_a_postgresql_backup_restores_into_a_scratch_database(
         subprocess.run(dropdb, env=env, check=True)  # noqa: S603
 
 
+def read(tar: tarfile.TarFile, name: str) -> bytes:
+    stream = tar.extractfile(name)
+    assert stream is not None, name
+    return stream.read()
+
+
 def rewrite(archive: Path, change) -> None:
     """Rebuild the archive with change(name, bytes) -> [(name, bytes)] applied to each entry."""
     with tarfile.open(archive) as tar:
-        entries = [(m.name, tar.extractfile(m).read()) for m in tar.getmembers()]
+        entries = [(m.name, read(tar, m.name)) for m in tar.getmembers()]
     with tarfile.open(archive, "w:gz") as tar:
         for name, data in entries:
             for new_name, new_data in change(name, data):
