@@ -276,13 +276,16 @@ def create_backup(
     vendor = connection.vendor
     if vendor not in DATABASE_FILES:
         raise BackupError(f"Backups of {vendor} databases are not supported.")
+    media_root = Path(settings.MEDIA_ROOT).resolve()
+    if output.resolve().is_relative_to(media_root):
+        # Uploaded files may be served to the public: a database dump must never lie there.
+        raise BackupError(f"Write backups outside MEDIA_ROOT ({media_root}).")
     output.mkdir(parents=True, exist_ok=True)
     created = timezone.now().astimezone(datetime.UTC)
     name = f"danvan-backup-{created:%Y%m%dT%H%M%SZ}.tar.gz"
     archive = output / name
     if archive.exists():
         raise BackupError(f"{archive} exists already.")
-    media_root = Path(settings.MEDIA_ROOT)
     with tempfile.TemporaryDirectory(prefix=".danvan-backup-", dir=output) as work:
         dump = Path(work) / DATABASE_FILES[vendor]
         progress(f"Dumping the {vendor} database…")

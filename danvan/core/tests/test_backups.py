@@ -292,6 +292,12 @@ def test_a_database_in_use_is_replaced_only_with_yes(demo, tmp_path, settings):
     assert backups.table_rows(connection) == rows
 
 
+def test_a_backup_is_never_written_among_the_uploads(settings):
+    with pytest.raises(CommandError, match="outside MEDIA_ROOT"):
+        call_command("backup", output=Path(settings.MEDIA_ROOT) / "backups", verbosity=0)
+    assert not (Path(settings.MEDIA_ROOT) / "backups").exists()
+
+
 def test_a_missing_pg_dump_is_named(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.setattr(backups.glob, "glob", lambda pattern: [])
