@@ -10,6 +10,11 @@ A client may also post a recommendation or a denunciation, with the service's at
 of intake holds here too: an anonymous denunciation is kept as information, an incomplete
 one waits for its details, and the answer's service_notice says so; a denunciation is
 never a public service request afterwards.
+
+GET requests follows the spec's default window (the last 90 days; a span of at most 90 days)
+and comes in pages: `page` (from 1) and `page_size` (50 by default, at most 200), newest
+first with the id breaking ties so that pages neither overlap nor skip; a `Link` header with
+rel="next" points to the following page while there is one. Discovery states these figures.
 """
 
 import datetime
@@ -63,7 +68,7 @@ except ImportError:  # the address parser is not there yet: fall back to commune
     commune_from_address = None
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
-CHANGESET = "2026-11-28T00:00:00+07:00"  # when this interface last changed
+CHANGESET = "2026-12-08T00:00:00+07:00"  # when this interface last changed
 CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 # Complaints, denunciations and receptions follow their own laws and protect the reporter:
 # only feedback and recommendations are service requests.
@@ -74,6 +79,11 @@ POSTED_KINDS = (Kind.FEEDBACK, Kind.RECOMMENDATION, Kind.DENUNCIATION)
 # The spec's default query: a span of 90 days or the first 1000 requests, the smaller.
 WINDOW = datetime.timedelta(days=90)
 MAX_RESULTS = 1000
+# Within the window a list comes in pages (`page`, 1-based, and `page_size`): a client that
+# wants every request walks the pages instead of taking a thousand at once.
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+MAX_PAGE = 1_000_000  # only to refuse absurd numbers: a page past the end is empty
 # Posting is limited per client address: this many requests in this many seconds.
 # A point farther than this (in degrees) from every commune's centre is not ours.
 MAX_DISTANCE = 0.5
@@ -167,6 +177,15 @@ def discovery(request, fmt):
                 "formats": ["text/xml", "application/json"],
             }
         ],
+        # Not in the spec, which leaves paging to each server: how GET requests pages.
+        "paging": {
+            "default_window_days": WINDOW.days,
+            "page_parameter": "page",
+            "page_size_parameter": "page_size",
+            "default_page_size": PAGE_SIZE,
+            "max_page_size": MAX_PAGE_SIZE,
+            "next_page": _('A Link header with rel="next" while more requests follow.'),
+        },
     }
     return _public(_render(fmt, data, root="discovery"))
 
@@ -395,16 +414,53 @@ def service_request(request, code, fmt):
     return _public(_render(fmt, [_request_data(case)], root="service_requests"))
 
 
+def _number(params, name: str, default: int, maximum: int, errors: list[str]) -> int:
+    """A whole number parameter from 1 to maximum; the default when absent."""
+    value = params.get(name, "").strip()
+    if not value:
+        return default
+    if value.isascii() and value.isdigit() and 1 <= int(value) <= maximum:
+        return int(value)
+    errors.append(
+        _("%(name)s must be a whole number from 1 to %(maximum)s.")
+        % {"name": name, "maximum": maximum}
+    )
+    return default
+
+
+def page_of(params) -> tuple[int, int, list[str]]:
+    """The page asked for (1-based), its size, and the errors of those parameters."""
+    errors: list[str] = []
+    size = _number(params, "page_size", PAGE_SIZE, MAX_PAGE_SIZE, errors)
+    page = _number(params, "page", 1, MAX_PAGE, errors)
+    return page, size, errors
+
+
 @csrf_exempt  # clients authenticate with their API key, not a session
 @require_http_methods(["GET", "HEAD", "POST"])
 def service_requests(request, fmt):
     if request.method == "POST":
         return _post_request(request, fmt)
     qs, errors = filter_requests(request.GET)
+    if _values(request.GET, "service_request_id"):  # the spec: ids override everything else
+        page, size = 1, MAX_RESULTS
+    else:
+        page, size, paging_errors = page_of(request.GET)
+        errors += paging_errors
     if errors:
         return _errors(fmt, 400, *errors)
-    data = [_request_data(case) for case in qs[:MAX_RESULTS]]
-    return _public(_render(fmt, data, root="service_requests"))
+    # One row past the page tells whether another page follows, without a count.
+    start = (page - 1) * size
+    rows = list(qs[start : start + size + 1])
+    data = [_request_data(case) for case in rows[:size]]
+    response = _public(_render(fmt, data, root="service_requests"))
+    if len(rows) > size:
+        following = request.GET.copy()
+        following["page"] = str(page + 1)
+        following["page_size"] = str(size)
+        url = request.build_absolute_uri(f"{request.path}?{following.urlencode()}")
+        response["Link"] = f'<{url}>; rel="next"'
+    return response
 
 
 # Posting a service request

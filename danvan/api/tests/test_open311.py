@@ -253,6 +253,20 @@ def test_discovery_names_the_spec_the_url_and_both_formats(client, db, fmt):
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
+def test_discovery_states_the_window_and_the_page_size(client, db, fmt):
+    data = parse(client.get(f"{BASE}/discovery.{fmt}"), fmt, root="discovery")
+    if fmt == "json":
+        paging = data["paging"]
+    else:
+        paging = {child.tag: child.text for child in data.find("paging")}
+    assert int(paging["default_window_days"]) == 90
+    assert int(paging["default_page_size"]) == open311.PAGE_SIZE
+    assert int(paging["max_page_size"]) == open311.MAX_PAGE_SIZE
+    assert paging["page_parameter"] == "page"
+    assert paging["page_size_parameter"] == "page_size"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_services_are_the_categories_in_use(client, db, fmt):
     Category.objects.filter(code="khac").update(is_active=False)
     response = client.get(f"{BASE}/services.{fmt}")
@@ -654,6 +668,87 @@ def test_text_is_escaped_in_xml(client, places):
     )
 
 
+def test_the_default_page_holds_the_newest_page_size_requests(client, places):
+    for day in range(open311.PAGE_SIZE + 5):
+        send(places, received_at=days_ago(day % 80) - datetime.timedelta(minutes=day))
+
+    response = client.get(f"{BASE}/requests.json")
+
+    assert len(response.json()) == open311.PAGE_SIZE
+    newest = Case.objects.order_by("-received_at", "-id")[: open311.PAGE_SIZE]
+    assert [row["service_request_id"] for row in response.json()] == [c.code for c in newest]
+    assert 'rel="next"' in response["Link"]
+    assert "page=2" in response["Link"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_pages_neither_overlap_nor_skip(client, places, fmt):
+    moment = timezone.now() - datetime.timedelta(hours=1)
+    for _ in range(7):  # received at the same moment: the id breaks the tie
+        send(places, received_at=moment)
+    for n in range(4):
+        send(places, received_at=days_ago(n + 1))
+    every = get_codes(client, fmt, page_size=200)
+    assert len(every) == 11
+
+    pages, number = [], 1
+    while True:
+        response = client.get(f"{BASE}/requests.{fmt}", {"page": number, "page_size": 3})
+        assert response.status_code == 200
+        pages.append(codes(response, fmt))
+        if "Link" not in response:
+            break
+        assert f"page={number + 1}" in response["Link"]
+        number += 1
+
+    assert [len(page) for page in pages] == [3, 3, 3, 2]
+    assert [code for page in pages for code in page] == every
+    assert get_codes(client, fmt, page=5, page_size=3) == []
+
+
+def test_paging_keeps_the_filters_in_the_next_link(client, cases):
+    response = client.get(f"{BASE}/requests.json", {"status": "closed", "page_size": 1})
+    assert [row["service_request_id"] for row in response.json()] == [cases["answered"].code]
+    following = response["Link"].split(">")[0].removeprefix("<")
+    assert "status=closed" in following
+    assert [row["service_request_id"] for row in client.get(following).json()] == [
+        cases["rejected"].code
+    ]
+    assert "Link" not in client.get(following)
+
+
+def test_ids_are_not_paged(client, cases):
+    wanted = ",".join(cases[n].code for n in ("received", "answered", "old"))
+    assert len(get_codes(client, service_request_id=wanted, page_size=1, page=9)) == 3
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"page": "0"},
+        {"page": "-1"},
+        {"page": "hai"},
+        {"page": "1.5"},
+        {"page": "٣"},  # a digit, but not an ASCII one
+        {"page": "99999999999"},
+        {"page_size": "0"},
+        {"page_size": "201"},
+        {"page_size": "mười"},
+    ],
+)
+def test_bad_paging_is_400_in_the_spec_format(client, cases, fmt, params):
+    response = client.get(f"{BASE}/requests.{fmt}", params)
+    assert_error(response, fmt, 400)
+    name = next(iter(params))
+    assert name in response.content.decode()
+
+
+def test_a_bad_page_is_explained_in_vietnamese(client, db):
+    response = client.get(f"{BASE}/requests.json", {"page_size": "500"})
+    assert response.json()[0]["description"] == "page_size phải là số nguyên từ 1 đến 200."
+
+
 def test_public_answers_may_be_cached_and_set_no_cookie(client, cases):
     response = client.get(f"{BASE}/requests.json")
     assert "public" in response["Cache-Control"]
@@ -674,6 +769,18 @@ def test_reading_requests_costs_the_same_queries_for_3_or_30(client, places):
         send(places)
     assert len(json.loads(client.get(f"{BASE}/requests.json").content)) == 30
     assert count() == few
+
+
+def test_every_page_costs_the_same_queries(client, places):
+    def count(page: int) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"{BASE}/requests.json", {"page": page, "page_size": 4})
+        assert response.status_code == 200
+        return len(queries)
+
+    for _ in range(10):
+        send(places)
+    assert count(1) == count(2) == count(3) == count(4)
 
 
 def test_the_notice_names_the_event_its_deadline_counts_from(client, places):
