@@ -240,6 +240,8 @@ def _on_time_map(unit: Unit, period: Period, period_query: str) -> charts.Chart 
             continue
         href = reverse("dashboard:unit", args=[child.pk]) + "?" + period_query
         spots.append(charts.Spot(child.name, child.latitude, child.longitude, row.value, href))
+    if not spots:
+        return None
     return charts.dot_map(
         _("Answered on time, unit by unit"),
         spots,

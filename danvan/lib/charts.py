@@ -49,6 +49,7 @@ class Chart:
     headers: list[str]
     rows: list[list[str]]  # the table beside the chart: a label, then one value per series
     wide: bool = False
+    legend: tuple[tuple[str, str], ...] = ()  # (colour, text) above the chart, in the page's type
 
 
 # Numbers
@@ -447,8 +448,7 @@ class Spot:
 RATE_BANDS = ((90.0, "#1a7f37", "≥ 90%"), (70.0, "#b35900", "70–90%"), (0.0, "#c21f32", "< 70%"))
 NO_DATA = "#6e7781"
 MAP_MARGIN = 14
-LEGEND_HEIGHT = 26
-DOT_RADIUS = 6
+DOT_RADIUS = 8
 
 
 def band_colour(value: float | None, bands=RATE_BANDS) -> str:
@@ -484,14 +484,15 @@ def dot_map(
     if plot_h > width * 1.5:  # a tall, thin set of places: fit its height instead
         scale *= width * 1.5 / plot_h
         plot_h = width * 1.5
-    height = LEGEND_HEIGHT + plot_h + 2 * MAP_MARGIN
-    body = _map_legend(bands, no_data, width)
+    height = plot_h + 2 * MAP_MARGIN
+    left = MAP_MARGIN + (width - 2 * MAP_MARGIN - span_x * scale) / 2  # centred when narrower
+    body = []
     for spot in spots:
         dot = _tag(
             "circle",
             _tag("title", _esc(f"{spot.label}: {format_value(spot.value, 'percent')}")),
-            cx=MAP_MARGIN + (spot.longitude - min(lons)) * shrink * scale,
-            cy=LEGEND_HEIGHT + MAP_MARGIN + (max(lats) - spot.latitude) * scale,
+            cx=left + (spot.longitude - min(lons)) * shrink * scale,
+            cy=MAP_MARGIN + (max(lats) - spot.latitude) * scale,
             r=DOT_RADIUS,
             class_="spot",
             fill=band_colour(spot.value, bands),
@@ -508,16 +509,8 @@ def dot_map(
         ]
         for spot in spots
     ]
-    return Chart(title, _svg(title, width, height, body, "map"), headers, rows, wide=wide)
-
-
-def _map_legend(bands, no_data: str, width: float) -> list[str]:
-    body, x = [], 4.0
-    entries = [(colour, text) for _lowest, colour, text in bands]
+    legend = tuple((colour, text) for _lowest, colour, text in bands)
     if no_data:
-        entries.append((NO_DATA, no_data))
-    for colour, text in entries:
-        body.append(_tag("circle", cx=x + DOT_RADIUS, cy=12, r=DOT_RADIUS, fill=colour))
-        body.append(_text(x + 2 * DOT_RADIUS + 5, 16, _fit(text, width / 2), class_="legend"))
-        x += 2 * DOT_RADIUS + 22 + len(text) * CHAR
-    return body
+        legend += ((NO_DATA, no_data),)
+    svg = _svg(title, width, height, body, "map")
+    return Chart(title, svg, headers, rows, wide=wide, legend=legend)

@@ -533,6 +533,34 @@ def test_hbar_and_line_charts_parse_and_escape_their_labels():
     assert line.rows == [["01/2026", "85,3%"], ["02/2026", "—"]]
 
 
+def test_dot_map_puts_north_up_and_east_right_with_its_table_in_the_same_order():
+    with translation.override("vi"):
+        chart = charts.dot_map(
+            "Đúng hạn",
+            [
+                charts.Spot("Sóc Sơn <&>", 21.25, 105.85, 92.5, href="/a?x=1&y=2", more=(1200,)),
+                charts.Spot("Mỹ Đức", 20.70, 105.75, 65.0),
+                charts.Spot("Gia Lâm", 21.02, 105.95, None),
+            ],
+            category="Xã",
+            more_names=("Đã nhận",),
+            value_name="Đúng hạn",
+            no_data="chưa có",
+        )
+    svg = parse(str(chart.svg))
+    assert svg.get("role") == "group"  # a dot links to its page
+    dots = [c for c in svg.iter(f"{SVG}circle")]
+    (x1, y1), (x2, y2), (x3, _y3) = [(float(d.get("cx")), float(d.get("cy"))) for d in dots]
+    assert y1 < y2 and x2 < x1 < x3  # Sóc Sơn north of Mỹ Đức, Gia Lâm the easternmost
+    assert [d.get("fill") for d in dots] == ["#1a7f37", "#c21f32", charts.NO_DATA]
+    assert _svg_titles(svg) == ["Sóc Sơn <&>: 92,5%", "Mỹ Đức: 65,0%", "Gia Lâm: —"]
+    assert "style" not in str(chart.svg)
+    assert chart.headers == ["Xã", "Đã nhận", "Đúng hạn"]
+    assert chart.rows[0] == ['<a href="/a?x=1&amp;y=2">Sóc Sơn &lt;&amp;&gt;</a>', "1.200", "92,5%"]
+    assert chart.rows[1:] == [["Mỹ Đức", "65,0%"], ["Gia Lâm", "—"]]
+    assert [text for _colour, text in chart.legend][-1] == "chưa có"
+
+
 def test_every_chart_of_the_dashboard_parses_and_its_table_holds_its_numbers(
     client_for, city_officer, figures
 ):
@@ -543,7 +571,7 @@ def test_every_chart_of_the_dashboard_parses_and_its_table_holds_its_numbers(
     found = re.findall(r"<figure class=\"chart[^\"]*\">(.*?)</figure>", html, re.S)
     assert len(found) == 6  # by year, field, status, kind; cases by month; on time and satisfied
     for block in found:
-        svg = parse(re.search(r"<svg .*?</svg>", block, re.S).group(0))
+        svg = parse(re.search(r"<svg xmlns=.*?</svg>", block, re.S).group(0))
         titles = " | ".join(_svg_titles(svg))
         table = parse(re.search(r"<table .*?</table>", block, re.S).group(0))
         for row in table.iter("tr"):
@@ -580,7 +608,7 @@ def test_the_maps_table_equals_its_figures(client_for, city_officer, figures):
     html = client.get(url, YEAR_QUERY).content.decode()
     block = _map_block(html)
     assert block is not None
-    svg = parse(re.search(r"<svg .*?</svg>", block, re.S).group(0))
+    svg = parse(re.search(r"<svg xmlns=.*?</svg>", block, re.S).group(0))
     dots = [c for c in svg.iter(f"{SVG}circle") if c.get("class") == "spot"]
     titles = [c.find(f"{SVG}title").text for c in dots]
     table = parse(re.search(r"<table .*?</table>", block, re.S).group(0))

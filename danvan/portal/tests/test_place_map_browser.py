@@ -9,6 +9,7 @@ policy is enforced (it must allow the tile server's images), except where axe is
 import base64
 
 import pytest
+from django.urls import reverse
 
 from danvan.organisations.tests.test_browser import (
     CHROMIUM,
@@ -145,6 +146,7 @@ def test_the_form_and_the_case_page_with_their_maps_pass_axe_and_fit_a_phone(
     fill_the_form(phone, live_server, tree)
     phone.wait_for_selector(".place-map-pick[data-tiles-loaded]")
     phone.locator(".place-map-pick").tap(position={"x": 120, "y": 140})
+    phone.locator("#clear-location").wait_for()  # "Remove the position": readable, checked too
     problems = axe_violations(phone)
     assert problems == [], problems
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
@@ -154,4 +156,43 @@ def test_the_form_and_the_case_page_with_their_maps_pass_axe_and_fit_a_phone(
     problems = axe_violations(phone)
     assert problems == [], problems
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    phone.context.close()
+
+
+def test_the_communes_maps_pass_axe_and_fit_a_phone(
+    live_server,
+    tree,
+    city_officer,
+    page,  # noqa: F811
+):
+    """The maps drawn without tiles: the public home's and scorecards', and the city's
+    dashboard's (its communes placed), each with its table."""
+    from conftest import PASSWORD
+    from danvan.organisations.services import update_unit
+
+    update_unit(actor=None, unit=tree.a.commune, latitude=21.0341, longitude=105.8372)
+    update_unit(actor=None, unit=tree.b.commune, latitude=20.9714, longitude=105.7788)
+    phone = phone_page(page, tiles_answer=True, bypass_csp=True)
+    broken = {}
+
+    def check(path):
+        phone.goto(f"{live_server.url}{path}")
+        assert phone.locator("svg.chart-svg.map circle.spot").count() == 2, path
+        phone.locator("svg.chart-svg.map + details summary").click()  # open the table
+        problems = axe_violations(phone)
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            problems.append(f"{width} px wide")
+        if problems:
+            broken[path] = problems
+
+    check("/")
+    check("/bang-xep-hang/")
+    phone.goto(f"{live_server.url}/accounts/login/")
+    phone.fill("input[name=username]", "thanhpho")
+    phone.fill("input[name=password]", PASSWORD)
+    phone.locator("main form button[type=submit]").click()
+    phone.wait_for_url(f"{live_server.url}/")
+    check(reverse("dashboard:unit", args=[tree.city.pk]))
+    assert not broken, broken
     phone.context.close()
