@@ -68,7 +68,7 @@
     }
     var chosen = point(lat.value, lon.value);
     var hint = document.createElement("p");
-    hint.className = "muted";
+    hint.className = "muted place-map-hint";
     hint.textContent = config.getAttribute("data-hint");
     anchor.insertAdjacentElement("afterend", hint);
     var made = makeMap(hint, config.getAttribute("data-pick-label"), chosen || CITY, chosen ? 16 : 11, "place-map-pick");
