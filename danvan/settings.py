@@ -6,6 +6,7 @@ must be given and the security settings pass `manage.py check --deploy`.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -264,9 +265,27 @@ TASKS = {
 # Office hours for working-hour deadlines, "HH:MM-HH:MM" ranges.
 OFFICE_HOURS = env_list("OFFICE_HOURS", "08:00-12:00,13:30-17:30")
 
+# A map tile server, "https://tiles.example.vn/{z}/{x}/{y}.png" ({s} for subdomains): where
+# set, the citizen's form lets them tap the place of a case on a map, and case pages show it.
+# Empty: no such map (the communes' map is drawn without tiles). TILE_ATTRIBUTION is the
+# credit the tiles' licence asks for ("© OpenStreetMap contributors").
+TILE_SERVER_URL = env_str("TILE_SERVER_URL")
+TILE_ATTRIBUTION = env_str("TILE_ATTRIBUTION")
+
+
+def tile_origin(url: str) -> str:
+    """The origin a content security policy must allow images from for a tile URL template
+    ("https://*.tile.example.org" for "https://{s}.tile.example.org/{z}/{x}/{y}.png"); empty
+    for none or for a path on this site."""
+    parts = urlsplit(url.replace("{s}", "*"))
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return ""
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 SECURE_CSP = {
     "default-src": ["'self'"],
-    "img-src": ["'self'", "data:"],
+    "img-src": ["'self'", "data:", *filter(None, [tile_origin(TILE_SERVER_URL)])],
     "style-src": ["'self'"],
     "script-src": ["'self'"],
     "frame-ancestors": ["'none'"],

@@ -191,7 +191,7 @@ def drill(request, pk, code):
 def _cards(board: Dashboard, period_query: str) -> list[dict]:
     """Each panel with its figures, their links down the tree and to the list behind them."""
     unit, period = board.unit, board.current
-    panel_charts = _charts(board)
+    panel_charts = _charts(board, period_query)
     return [
         {
             "panel": panel,
@@ -212,7 +212,7 @@ def _cards(board: Dashboard, period_query: str) -> list[dict]:
     ]
 
 
-def _charts(board: Dashboard) -> dict[str, list]:
+def _charts(board: Dashboard, period_query: str) -> dict[str, list]:
     """The charts of each panel that has breakdowns."""
     unit, period = board.unit, board.current
     found: dict[str, list] = {}
@@ -220,7 +220,35 @@ def _charts(board: Dashboard) -> dict[str, list]:
         found["registry"] = _registry_charts(board, unit, period)
     if board.panel("voice") is not None and board.case_buckets:
         found["voice"] = _voice_charts(board, unit, period)
+        on_time = _on_time_map(unit, period, period_query)
+        if on_time is not None:
+            found["voice"].append(on_time)
     return found
+
+
+def _on_time_map(unit: Unit, period: Period, period_query: str) -> charts.Chart | None:
+    """The unit's children that have coordinates (communes and wards under the city) as dots
+    coloured by their on-time rate, each linked to its dashboard. One query when no child has
+    coordinates, three when some have."""
+    placed = Unit.objects.filter(parent=unit, latitude__isnull=False, longitude__isnull=False)
+    if not placed.exists():
+        return None
+    spots = []
+    for row in rank_children(unit, METRICS["cases_on_time"], period).rows:  # best first
+        child = row.unit
+        if child is None or child.latitude is None or child.longitude is None:
+            continue
+        href = reverse("dashboard:unit", args=[child.pk]) + "?" + period_query
+        spots.append(charts.Spot(child.name, child.latitude, child.longitude, row.value, href))
+    if not spots:
+        return None
+    return charts.dot_map(
+        _("Answered on time, unit by unit"),
+        spots,
+        category=_("Unit"),
+        value_name=_("Answered on time"),
+        no_data=_("no answered case"),
+    )
 
 
 def _registry_charts(board: Dashboard, unit: Unit, period: Period) -> list:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from html import escape  # the standard library's: Django's is lazy-aware and slower here
 
 from django.utils import formats, translation
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 # Natural widths: half of the page's content, and all of it. A chart is drawn at its natural
@@ -48,6 +49,7 @@ class Chart:
     headers: list[str]
     rows: list[list[str]]  # the table beside the chart: a label, then one value per series
     wide: bool = False
+    legend: tuple[tuple[str, str], ...] = ()  # (colour, text) above the chart, in the page's type
 
 
 # Numbers
@@ -426,3 +428,89 @@ def line_chart(
     body.extend(_legend(series, left))
     headers, rows = _table(series, labels, category, unit)
     return Chart(title, _svg(title, WIDTH, height, body, "lines"), headers, rows)
+
+
+# A map: places at their coordinates, coloured by a figure (no tile server, no script)
+
+
+@dataclass(frozen=True)
+class Spot:
+    label: str
+    latitude: float
+    longitude: float
+    value: float | None  # the figure that colours the dot (a percentage)
+    href: str = ""
+    more: tuple[float | None, ...] = ()  # counts shown in the table before the value
+
+
+# Bands of a percentage, best first: (lowest value, colour, legend). Presentation only: where
+# a figure is good or bad by rule, the rule is data elsewhere.
+RATE_BANDS = ((90.0, "#1a7f37", "≥ 90%"), (70.0, "#b35900", "70–90%"), (0.0, "#c21f32", "< 70%"))
+NO_DATA = "#6e7781"
+MAP_MARGIN = 14
+DOT_RADIUS = 8
+
+
+def band_colour(value: float | None, bands=RATE_BANDS) -> str:
+    if value is not None:
+        for lowest, colour, _legend in bands:
+            if value >= lowest:
+                return colour
+    return NO_DATA
+
+
+def dot_map(
+    title: str,
+    spots: list[Spot],
+    *,
+    category: str,
+    value_name: str,
+    more_names: tuple[str, ...] = (),
+    no_data: str = "",
+    bands=RATE_BANDS,
+    wide: bool = False,
+) -> Chart:
+    """Each place as a dot at its coordinates (an equirectangular projection, fine for a
+    city), coloured by its band, with a legend; the table lists the same places in the same
+    order: the label (a link where the dot is one), the counts, then the value."""
+    width = WIDE if wide else WIDTH
+    lats = [s.latitude for s in spots] or [0.0]
+    lons = [s.longitude for s in spots] or [0.0]
+    shrink = math.cos(math.radians(sum(lats) / len(lats)))
+    span_x = max((max(lons) - min(lons)) * shrink, 1e-6)
+    span_y = max(max(lats) - min(lats), 1e-6)
+    scale = (width - 2 * MAP_MARGIN) / span_x
+    plot_h = span_y * scale
+    if plot_h > width * 1.5:  # a tall, thin set of places: fit its height instead
+        scale *= width * 1.5 / plot_h
+        plot_h = width * 1.5
+    height = plot_h + 2 * MAP_MARGIN
+    left = MAP_MARGIN + (width - 2 * MAP_MARGIN - span_x * scale) / 2  # centred when narrower
+    body = []
+    for spot in spots:
+        dot = _tag(
+            "circle",
+            _tag("title", _esc(f"{spot.label}: {format_value(spot.value, 'percent')}")),
+            cx=left + (spot.longitude - min(lons)) * shrink * scale,
+            cy=MAP_MARGIN + (max(lats) - spot.latitude) * scale,
+            r=DOT_RADIUS,
+            class_="spot",
+            fill=band_colour(spot.value, bands),
+            stroke="#fff",
+            data_value="" if spot.value is None else repr(float(spot.value)),
+        )
+        body.append(_link(spot.href, dot))
+    headers = [category, *more_names, value_name]
+    rows = [
+        [
+            format_html('<a href="{}">{}</a>', spot.href, spot.label) if spot.href else spot.label,
+            *(format_value(n) for n in spot.more),
+            format_value(spot.value, "percent"),
+        ]
+        for spot in spots
+    ]
+    legend = tuple((colour, text) for _lowest, colour, text in bands)
+    if no_data:
+        legend += ((NO_DATA, no_data),)
+    svg = _svg(title, width, height, body, "map")
+    return Chart(title, svg, headers, rows, wide=wide, legend=legend)

@@ -17,7 +17,7 @@ from danvan.portal.queries import (
 from danvan.registry.models import Field, ModelKind
 from danvan.voice.forms import IntakeLawForm
 from danvan.voice.models import Category, Kind
-from danvan.voice.places import MAX_ADDRESS_LENGTH, commune_from_address
+from danvan.voice.places import MAX_ADDRESS_LENGTH, commune_from_address, in_hanoi
 
 
 class CommuneChoiceField(forms.ModelChoiceField):
@@ -248,6 +248,7 @@ class FeedbackForm(IntakeLawForm):
     def clean(self):
         data = super().clean()
         self._clean_place(data)
+        self._clean_point(data)
         self._clean_contact(data)
         self._clean_legal_fields(data)
         self.clean_law(data)
@@ -273,6 +274,24 @@ class FeedbackForm(IntakeLawForm):
             )
         else:
             data["commune"] = commune
+
+    def _clean_point(self, data) -> None:
+        """The point chosen on the map (or the device's position): both coordinates or none,
+        in Hà Nội. The fields are hidden, so the message shows above the form."""
+        latitude, longitude = data.get("latitude"), data.get("longitude")
+        if "latitude" in self.errors or "longitude" in self.errors:
+            pass
+        elif latitude is None and longitude is None:
+            return
+        elif latitude is not None and longitude is not None and in_hanoi(latitude, longitude):
+            return
+        self.add_error(
+            None,
+            _(
+                "The place chosen on the map is not in Hà Nội. Choose it again on the map, or "
+                "remove it and type the address."
+            ),
+        )
 
     def _clean_contact(self, data) -> None:
         given = any(data.get(name) for name in self.CONTACT_FIELDS)

@@ -71,6 +71,8 @@ def public_home(request, context):
             "headline": headline_figures(city),
             "finder": FinderForm(),
             "map": city_map(city, start, end),
+            "start": start,
+            "end": end,
             "section": "home",
         }
     )

@@ -3,17 +3,19 @@ page and the map of the city's communes. Only what a citizen may see, nothing pe
 read is a fixed number of queries whatever the number of rows."""
 
 import datetime
-import math
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from danvan.democracy.models import Consultation
+from danvan.lib.charts import Chart, Spot, dot_map
 from danvan.lib.vntext import search_key, words
 from danvan.organisations.models import Unit, UnitKind
 from danvan.organisations.queries import communes_by_name, nearest_commune
@@ -215,93 +217,44 @@ def commune_page(commune: Unit) -> dict:
 
 # The map ------------------------------------------------------------------------------------
 
-MAP_WIDTH = 640
-MAP_MARGIN = 12
-DOT_RADIUS = 6
-# On-time rate bands, best first: (lowest rate, colour, label key).
-BANDS = (
-    (90.0, "#1a7f37", "high"),
-    (70.0, "#b35900", "middle"),
-    (0.0, "#c21f32", "low"),
-)
-NO_DATA = "#8a8f98"
 
-
-@dataclass
-class Dot:
-    unit: Unit
-    slug: str
-    x: float
-    y: float
-    received: int
-    answered: int
-    on_time_pct: float | None
-    colour: str
-    band: str
-
-
-@dataclass
-class CityMap:
-    width: int
-    height: int
-    dots: list[Dot]
-    start: datetime.date
-    end: datetime.date
-
-
-def _band(pct: float | None) -> tuple[str, str]:
-    if pct is None:
-        return NO_DATA, "none"
-    for lowest, colour, band in BANDS:
-        if pct >= lowest:
-            return colour, band
-    return NO_DATA, "none"
-
-
-def city_map(city: Unit, start: datetime.date, end: datetime.date) -> CityMap:
-    """The map of the city's communes for a period, kept for a few minutes (see _city_map)."""
+def city_map(city: Unit, start: datetime.date, end: datetime.date) -> Chart | None:
+    """The map of the city's communes for a period (lib.charts.dot_map); its figures are kept
+    for the window (see _map_spots). None when no commune has coordinates."""
     key = f"portal:map:{city.pk}:{start}:{end}:{freshness_window()}"
-    found = cache.get(key)
-    if found is None:
-        found = _city_map(city, start, end)
-        cache.set(key, found, window_seconds())
-    return found
+    spots = cache.get(key)
+    if spots is None:
+        spots = _map_spots(city, start, end)
+        cache.set(key, spots, window_seconds())
+    if not spots:
+        return None
+    return dot_map(
+        _("Answered on time, commune by commune"),
+        spots,
+        category=_("Commune / ward"),
+        more_names=(_("Received"), _("Answered")),
+        value_name=_("Answered on time"),
+        no_data=_("no answered case"),
+    )
 
 
-def _city_map(city: Unit, start: datetime.date, end: datetime.date) -> CityMap:
-    """Each current commune of the city with its centre (from the national list of units)
-    placed on a plane, and its on-time rate for cases received in the period. Four queries."""
-    communes = [
-        c
-        for c in city_communes().only("id", "name", "path", "latitude", "longitude")
-        if c.latitude is not None and c.longitude is not None
-    ]
+def _map_spots(city: Unit, start: datetime.date, end: datetime.date) -> list[Spot]:
+    """Each current commune of the city at its centre (from the national list of units), with
+    its on-time rate for cases received in the period, linked to its page. Four queries."""
     cards: dict[int, Scorecard] = {row.unit.pk: row for row in league_table(city, start, end)}
-    if not communes:
-        return CityMap(MAP_WIDTH, 0, [], start, end)
-    lats = [c.latitude for c in communes]
-    lons = [c.longitude for c in communes]
-    shrink = math.cos(math.radians(sum(lats) / len(lats)))
-    span_x = max((max(lons) - min(lons)) * shrink, 1e-6)
-    span_y = max(max(lats) - min(lats), 1e-6)
-    scale = (MAP_WIDTH - 2 * MAP_MARGIN) / span_x
-    height = round(span_y * scale + 2 * MAP_MARGIN)
-    dots = []
-    for commune in communes:
+    spots = []
+    for commune in city_communes().only("id", "name", "path", "latitude", "longitude"):
+        if commune.latitude is None or commune.longitude is None:
+            continue
         card = cards.get(commune.pk)
-        pct = card.on_time_pct if card else None
-        colour, band = _band(pct)
-        dots.append(
-            Dot(
-                unit=commune,
-                slug=commune_slug(commune.name),
-                x=round(MAP_MARGIN + (commune.longitude - min(lons)) * shrink * scale, 1),
-                y=round(MAP_MARGIN + (max(lats) - commune.latitude) * scale, 1),
-                received=card.received if card else 0,
-                answered=card.answered if card else 0,
-                on_time_pct=pct,
-                colour=colour,
-                band=band,
+        spots.append(
+            Spot(
+                commune.name,
+                commune.latitude,
+                commune.longitude,
+                card.on_time_pct if card else None,
+                href=reverse("public:commune", args=[commune_slug(commune.name)]),
+                more=(card.received if card else 0, card.answered if card else 0),
             )
         )
-    return CityMap(MAP_WIDTH, height, dots, start, end)
+    return spots

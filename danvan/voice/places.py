@@ -16,6 +16,15 @@ from danvan.organisations.models import Unit, UnitKind
 HANOI_CODE = "01"
 HANOI_NAME = "Hà Nội"
 MAX_ADDRESS_LENGTH = 300
+# The city's extent, a little wider than its borders (Sóc Sơn to Mỹ Đức, Ba Vì to Gia Lâm):
+# enough to catch a tap on the wrong province, not to tell two communes apart.
+HANOI_BOUNDS = ((20.50, 105.25), (21.45, 106.05))  # (south, west), (north, east)
+
+
+def in_hanoi(latitude: float, longitude: float) -> bool:
+    """Whether a point lies (roughly) in Hà Nội."""
+    (south, west), (north, east) = HANOI_BOUNDS
+    return south <= latitude <= north and west <= longitude <= east
 
 
 def _names_a_province(text: str) -> bool:

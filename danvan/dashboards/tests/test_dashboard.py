@@ -414,11 +414,12 @@ def test_the_citys_figures_are_the_sum_of_its_childrens(db, forest):
 
 
 def _grow(tree, n, start):
-    """n more communes, each with a hamlet, models and cases."""
+    """n more communes (placed on the map), each with a hamlet, models and cases."""
     for i in range(start, start + n):
         commune = create_unit(
             actor=None, parent=tree.city, name=f"Xã số {i}", kind=UnitKind.COMMUNE
         )
+        _place(commune, 21.0 + i / 100, 105.8 + i / 100)
         hamlet = create_unit(actor=None, parent=commune, name=f"Thôn {i}", kind=UnitKind.HAMLET)
         add_models(hamlet, 2, year=2026, recognised=1)
         add_models(commune, 1, year=2025)
@@ -454,8 +455,8 @@ def test_query_count_does_not_grow_with_units_and_rows(client_for, city_officer,
     assert len(many) == len(few), [q["sql"][:120] for q in many.captured_queries]
     # 14 for the registry's and the citizen's voice's figures; 11 more on the whole dashboard
     # for grassroots democracy's (a query per source, three for the missing publications,
-    # two for the boards in place).
-    assert len(few) <= (25 if page == "dashboard" else 14)
+    # two for the boards in place), 3 for the map of the communes.
+    assert len(few) <= (28 if page == "dashboard" else 14)
 
 
 # New panels
@@ -532,6 +533,34 @@ def test_hbar_and_line_charts_parse_and_escape_their_labels():
     assert line.rows == [["01/2026", "85,3%"], ["02/2026", "—"]]
 
 
+def test_dot_map_puts_north_up_and_east_right_with_its_table_in_the_same_order():
+    with translation.override("vi"):
+        chart = charts.dot_map(
+            "Đúng hạn",
+            [
+                charts.Spot("Sóc Sơn <&>", 21.25, 105.85, 92.5, href="/a?x=1&y=2", more=(1200,)),
+                charts.Spot("Mỹ Đức", 20.70, 105.75, 65.0),
+                charts.Spot("Gia Lâm", 21.02, 105.95, None),
+            ],
+            category="Xã",
+            more_names=("Đã nhận",),
+            value_name="Đúng hạn",
+            no_data="chưa có",
+        )
+    svg = parse(str(chart.svg))
+    assert svg.get("role") == "group"  # a dot links to its page
+    dots = [c for c in svg.iter(f"{SVG}circle")]
+    (x1, y1), (x2, y2), (x3, _y3) = [(float(d.get("cx")), float(d.get("cy"))) for d in dots]
+    assert y1 < y2 and x2 < x1 < x3  # Sóc Sơn north of Mỹ Đức, Gia Lâm the easternmost
+    assert [d.get("fill") for d in dots] == ["#1a7f37", "#c21f32", charts.NO_DATA]
+    assert _svg_titles(svg) == ["Sóc Sơn <&>: 92,5%", "Mỹ Đức: 65,0%", "Gia Lâm: —"]
+    assert "style" not in str(chart.svg)
+    assert chart.headers == ["Xã", "Đã nhận", "Đúng hạn"]
+    assert chart.rows[0] == ['<a href="/a?x=1&amp;y=2">Sóc Sơn &lt;&amp;&gt;</a>', "1.200", "92,5%"]
+    assert chart.rows[1:] == [["Mỹ Đức", "65,0%"], ["Gia Lâm", "—"]]
+    assert [text for _colour, text in chart.legend][-1] == "chưa có"
+
+
 def test_every_chart_of_the_dashboard_parses_and_its_table_holds_its_numbers(
     client_for, city_officer, figures
 ):
@@ -542,7 +571,7 @@ def test_every_chart_of_the_dashboard_parses_and_its_table_holds_its_numbers(
     found = re.findall(r"<figure class=\"chart[^\"]*\">(.*?)</figure>", html, re.S)
     assert len(found) == 6  # by year, field, status, kind; cases by month; on time and satisfied
     for block in found:
-        svg = parse(re.search(r"<svg .*?</svg>", block, re.S).group(0))
+        svg = parse(re.search(r"<svg xmlns=.*?</svg>", block, re.S).group(0))
         titles = " | ".join(_svg_titles(svg))
         table = parse(re.search(r"<table .*?</table>", block, re.S).group(0))
         for row in table.iter("tr"):
@@ -552,6 +581,64 @@ def test_every_chart_of_the_dashboard_parses_and_its_table_holds_its_numbers(
             for value in cells[1:]:
                 if value != "—":
                     assert value in titles, (cells, titles)
+
+
+def _place(unit, latitude, longitude):
+    unit.latitude, unit.longitude = latitude, longitude
+    unit.save(update_fields=["latitude", "longitude"])
+
+
+def _map_block(html: str) -> str | None:
+    found = re.search(
+        r'<figure class="chart[^"]*">((?:(?!</figure>).)*?class="chart-svg map".*?)</figure>',
+        html,
+        re.S,
+    )
+    return found.group(1) if found else None
+
+
+def test_the_maps_table_equals_its_figures(client_for, city_officer, figures):
+    """The city's dashboard shows its communes that have coordinates as dots coloured by
+    their on-time rate; the table beside it holds the same units and figures."""
+    client = client_for(city_officer)
+    url = reverse("dashboard:unit", args=[figures.city.pk])
+    assert _map_block(client.get(url, YEAR_QUERY).content.decode()) is None  # no coordinates
+    _place(figures.a.commune, 21.03, 105.85)
+    _place(figures.b.commune, 21.0, 105.8)
+    html = client.get(url, YEAR_QUERY).content.decode()
+    block = _map_block(html)
+    assert block is not None
+    svg = parse(re.search(r"<svg xmlns=.*?</svg>", block, re.S).group(0))
+    dots = [c for c in svg.iter(f"{SVG}circle") if c.get("class") == "spot"]
+    titles = [c.find(f"{SVG}title").text for c in dots]
+    table = parse(re.search(r"<table .*?</table>", block, re.S).group(0))
+    rows = [
+        ["".join(c.itertext()).strip() for c in row]
+        for row in table.iter("tr")
+        if row.find("th[@scope='row']") is not None
+    ]
+    assert titles == [f"{name}: {value}" for name, value in rows]
+    ranking = rank_children(figures.city, METRICS["cases_on_time"], YEAR)
+    expected = {row.unit.name: row.value for row in ranking.rows}
+    with translation.override("vi"):
+        assert rows == [
+            [name, format_value(expected[name], "percent")]
+            for name in (figures.a.commune.name, figures.b.commune.name)
+        ]
+    assert [d.get("data-value") for d in dots] == [repr(expected[figures.a.commune.name]), None]
+    # Each dot leads to its commune's dashboard, for the same period.
+    links = [a.get("href") for a in svg.iter(f"{SVG}a")]
+    assert links[0].startswith(reverse("dashboard:unit", args=[figures.a.commune.pk]) + "?")
+
+
+def test_the_map_of_a_unit_whose_children_have_no_place_is_not_drawn(client_for, clerk_a, figures):
+    _place(figures.a.commune, 21.0, 105.8)  # placed itself, but none of its children is
+    html = (
+        client_for(clerk_a)
+        .get(reverse("dashboard:unit", args=[figures.a.commune.pk]), YEAR_QUERY)
+        .content.decode()
+    )
+    assert 'id="panel-voice"' in html and _map_block(html) is None
 
 
 def test_rebuild_rollups_repairs_counts_written_around_the_triggers(figures):

@@ -275,15 +275,26 @@ def test_queries_do_not_grow_with_rows(visitor, commune_extras, clerk_a):
 
 @pytest.mark.parametrize("url", [HOME, reverse("public:scorecards")])
 def test_the_maps_table_equals_its_figures(visitor, city, url):
-    response = visitor.get(url)
-    text = response.text
-
-    dots = re.findall(r'<circle [^>]*data-unit="(\d+)" data-on-time="([^"]*)"', text)
-    rows = re.findall(r'<tr data-unit="(\d+)" data-on-time="([^"]*)"', text)
-    assert dots == rows
-    figures = {str(d.unit.pk): d.on_time_pct for d in places.city_map(*map_args(city)).dots}
-    assert dict(dots) == {pk: "" if pct is None else str(pct) for pk, pct in figures.items()}
-    assert figures == {str(city.a.commune.pk): 100.0, str(city.b.commune.pk): None}
+    text = visitor.get(url).text
+    svg = text[text.index('<svg xmlns="http://www.w3.org/2000/svg"') :]
+    svg = svg[: svg.index("</svg>")]
+    dots = re.findall(r'<circle [^>]*class="spot"[^>]*>(?:<title>([^<]*)</title>)', svg)
+    table = text[text.index('<table class="chart-table">') :]
+    rows = re.findall(
+        r'<tr><th scope="row"><a href="[^"]*">([^<]*)</a></th>((?:<td[^>]*>[^<]*</td>)*)</tr>',
+        table,
+    )
+    cells = [(name, re.findall(r"<td[^>]*>([^<]*)</td>", tds)) for name, tds in rows]
+    # The same communes in the same order, each dot's figure the last cell of its row.
+    assert dots == [f"{name}: {tds[-1]}" for name, tds in cells]
+    values = re.findall(r'<circle [^>]*class="spot"[^>]*?(?: data-value="([^"]*)")?>', svg)
+    spots = places._map_spots(*map_args(city))
+    assert values == ["" if s.value is None else repr(s.value) for s in spots]
+    assert {s.label: s.value for s in spots} == {
+        city.a.commune.name: 100.0,
+        city.b.commune.name: None,
+    }
+    assert [tds for _name, tds in cells] == [["3", "2", "100.0%"], ["1", "0", "—"]]
 
 
 def map_args(city):

@@ -22,19 +22,36 @@
   });
   showKind();
 
-  // "Use my current location": only on request, never on page load.
+  // The position sent with the message: the device's, on request only (never on page load),
+  // or a place tapped on the map (static/js/place-map.js, where a tile server is set).
   var use = document.getElementById("use-location");
   var clear = document.getElementById("clear-location");
   var status = document.getElementById("location-status");
   var lat = form.elements.namedItem("latitude");
   var lon = form.elements.namedItem("longitude");
-  if (!use || !lat || !lon || !("geolocation" in navigator)) {
+  if (!use || !lat || !lon) {
     return;
   }
   function showPosition() {
     var has = lat.value !== "" && lon.value !== "";
     clear.hidden = !has;
     status.textContent = has ? use.getAttribute("data-done") + " " + lat.value + ", " + lon.value : "";
+  }
+  function changed() {
+    lat.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+  lat.addEventListener("change", showPosition);
+  clear.addEventListener("click", function () {
+    lat.value = "";
+    lon.value = "";
+    changed();
+    if (!use.hidden) {
+      use.focus();
+    }
+  });
+  showPosition();
+  if (!("geolocation" in navigator)) {
+    return;
   }
   use.hidden = false;
   use.addEventListener("click", function () {
@@ -43,7 +60,7 @@
       function (position) {
         lat.value = position.coords.latitude.toFixed(6);
         lon.value = position.coords.longitude.toFixed(6);
-        showPosition();
+        changed();
       },
       function () {
         status.textContent = use.getAttribute("data-failed");
@@ -51,11 +68,4 @@
       { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 }
     );
   });
-  clear.addEventListener("click", function () {
-    lat.value = "";
-    lon.value = "";
-    showPosition();
-    use.focus();
-  });
-  showPosition();
 })();
