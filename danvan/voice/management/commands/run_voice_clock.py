@@ -1,4 +1,5 @@
-"""The periodic job of the citizen's voice: reminders, overdue marks and escalations.
+"""The periodic job of the citizen's voice: reminders, overdue marks and escalations; then
+the work other apps run with it (staff notifications of deadlines near, daily digests).
 
 Run it every few minutes (cron, systemd timer, or `--every 300` in a loop). Running it
 twice, or on two machines at once, does the work once: each case is claimed atomically.
@@ -8,7 +9,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from danvan.voice.services import run_clock_job
+from danvan.voice.services import run_clock_hooks, run_clock_job
 
 
 class Command(BaseCommand):
@@ -19,10 +20,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         while True:
+            # The job first (overdue marks), then the apps that run with the clock.
             result = run_clock_job()
-            self.stdout.write(
-                "reminded {reminded}, overdue {overdue}, escalated {escalated}".format(**result)
-            )
+            result.update(run_clock_hooks())
+            self.stdout.write(", ".join(f"{name} {count}" for name, count in result.items()))
             if not options["every"]:
                 return
             time.sleep(options["every"])
