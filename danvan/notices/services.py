@@ -387,7 +387,7 @@ def case_handlers(case: Case, *, exclude=None) -> list:
     return [user for user in found if exclude is None or user.pk != exclude]
 
 
-def _case_url(case: Case) -> str:
+def case_url(case: Case) -> str:
     return reverse("voice:detail", args=[case.pk])
 
 
@@ -395,44 +395,84 @@ def _deadline(moment: datetime.datetime) -> str:
     return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")
 
 
+def case_message(case: Case, action: str) -> tuple[str, str]:
+    """The subject and text of a notification about a case's step, in the site's language."""
+    arrived = action in ("submit", "forward", "assign")
+    with translation.override(settings.LANGUAGE_CODE):
+        if arrived:
+            subject = _("New case %(code)s for %(unit)s") % {
+                "code": case.code,
+                "unit": case.responsible.name,
+            }
+        elif action == "forward_overdue":
+            subject = _("Case %(code)s was not accepted or forwarded in time") % {"code": case.code}
+        else:
+            subject = _("Case %(code)s is overdue") % {"code": case.code}
+        text = case.title
+        if case.deadline and arrived:
+            text = _("%(title)s. Deadline: %(deadline)s.") % {
+                "title": case.title,
+                "deadline": _deadline(case.deadline),
+            }
+    return subject, text
+
+
 def notify_case_event(event: CaseEvent) -> list[StaffNotification]:
     """The staff notifications a recorded step calls for: a case that arrives at a unit
     (filed, forwarded in, reassigned) and a case that became overdue."""
     if event.action in ("submit", "forward", "assign"):
         kind = NotificationKind.CASE_ASSIGNED
-    elif event.action in ("overdue", "forward_overdue"):
+    elif event.action in ("overdue", "forward_overdue", "escalate"):
         kind = NotificationKind.OVERDUE
     else:
         return []
     if event.action == "forward" and event.to_status == Status.FORWARDED:
         return []  # sent outside the system: no unit of ours receives it
-    case = Case.objects.select_related("responsible").get(pk=event.case_id)
+    case = Case.objects.select_related("responsible", "escalated_to").get(pk=event.case_id)
+    if event.action == "escalate":
+        return _notify_escalated(case, event)
     users = case_handlers(case, exclude=event.actor_id)
     if not users:
         return []
-    with translation.override(settings.LANGUAGE_CODE):
-        if kind == NotificationKind.CASE_ASSIGNED:
-            subject = _("New case %(code)s for %(unit)s") % {
-                "code": case.code,
-                "unit": case.responsible.name,
-            }
-        elif event.action == "forward_overdue":
-            subject = _("Case %(code)s was not accepted or forwarded in time") % {"code": case.code}
-        else:
-            subject = _("Case %(code)s is overdue") % {"code": case.code}
-        text = case.title
-        if case.deadline and kind == NotificationKind.CASE_ASSIGNED:
-            text = _("%(title)s. Deadline: %(deadline)s.") % {
-                "title": case.title,
-                "deadline": _deadline(case.deadline),
-            }
+    subject, text = case_message(case, event.action)
     return notify(
         users,
         kind=kind,
         key=f"event:{event.pk}",
         subject=subject,
         text=text,
-        url=_case_url(case),
+        url=case_url(case),
+        case=case,
+        at=event.at,
+    )
+
+
+def _notify_escalated(case: Case, event: CaseEvent) -> list[StaffNotification]:
+    """An overdue case reported to the level above: its people who handle cases (a role on
+    that unit itself, not below it) hear of it."""
+    supervisor = case.escalated_to
+    if supervisor is None:
+        return []
+    holders = RoleAssignment.objects.active().filter(
+        role__in=roles_for("voice.handle"), unit=supervisor
+    )
+    users = list(
+        get_user_model()
+        .objects.filter(is_active=True, pk__in=holders.values("user"))
+        .order_by("pk")
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Case %(code)s of %(unit)s is overdue and was reported to you") % {
+            "code": case.code,
+            "unit": case.responsible.name,
+        }
+    return notify(
+        users,
+        kind=NotificationKind.OVERDUE,
+        key=f"event:{event.pk}",
+        subject=subject,
+        text=case.title,
+        url=case_url(case),
         case=case,
         at=event.at,
     )
@@ -484,7 +524,7 @@ def notify_deadlines_near(*, now=None, calendar: WorkCalendar | None = None) -> 
                 key=key,
                 subject=subject,
                 text=case.title,
-                url=_case_url(case),
+                url=case_url(case),
                 case=case,
                 at=now,
             )

@@ -102,6 +102,18 @@ def test_an_overdue_case_notifies_its_handler(tree, clerk_a, clerk_b):
     assert told(clerk_b) == []
 
 
+def test_an_escalated_case_notifies_the_level_above(tree, clerk_a, clerk_b, city_officer):
+    case = services.accept_case(actor=clerk_a, case=send(tree.a.commune))
+    Case.objects.filter(pk=case.pk).update(deadline=timezone.now() - datetime.timedelta(days=3))
+    services.mark_overdue()
+    services.escalate_overdue()
+
+    [note] = told(city_officer)
+    assert (note.kind, note.case) == (KIND.OVERDUE, case)
+    assert tree.a.state.name in note.subject or tree.a.commune.name in note.subject
+    assert told(clerk_b) == []
+
+
 def _due(case, moment):
     Case.objects.filter(pk=case.pk).update(deadline=moment, overdue=False)
 
