@@ -317,7 +317,7 @@ def record_bounces(lines: Iterable[str], *, channel: str = "email") -> tuple[int
 
 # How a staff member hears of an event until they choose: a returned report comes by e-mail,
 # as it always did; the rest in the app.
-DEFAULT_DELIVERY = {NotificationKind.REPORT_RETURNED: Delivery.EMAIL}
+DEFAULT_DELIVERY: dict[str, str] = {NotificationKind.REPORT_RETURNED: Delivery.EMAIL}
 
 
 def delivery_for(user_ids: Iterable[int], kind: str) -> dict[int, str]:
@@ -327,7 +327,7 @@ def delivery_for(user_ids: Iterable[int], kind: str) -> dict[int, str]:
             "user_id", "delivery"
         )
     )
-    default = DEFAULT_DELIVERY.get(kind, Delivery.APP)  # type: ignore[call-overload]
+    default = DEFAULT_DELIVERY.get(kind, Delivery.APP)
     return {pk: chosen.get(pk, default) for pk in user_ids}
 
 
@@ -562,7 +562,7 @@ def preferences_of(user) -> dict[str, str]:
     """The user's delivery for every kind of event (their defaults included)."""
     chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "delivery"))
     return {
-        kind: chosen.get(kind, DEFAULT_DELIVERY.get(kind, Delivery.APP))  # type: ignore[call-overload]
+        kind: chosen.get(kind, DEFAULT_DELIVERY.get(kind, Delivery.APP))
         for kind in NotificationKind.values
     }
 

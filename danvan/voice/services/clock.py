@@ -275,7 +275,8 @@ def run_clock_hooks(*, now=None) -> dict:
     now = now or timezone.now()
     result: dict = {}
     for _receiver, counts in clock_ran.send(sender=Case, now=now):
-        result.update(counts or {})
+        if isinstance(counts, dict):
+            result.update(counts)
     return result
 
 
