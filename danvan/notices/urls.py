@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/read/", views.mark_read, name="read"),
     path("read-all/", views.mark_all_read, name="read_all"),
     path("preferences/", views.preferences, name="preferences"),
+    path("bounces/", views.bounce_report, name="bounces"),
 ]

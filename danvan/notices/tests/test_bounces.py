@@ -1,12 +1,16 @@
 """An address that bounces is marked: its failed notice is not tried again, and nothing more
 is queued or sent to it. Bounce reports come from a file, standard input or the services."""
 
+import hashlib
+import hmac
 import io
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
 
 from danvan.notices import services as notices
 from danvan.notices.channels import TestSmsGateway
@@ -120,3 +124,43 @@ def test_the_command_reads_a_file_or_stdin(tree, tmp_path, capsys, monkeypatch):
     call_command("record_bounces")
     assert "1 bounced addresses recorded" in capsys.readouterr().out
     assert BouncedAddress.objects.count() == 3
+
+
+SECRET = "s3cret-of-the-provider"  # noqa: S105 (the tests' shared secret)
+
+
+def _signed(body: bytes, secret: str = SECRET) -> dict:
+    digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return {"HTTP_X_SIGNATURE": f"sha256={digest}"}
+
+
+def test_the_providers_signed_report_records_bounces(tree, settings):
+    settings.NOTICE_BOUNCE_SECRET = SECRET
+    body = b"a@example.vn,550 no such user\nnot-an-address\n"
+    response = Client().post(
+        reverse("notices:bounces"), body, content_type="text/plain", **_signed(body)
+    )
+    assert response.status_code == 200
+    assert response.json()["recorded"] == 1 and len(response.json()["refused"]) == 1
+    assert notices.is_bounced("email", "a@example.vn")
+
+
+def test_a_report_with_a_wrong_signature_changes_nothing(tree, settings):
+    settings.NOTICE_BOUNCE_SECRET = SECRET
+    body = b"a@example.vn\n"
+    for headers in ({}, _signed(body, secret="guessed"), _signed(b"b@example.vn\n")):
+        response = Client().post(
+            reverse("notices:bounces"), body, content_type="text/plain", **headers
+        )
+        assert response.status_code == 403
+    assert BouncedAddress.objects.count() == 0
+
+
+def test_the_report_endpoint_is_off_without_a_secret(tree, settings):
+    settings.NOTICE_BOUNCE_SECRET = ""
+    body = b"a@example.vn\n"
+    response = Client().post(
+        reverse("notices:bounces"), body, content_type="text/plain", **_signed(body, "")
+    )
+    assert response.status_code == 404
+    assert BouncedAddress.objects.count() == 0
