@@ -128,6 +128,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "danvan.notices.context_processors.unread_notifications",
             ],
         },
     },
@@ -231,6 +232,9 @@ else:
 # class of the SMS gateway (send(phone, text)); SMS runs only when a gateway is named.
 NOTICE_CHANNELS = env_list("NOTICE_CHANNELS", "email,sms")
 NOTICE_SMS_GATEWAY = env_str("NOTICE_SMS_GATEWAY")
+# The shared secret of the mail provider's bounce reports (POST /notifications/bounces/,
+# HMAC-SHA256 of the body in X-Signature); the endpoint is off without one.
+NOTICE_BOUNCE_SECRET = env_str("NOTICE_BOUNCE_SECRET")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "DanVan <no-reply@danvan.local>")
 
 # Public pages (home, commune pages, scorecards, library) are kept whole for visitors for this

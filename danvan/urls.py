@@ -22,6 +22,7 @@ urlpatterns = [
     path("democracy/", include("danvan.democracy.urls")),
     path("contests/", include("danvan.contests.urls")),
     path("awards/", include("danvan.awards.urls")),
+    path("notifications/", include("danvan.notices.urls")),
     path("library/", include("danvan.portal.urls")),
     path("", include("danvan.portal.public_urls")),
     path("open311/v2/", include("danvan.api.urls")),

@@ -3,8 +3,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from danvan.notices.models import Notice
-from danvan.organisations.admin import ScopedUnitAdminMixin
+from danvan.notices.models import BouncedAddress, Notice, NotificationRules
+from danvan.organisations.admin import CityAdmin, CityRulesAdmin, ScopedUnitAdminMixin
 
 # Read only: the address is never shown, only what was sent and how it went.
 _SHOWN = (
@@ -45,3 +45,18 @@ class NoticeAdmin(ScopedUnitAdminMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(NotificationRules)
+class NotificationRulesAdmin(CityRulesAdmin):
+    list_display = ["effective_from", "effective_to", "deadline_near_days", "digest_hour"]
+
+
+@admin.register(BouncedAddress)
+class BouncedAddressAdmin(CityAdmin):
+    """The addresses that bounced; deleting one lets messages go to it again."""
+
+    list_display = ["address", "channel", "bounces", "reason", "last_at"]
+    list_filter = ["channel"]
+    search_fields = ["address"]
+    readonly_fields = ["first_at", "last_at", "bounces"]

@@ -11,9 +11,11 @@ import datetime
 import math
 from decimal import Decimal, InvalidOperation
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -25,6 +27,8 @@ from danvan.core.audit import log_action, snapshot
 from danvan.lib.actions import register_action_labels
 from danvan.lib.metrics import METRICS, compute
 from danvan.lib.workdays import add_months
+from danvan.notices import services as notices
+from danvan.notices.models import NotificationKind
 from danvan.organisations.models import Unit, UnitKind
 from danvan.reports.models import Report, ReportTemplate
 
@@ -469,6 +473,14 @@ def _unit_emails(unit: Unit) -> list[str]:
     )
 
 
+def _unit_editors(unit: Unit) -> list:
+    """The people who fill the unit's reports (who hold "reports.edit" there)."""
+    holders = RoleAssignment.objects.active().filter(
+        unit=unit, role__in=roles_for("reports.edit"), user__is_active=True
+    )
+    return list(get_user_model().objects.filter(pk__in=holders.values("user")).order_by("pk"))
+
+
 def _notify_unit(unit: Unit, subject: str, message: str) -> None:
     recipients = _unit_emails(unit)
     if not recipients:
@@ -632,8 +644,15 @@ def return_report(*, actor, report: Report, note: str) -> Report:
     report.review_note = note
     report.save(update_fields=["status", "reviewed_at", "review_note"])
     _audit(report, actor=actor, action="reports.return", before=before, note=note)
-    subject = _("Report returned for correction: %(report)s") % {"report": describe(report)}
-    _notify_unit(report.unit, subject, note)
+    # The unit's editors hear of it in their notification centre (and by e-mail, as they chose).
+    notices.notify(
+        _unit_editors(report.unit),
+        kind=NotificationKind.REPORT_RETURNED,
+        key=f"report:{report.pk}:{report.reviewed_at:%Y%m%d%H%M%S%f}",
+        subject=_("Report returned for correction: %(report)s") % {"report": describe(report)},
+        text=note,
+        url=reverse("reports:report", args=[report.pk]),
+    )
     return report
 
 

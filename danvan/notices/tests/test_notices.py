@@ -12,6 +12,7 @@ from django.utils import timezone
 from danvan.notices import services as notices
 from danvan.notices.channels import TestSmsGateway
 from danvan.notices.models import Notice, NoticeStatus, OptOut
+from danvan.notices.services import citizens
 from danvan.voice import services
 from danvan.voice.models import Case, CaseEvent, Category
 
@@ -265,14 +266,14 @@ def test_a_worker_that_can_wait_tries_again_later(
                 "Queued", (), {"enqueue": lambda _self, pk: later.append((run_after, pk))}
             )()
 
-    monkeypatch.setattr(notices, "_can_defer", lambda: True)
-    monkeypatch.setattr(notices, "send_notice", Deferred())
+    monkeypatch.setattr(citizens, "_can_defer", lambda: True)
+    monkeypatch.setattr(citizens, "send_notice", Deferred())
     before = timezone.now()
     assert real.call(notice.pk) == NoticeStatus.RETRY
 
     ((run_after, pk),) = later
     assert pk == notice.pk
-    assert run_after >= before + notices._backoff(1)
+    assert run_after >= before + citizens._backoff(1)
 
 
 def test_a_merged_case_s_citizen_is_told_of_the_merge_and_gets_the_kept_case_s_answer(

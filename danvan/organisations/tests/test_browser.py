@@ -110,6 +110,7 @@ STAFF_PAGES = [
     "/opinion/themes/",
     "/dashboard/",
     "/accounts/two-step/",
+    "/notifications/",
 ]
 PUBLIC_PAGES = [
     "/",  # a visitor's home: the citizen's front door

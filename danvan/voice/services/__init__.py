@@ -37,6 +37,7 @@ from danvan.voice.services.clock import (
     mark_overdue,
     recompute_case,
     recompute_clocks,
+    run_clock_hooks,
     run_clock_job,
     send_reminders,
 )
@@ -77,6 +78,7 @@ __all__ = [
     "reporter_identity",
     "revoke_api_key",
     "route",
+    "run_clock_hooks",
     "run_clock_job",
     "send_reminders",
     "settle_information",

@@ -40,6 +40,7 @@ from danvan.voice.services.base import (
     clock_note,
 )
 from danvan.voice.services.cases import _apply_limitation, intake_notice
+from danvan.voice.signals import clock_ran
 
 CLAIM_BATCH = 5000
 
@@ -266,6 +267,17 @@ def run_clock_job(*, now=None, calendar: WorkCalendar | None = None) -> dict:
         "overdue": mark_overdue(now=now, calendar=calendar),
         "escalated": escalate_overdue(now=now),
     }
+
+
+def run_clock_hooks(*, now=None) -> dict:
+    """The periodic work of the apps above, run with the clock (notices: deadlines near,
+    daily digests) through the `clock_ran` signal; their counts, merged."""
+    now = now or timezone.now()
+    result: dict = {}
+    for _receiver, counts in clock_ran.send(sender=Case, now=now):
+        if isinstance(counts, dict):
+            result.update(counts)
+    return result
 
 
 # Recomputing existing cases

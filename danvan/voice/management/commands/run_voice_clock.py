@@ -1,4 +1,5 @@
-"""The periodic job of the citizen's voice: reminders, overdue marks and escalations; and
+"""The periodic job of the citizen's voice: reminders, overdue marks and escalations; then
+the work other apps run with it (staff notifications of deadlines near, daily digests), and
 the background work a dead worker left "running" (core.jobs.reap_stale_work).
 
 Run it every few minutes (cron, systemd timer, or `--every 300` in a loop). Running it
@@ -10,7 +11,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from danvan.core.jobs import reap_stale_work
-from danvan.voice.services import run_clock_job
+from danvan.voice.services import run_clock_hooks, run_clock_job
 
 
 class Command(BaseCommand):
@@ -21,13 +22,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         while True:
+            # The job first (overdue marks), then the apps that run with the clock.
             result = run_clock_job()
-            reaped = reap_stale_work()
-            self.stdout.write(
-                "reminded {reminded}, overdue {overdue}, escalated {escalated}".format(**result)
-                + "; stale tasks queued again {tasks_retried}, failed {tasks_failed}, "
-                "jobs failed {jobs_failed}".format(**reaped)
-            )
+            result.update(run_clock_hooks())
+            result.update(reap_stale_work())
+            self.stdout.write(", ".join(f"{name} {count}" for name, count in result.items()))
             if not options["every"]:
                 return
             time.sleep(options["every"])

@@ -24,7 +24,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from danvan.notices.channels import CHANNELS, DeliveryError, active_channels
-from danvan.notices.models import Notice, NoticeStatus, OptOut
+from danvan.notices.models import (
+    Notice,
+    NoticeStatus,
+    OptOut,
+)
+from danvan.notices.services.bounces import is_bounced, record_bounce
 from danvan.voice.models import Case, CaseEvent
 
 logger = logging.getLogger(__name__)
@@ -60,7 +65,8 @@ def queue_for_event(event: CaseEvent) -> list[Notice]:
         return []
     queued = []
     for channel in active_channels():
-        if not channel.address(case):
+        address = channel.address(case)
+        if not address or is_bounced(channel.name, address):
             continue
         try:
             with transaction.atomic():
@@ -133,10 +139,14 @@ def send_notice(notice_id: int) -> str:
         Notice.objects.filter(pk=notice.pk).update(status=NoticeStatus.STOPPED)
         return NoticeStatus.STOPPED
     channel = CHANNELS[notice.channel]
+    address = channel.address(case)
+    if is_bounced(channel.name, address):
+        return _failed(notice, NoticeStatus.FAILED, DeliveryError(_("The address bounced.")))
     subject, body, stop_url = message_for(notice, case, notice.event)
     try:
-        channel.send(channel.address(case), subject, body, stop_url=stop_url)
+        channel.send(address, subject, body, stop_url=stop_url)
     except DeliveryError as exc:
+        record_bounce(address=address, channel=channel.name, reason=str(exc))
         return _failed(notice, NoticeStatus.FAILED, exc)
     except Exception as exc:  # noqa: BLE001 - any passing failure is tried again later
         logger.warning("Notice %s not sent: %s", notice.pk, exc)
@@ -155,16 +165,6 @@ def send_notice(notice_id: int) -> str:
 def _failed(notice: Notice, status: str, exc: Exception) -> str:
     Notice.objects.filter(pk=notice.pk).update(status=status, error=str(exc)[:300])
     return status
-
-
-def retry_due(now=None) -> int:
-    """Queue again the notices left to be tried again (for a backend that cannot defer, or
-    a worker that died): the periodic clock may call it."""
-    count = 0
-    for pk in Notice.objects.filter(status=NoticeStatus.RETRY).values_list("pk", flat=True):
-        send_notice.enqueue(pk)
-        count += 1
-    return count
 
 
 # Stopping ----------------------------------------------------------------------------------
