@@ -75,6 +75,17 @@ def _public_pages_rendered(settings):
 
 
 @pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language: a request of an earlier test in English (the
+    language middleware activates the visitor's choice) must not leak into the next."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: rate limits and kept medians of an earlier test
     (whose rows were rolled back, and whose ids a later test may reuse) do not leak."""
