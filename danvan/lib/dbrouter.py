@@ -3,11 +3,11 @@
 Active only when settings.DATABASE_REPLICA_URL configures the "replica" alias (settings.py
 then lists the router and the middleware). A read goes to the replica only when all hold:
 
-- it happens inside a request seen by `ReplicaRoutingMiddleware` whose method is safe (GET,
-  HEAD); jobs, commands, the shell and anything outside a request read the primary;
-- the client did not write recently: any unsafe request, or any request that wrote, sets a
-  cookie that keeps the client's reads on the primary for REPLICA_PIN_SECONDS, so that a
-  user always sees their own write (no stale read after a save);
+- it happens inside a request seen by `ReplicaRoutingMiddleware` whose method is GET or
+  HEAD; jobs, commands, the shell and anything outside a request read the primary;
+- the client did not write recently: a POST, PUT, PATCH or DELETE, or any request that
+  wrote, sets a cookie that keeps the client's reads on the primary for REPLICA_PIN_SECONDS,
+  so that a user always sees their own write (no stale read after a save);
 - no transaction is open on the primary (inside `transaction.atomic` reads stay with it);
 - the replica answered its last health check and lags less than REPLICA_MAX_LAG_SECONDS.
   Each process asks the replica at most once every REPLICA_CHECK_SECONDS; a replica that
@@ -33,7 +33,8 @@ logger = logging.getLogger(__name__)
 PRIMARY = "default"
 REPLICA = "replica"
 PIN_COOKIE = "dv_primary_until"
-SAFE_METHODS = frozenset({"GET", "HEAD"})
+READ_METHODS = frozenset({"GET", "HEAD"})
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 WARN_EVERY_SECONDS = 60
 
 # The health query: in recovery (a standby), caught up (all WAL received is replayed: an idle
@@ -217,14 +218,14 @@ class ReplicaRoutingMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        safe = request.method in SAFE_METHODS
+        safe = request.method in READ_METHODS
         routing = RequestRouting(use_replica=safe and replica_configured() and not pinned(request))
         token = _routing.set(routing)
         try:
             response = self._respond(request, routing)
         finally:
             _routing.reset(token)
-        if replica_configured() and (not safe or routing.wrote):
+        if replica_configured() and (request.method in WRITE_METHODS or routing.wrote):
             seconds = settings.REPLICA_PIN_SECONDS
             response.set_cookie(
                 PIN_COOKIE,

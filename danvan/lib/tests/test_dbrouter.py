@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.handlers.exception import convert_exception_to_response
 from django.db import OperationalError, connections
 from django.http import HttpResponse
@@ -54,6 +55,9 @@ def test_a_get_reads_the_replica(replica, rf):
     assert dbrouter.PIN_COOKIE not in response.cookies
     _, reads = serve(rf.head("/"))
     assert reads == ["replica"]
+    response, reads = serve(rf.options("/"))
+    assert reads == ["default"]
+    assert dbrouter.PIN_COOKIE not in response.cookies
 
 
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
@@ -123,9 +127,11 @@ def test_migrations_only_on_the_primary_and_relations_across_both():
     assert router.allow_relation(one, other)
 
 
+@pytest.mark.skipif(
+    bool(django_settings.DATABASE_REPLICA_URL), reason="this run has a replica configured"
+)
 def test_without_a_replica_nothing_is_routed(rf):
-    from django.conf import settings
-
+    settings = django_settings
     assert "replica" not in settings.DATABASES
     assert not settings.DATABASE_ROUTERS
     assert "danvan.lib.dbrouter.ReplicaRoutingMiddleware" not in settings.MIDDLEWARE
