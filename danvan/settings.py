@@ -154,6 +154,29 @@ else:
     # estimated cost made PostgreSQL spend 140 ms compiling one of them (the awards list).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 
+# A streaming replica of the PostgreSQL primary (docs/replica.md): when DATABASE_REPLICA_URL is
+# set, the reads of a GET or HEAD request go to it (danvan/lib/dbrouter.py), unless the client
+# wrote less than REPLICA_PIN_SECONDS ago or the replica lags more than REPLICA_MAX_LAG_SECONDS
+# (checked every REPLICA_CHECK_SECONDS by each process); writes, jobs and commands use the
+# primary. Without it, nothing changes.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)
+REPLICA_MAX_LAG_SECONDS = env_int("REPLICA_MAX_LAG_SECONDS", 5)
+REPLICA_CHECK_SECONDS = env_int("REPLICA_CHECK_SECONDS", 2)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=env_int("CONN_MAX_AGE", 0)
+    )
+    _replica_options = DATABASES["replica"].setdefault("OPTIONS", {})
+    _replica_options.setdefault("options", "-c jit=off")
+    # A replica that does not answer must not hold a page for long: the primary serves it.
+    _replica_options.setdefault("connect_timeout", env_int("REPLICA_CONNECT_TIMEOUT", 2))
+    # Tests read the replica through the test database of the primary.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["danvan.lib.dbrouter.ReplicaRouter"]
+    # First, so that every read below it (sessions, kept public pages) is routed.
+    MIDDLEWARE.insert(1, "danvan.lib.dbrouter.ReplicaRoutingMiddleware")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
