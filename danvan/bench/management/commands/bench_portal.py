@@ -84,7 +84,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--scale", type=float, default=0.1, help="demo scale loaded when there is no case"
         )
-        parser.add_argument("--seconds", type=int, default=6, help="length of each wrk run")
+        parser.add_argument(
+            "--seconds", type=int, default=6, help="length of each wrk run (0: no throughput)"
+        )
         parser.add_argument("--rounds", type=int, default=3, help="wrk rounds over the pages")
         parser.add_argument("--connections", type=int, default=8, help="wrk connections")
         parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
@@ -122,7 +124,7 @@ class Command(BaseCommand):
         # The notices first: the peak memory of the processes this one waited for is then
         # the job workers' alone.
         notices = self._notices(options) if options["events"] else None
-        throughput = self._throughput(pages, options)
+        throughput = self._throughput(pages, options) if options["seconds"] else {}
         report = {
             "benchmark": "bench_portal",
             "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
