@@ -127,7 +127,6 @@ class FeedbackForm(IntakeLawForm):
         label=_("Date you learned of it"),
         required=False,
         widget=DateInput(),
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         help_text=_(
             "A complaint is filed within 90 days of this date (Luật Khiếu nại 2011, Điều 9); "
             "time lost to illness, disaster, work or study far away is not counted."

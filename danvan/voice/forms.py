@@ -107,7 +107,6 @@ class IntakeLawForm(forms.Form):
         label=_("date of the decision or act"),
         required=False,
         widget=DATE,
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
     )
     obstacle_cause = forms.ChoiceField(
         label=_("what kept the sender from filing in time"),
@@ -119,11 +118,8 @@ class IntakeLawForm(forms.Form):
         label=_("obstacle from"),
         required=False,
         widget=DATE,
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
     )
-    obstacle_end = DateField(
-        label=_("obstacle to"), required=False, widget=DATE, input_formats=["%Y-%m-%d", "%d/%m/%Y"]
-    )
+    obstacle_end = DateField(label=_("obstacle to"), required=False, widget=DATE)
     delay_reason = forms.CharField(
         label=_("reason of the delay"),
         required=False,
