@@ -178,10 +178,9 @@ def _model():
 
 
 def _council_score() -> dict[str, Any]:
-    council = _first("registry.Council")
-    scored = council.models.order_by("pk").first() if hasattr(council, "models") else None
-    model = scored or _first("registry.PracticeModel", status="under_review")
-    return {"pk": council.pk, "model_pk": model.pk}
+    """The council of the year and a model it is reviewing (the judge's score sheet)."""
+    reviewed = _first("registry.PracticeModel", status="under_review")
+    return {"pk": _first("registry.Council").pk, "model_pk": reviewed.pk}
 
 
 def _cadre():
