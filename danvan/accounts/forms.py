@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp import match_token, user_has_device
 
 from danvan.accounts.models import Role, User
+from danvan.lib.dates import DateField, DateInput
 
 
 class LoginForm(AuthenticationForm):
@@ -43,12 +44,8 @@ class TOTPConfirmForm(forms.Form):
 class AssignRoleForm(forms.Form):
     username = forms.CharField(label=_("Login name"), max_length=150)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    valid_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    valid_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    valid_from = DateField(label=_("From"), required=False, widget=DateInput())
+    valid_to = DateField(label=_("To"), required=False, widget=DateInput())
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip()

@@ -19,6 +19,7 @@ from danvan.accounts.models import RoleAssignment
 from danvan.accounts.rules import SUPERVISORS
 from danvan.core.audit import log_action
 from danvan.core.models import AuditEntry
+from danvan.lib.dates import parse_date
 from danvan.lib.qr import svg_qr
 from danvan.organisations.models import SEGMENT_WIDTH
 from danvan.organisations.queries import breadcrumb, get_unit_for_user
@@ -70,10 +71,7 @@ def two_factor(request):
 
 
 def _parse_date(value: str) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        return None
+    return parse_date(value)
 
 
 @login_required

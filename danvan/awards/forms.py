@@ -15,6 +15,7 @@ from danvan.awards.models import (
 from danvan.awards.queries import catalogue_in_force, deciding_units, proposing_units
 from danvan.cadres.models import Cadre
 from danvan.contests.models import Prize
+from danvan.lib.dates import DateField
 from danvan.organisations.kinds import ISSUERS
 from danvan.organisations.models import Unit
 from danvan.registry.forms import DATE, UnitChoiceField
@@ -197,7 +198,7 @@ class DecisionForm(forms.Form):
     symbol = forms.CharField(
         label=_("symbol"), max_length=40, required=False, help_text=_("Empty: the body's usual.")
     )
-    date = forms.DateField(label=_("decision date"), widget=DATE)
+    date = DateField(label=_("decision date"), widget=DATE)
     signer_name = forms.CharField(label=_("signed by"), max_length=120)
     signer_title = forms.CharField(label=_("signer's title"), max_length=120, initial="Chủ tịch")
 
@@ -217,7 +218,7 @@ class DecideForm(DecisionForm):
 
 class SendUpForm(forms.Form):
     number = forms.IntegerField(label=_("number of the submission"), min_value=1)
-    date = forms.DateField(label=_("date"), widget=DATE)
+    date = DateField(label=_("date"), widget=DATE)
     nominations: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("files sent"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
@@ -248,7 +249,7 @@ class BatchChoiceForm(forms.Form):
 
 class RevokeForm(forms.Form):
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
-    on = forms.DateField(label=_("revoked on"), widget=DATE)
+    on = DateField(label=_("revoked on"), widget=DATE)
     money_to_recover = forms.IntegerField(
         label=_("money to recover (đồng)"),
         min_value=0,

@@ -14,11 +14,12 @@ from danvan.cadres.models import (
     TrainingLevel,
     TrainingResult,
 )
+from danvan.lib.dates import DateField, DateInput
 from danvan.lib.uploads import check_upload
 from danvan.lib.xlsx import SpreadsheetError, safe_open_workbook
 from danvan.organisations.models import Unit
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
@@ -70,6 +71,7 @@ class CadreForm(forms.ModelForm):
             "died_on",
         ]
         widgets = {"retired_on": DATE, "died_on": DATE}
+        field_classes = {"retired_on": DateField, "died_on": DateField}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -98,6 +100,7 @@ class PostingForm(forms.ModelForm):
             "note",
         ]
         widgets = {"start": DATE, "end": DATE}
+        field_classes = {"start": DateField, "end": DateField}
         help_texts = {
             "unit": _(
                 "The unit of that time: a district or commune closed in 2025 for the years before."
@@ -124,15 +127,15 @@ class TrainingForm(forms.Form):
     organiser = forms.CharField(label=_("organiser"), max_length=255)
     level = forms.ChoiceField(label=_("level"), choices=TrainingLevel.choices)
     hours = forms.IntegerField(label=_("hours"), min_value=1, max_value=5000, required=False)
-    start = forms.DateField(label=_("from"), widget=DATE)
-    end = forms.DateField(label=_("to"), widget=DATE, required=False)
+    start = DateField(label=_("from"), widget=DATE)
+    end = DateField(label=_("to"), widget=DATE, required=False)
     result = forms.ChoiceField(
         label=_("result"), choices=[("", "—"), *TrainingResult.choices], required=False
     )
     certificate_number = forms.CharField(
         label=_("certificate number"), max_length=60, required=False
     )
-    certificate_date = forms.DateField(label=_("certificate date"), widget=DATE, required=False)
+    certificate_date = DateField(label=_("certificate date"), widget=DATE, required=False)
 
 
 class DisciplineForm(forms.ModelForm):
@@ -140,6 +143,7 @@ class DisciplineForm(forms.ModelForm):
         model = Discipline
         fields = ["form", "date", "until", "decided_by", "decision_number", "reason"]
         widgets = {"date": DATE, "until": DATE, "reason": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"date": DateField, "until": DateField}
 
     def _post_clean(self):
         pass  # the service checks and writes
@@ -191,6 +195,7 @@ class EventForm(forms.ModelForm):
             "time": TIME,
             "description": forms.Textarea(attrs={"rows": 3}),
         }
+        field_classes = {"date": DateField}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -240,7 +245,7 @@ class SigningForm(forms.Form):
     FORMATS = [("pdf", "PDF"), ("docx", "DOCX (Word)")]
     number = forms.IntegerField(label=_("Number"), min_value=1, initial=1)
     symbol = forms.CharField(label=_("Symbol"), max_length=40, required=False)
-    date = forms.DateField(label=_("Date"), widget=DATE, required=False)
+    date = DateField(label=_("Date"), widget=DATE, required=False)
     signer_title = forms.CharField(label=_("Signer's title"), max_length=120, required=False)
     signer_name = forms.CharField(label=_("Signed by"), max_length=120, required=False)
     format = forms.ChoiceField(label=_("Format"), choices=FORMATS, initial="pdf")

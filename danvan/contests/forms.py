@@ -17,6 +17,7 @@ from danvan.contests.models import (
     ScoringRule,
 )
 from danvan.contests.services.common import territory
+from danvan.lib.dates import DateField
 from danvan.organisations.kinds import OWNERS
 from danvan.organisations.models import Cluster, Unit
 from danvan.registry.forms import DATE, UnitChoiceField
@@ -42,7 +43,7 @@ class ContestForm(forms.Form):
         help_text=_("The contest of the level above, which this contest's best teams join."),
     )
     sends_up = forms.IntegerField(label=_("teams sent up"), min_value=0, max_value=20, initial=1)
-    registration_until = forms.DateField(label=_("registration until"), required=False, widget=DATE)
+    registration_until = DateField(label=_("registration until"), required=False, widget=DATE)
     description = forms.CharField(
         label=_("description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -167,7 +168,7 @@ class RoundForm(forms.Form):
     tie_break_part = forms.ModelChoiceField(
         label=_("tie-break part"), queryset=RoundPart.objects.none(), required=False
     )
-    held_on = forms.DateField(label=_("held on"), required=False, widget=DATE)
+    held_on = DateField(label=_("held on"), required=False, widget=DATE)
     venue = forms.CharField(label=_("venue"), max_length=200, required=False)
 
     def __init__(self, *args, rules, parts=None, **kwargs):
@@ -253,7 +254,7 @@ class ConfirmForm(forms.Form):
     decision_symbol = forms.CharField(
         label=_("symbol"), max_length=40, required=False, initial="QĐ-BTC"
     )
-    decision_date = forms.DateField(label=_("decision date"), required=False, widget=DATE)
+    decision_date = DateField(label=_("decision date"), required=False, widget=DATE)
     signer_name = forms.CharField(label=_("signed by"), max_length=120, required=False)
     signer_title = forms.CharField(label=_("signer's title"), max_length=120, required=False)
 

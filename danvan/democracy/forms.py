@@ -18,10 +18,11 @@ from danvan.democracy.models import (
     SupervisionPlan,
     VoteMethod,
 )
+from danvan.lib.dates import DateField, DateInput
 from danvan.organisations.kinds import NOT_CASE_HANDLERS
 from danvan.organisations.models import Unit
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 TEXT = forms.Textarea(attrs={"rows": 3})
 MAX_HOUSEHOLDS_FILE = 5 * 1024 * 1024
 QUESTIONS = 5  # question rows of the dialogue form
@@ -54,8 +55,8 @@ class PublicationForm(forms.Form):
     )
     title = forms.CharField(label=_("title"), max_length=300)
     document_number = forms.CharField(label=_("document number"), max_length=60, required=False)
-    document_date = forms.DateField(label=_("date of the document"), widget=DATE)
-    published_on = forms.DateField(
+    document_date = DateField(label=_("date of the document"), widget=DATE)
+    published_on = DateField(
         label=_("published on"),
         widget=DATE,
         required=False,
@@ -70,7 +71,7 @@ class PublicationForm(forms.Form):
 
 
 class PublishForm(forms.Form):
-    published_on = forms.DateField(label=_("published on"), widget=DATE, initial=_today)
+    published_on = DateField(label=_("published on"), widget=DATE, initial=_today)
     channels = forms.MultipleChoiceField(
         label=_("channels"), choices=PublishChannel.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -117,7 +118,7 @@ class PetitionForm(forms.Form):
     kind = forms.ChoiceField(label=_("kind of matter"), choices=MatterKind.choices)
     title = forms.CharField(label=_("matter proposed"), max_length=300)
     signatures = forms.IntegerField(label=_("households that signed"), min_value=0)
-    received_on = forms.DateField(label=_("received on"), widget=DATE, initial=_today)
+    received_on = DateField(label=_("received on"), widget=DATE, initial=_today)
 
 
 class MatterForm(forms.Form):
@@ -129,7 +130,7 @@ class MatterForm(forms.Form):
         choices=VoteMethod.choices,
         help_text=_("Online only for other self-managed matters, as the law allows."),
     )
-    vote_date = forms.DateField(label=_("vote date"), widget=DATE)
+    vote_date = DateField(label=_("vote date"), widget=DATE)
     petition = forms.ModelChoiceField(
         label=_("petition"), queryset=Petition.objects.none(), required=False
     )
@@ -158,22 +159,20 @@ class OnlineTallyForm(forms.Form):
 
 
 class MinutesForm(forms.Form):
-    sent_on = forms.DateField(
-        label=_("minutes reached the commune on"), widget=DATE, initial=_today
-    )
+    sent_on = DateField(label=_("minutes reached the commune on"), widget=DATE, initial=_today)
 
 
 class RecogniseForm(forms.Form):
     number = forms.CharField(label=_("decision number"), max_length=60)
-    recognised_on = forms.DateField(label=_("recognised on"), widget=DATE, initial=_today)
+    recognised_on = DateField(label=_("recognised on"), widget=DATE, initial=_today)
 
 
 class ConsultationForm(forms.Form):
     kind = forms.ChoiceField(label=_("kind of draft"), choices=DraftKind.choices)
     title = forms.CharField(label=_("title"), max_length=300)
     summary = forms.CharField(label=_("what the draft says"), widget=forms.Textarea)
-    opens_on = forms.DateField(label=_("open from"), widget=DATE, initial=_today)
-    closes_on = forms.DateField(label=_("open until"), widget=DATE)
+    opens_on = DateField(label=_("open from"), widget=DATE, initial=_today)
+    closes_on = DateField(label=_("open until"), widget=DATE)
 
 
 class MeetingCommentForm(forms.Form):
@@ -219,8 +218,8 @@ class BoardForm(forms.Form):
     project = forms.CharField(label=_("project supervised"), max_length=300, required=False)
     project_owner = forms.CharField(label=_("project owner"), max_length=200, required=False)
     contractor = forms.CharField(label=_("contractor"), max_length=200, required=False)
-    term_start = forms.DateField(label=_("term from"), widget=DATE)
-    term_end = forms.DateField(label=_("term until"), widget=DATE, required=False)
+    term_start = DateField(label=_("term from"), widget=DATE)
+    term_end = DateField(label=_("term until"), widget=DATE, required=False)
 
 
 class MemberForm(forms.Form):
@@ -233,11 +232,11 @@ class MemberForm(forms.Form):
     tied_to_project = forms.BooleanField(
         label=_("related to the project's owner or contractor (family, work)"), required=False
     )
-    joined_on = forms.DateField(label=_("from"), widget=DATE, initial=_today)
+    joined_on = DateField(label=_("from"), widget=DATE, initial=_today)
 
 
 class LeaveForm(forms.Form):
-    left_on = forms.DateField(label=_("until"), widget=DATE, initial=_today)
+    left_on = DateField(label=_("until"), widget=DATE, initial=_today)
 
 
 class PlanForm(forms.Form):
@@ -247,7 +246,7 @@ class PlanForm(forms.Form):
 
 
 class FindingForm(forms.Form):
-    found_on = forms.DateField(label=_("date"), widget=DATE, initial=_today)
+    found_on = DateField(label=_("date"), widget=DATE, initial=_today)
     summary = forms.CharField(label=_("what was found"), widget=TEXT)
     plan = forms.ModelChoiceField(
         label=_("plan"), queryset=SupervisionPlan.objects.none(), required=False
@@ -284,7 +283,7 @@ class RecommendationForm(forms.Form):
 
 
 class DialogueForm(forms.Form):
-    held_on = forms.DateField(label=_("held on"), widget=DATE, initial=_today)
+    held_on = DateField(label=_("held on"), widget=DATE, initial=_today)
     place = forms.CharField(label=_("place"), max_length=200)
     chaired_by = forms.CharField(label=_("chaired by"), max_length=200)
     participants = forms.IntegerField(label=_("residents present"), min_value=0, initial=0)

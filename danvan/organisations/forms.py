@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from danvan.lib.dates import DateField, DateInput
 from danvan.organisations.models import Unit, UnitKind
 from danvan.organisations.queries import get_unit_for_user
 
@@ -10,9 +11,10 @@ class UnitForm(forms.ModelForm):
         model = Unit
         fields = ["name", "short_name", "kind", "branch", "code", "valid_from", "valid_to"]
         widgets = {
-            "valid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "valid_to": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "valid_from": DateInput(),
+            "valid_to": DateInput(),
         }
+        field_classes = {"valid_from": DateField, "valid_to": DateField}
 
 
 class UnitCreateForm(UnitForm):

@@ -6,6 +6,7 @@ from typing import TypedDict
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from danvan.lib.dates import DateField
 from danvan.lib.metrics import METRICS
 from danvan.organisations.kinds import OWNERS
 from danvan.organisations.models import Unit, UnitKind
@@ -33,8 +34,8 @@ def _units(user):
 class CampaignForm(forms.Form):
     owner = UnitChoiceField(label=_("opened by"), queryset=Unit.objects.none())
     name = forms.CharField(label=_("name"), max_length=300)
-    start = forms.DateField(label=_("from"), widget=DATE)
-    end = forms.DateField(label=_("to"), widget=DATE)
+    start = DateField(label=_("from"), widget=DATE)
+    end = DateField(label=_("to"), widget=DATE)
     description = forms.CharField(
         label=_("description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )

@@ -5,6 +5,7 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from danvan.lib.dates import DateField, DateInput
 from danvan.lib.uploads import check_upload
 from danvan.organisations.models import Unit
 from danvan.portal.queries import (
@@ -122,11 +123,10 @@ class FeedbackForm(IntakeLawForm):
         required=False,
         help_text=_("Its number, date and the body that issued it, or the act and who did it."),
     )
-    decision_known_on = forms.DateField(
+    decision_known_on = DateField(
         label=_("Date you learned of it"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=DateInput(),
         help_text=_(
             "A complaint is filed within 90 days of this date (Luật Khiếu nại 2011, Điều 9); "
             "time lost to illness, disaster, work or study far away is not counted."

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from danvan.core.forms import SheetFactsForm
+from danvan.lib.dates import DateField, DateInput
 from danvan.lib.uploads import check_upload
 from danvan.lib.xlsx import SpreadsheetError, safe_open_workbook
 from danvan.organisations.kinds import ISSUERS
@@ -18,7 +19,7 @@ from danvan.registry.models import (
     Tag,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -67,6 +68,7 @@ class PracticeModelForm(forms.ModelForm):
             "review_date": DATE,
             "name": forms.TextInput(attrs={"autocomplete": "off"}),
         }
+        field_classes = {"start_date": DateField, "review_date": DateField}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -114,7 +116,7 @@ class DecisionForm(forms.Form):
     issuer = UnitChoiceField(label=_("issuing unit"), queryset=Unit.objects.none())
     decision_number = forms.IntegerField(label=_("decision number"), min_value=1)
     decision_symbol = forms.CharField(label=_("symbol"), max_length=40, initial="QĐ-BDV")
-    decision_date = forms.DateField(label=_("decision date"), widget=DATE)
+    decision_date = DateField(label=_("decision date"), widget=DATE)
     signer_name = forms.CharField(label=_("signed by"), max_length=120)
     signer_title = forms.CharField(label=_("signer's title"), max_length=120, initial="Trưởng ban")
 
@@ -138,6 +140,7 @@ class ReplicationForm(forms.ModelForm):
         model = Replication
         fields = ["unit", "adopted_from", "title", "start_date", "results"]
         widgets = {"start_date": DATE}
+        field_classes = {"start_date": DateField}
 
     def __init__(self, *args, user, model, **kwargs):
         super().__init__(*args, **kwargs)

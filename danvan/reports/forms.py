@@ -6,6 +6,7 @@ from django import forms
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from danvan.lib.dates import DateField, DateInput
 from danvan.reports.documents import FORMATS, Signing
 from danvan.reports.services import FieldSpec, parse_number
 
@@ -122,10 +123,10 @@ def display_values(specs: list[FieldSpec], values: dict) -> list[dict]:
 
 
 class OpenPeriodForm(forms.Form):
-    period_start = forms.DateField(
+    period_start = DateField(
         label=_("Period starting on"),
         help_text=_("The first day of the month, quarter, half-year or year."),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
 
 
@@ -145,10 +146,10 @@ class ExportForm(forms.Form):
     number = forms.IntegerField(
         label=_("Number"), required=False, min_value=1, max_value=99999, initial=1
     )
-    date = forms.DateField(
+    date = DateField(
         label=_("Date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         help_text=_("Today when left empty."),
     )
     symbol = forms.CharField(

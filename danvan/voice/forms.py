@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from danvan.accounts.models import RoleAssignment
 from danvan.accounts.rules import roles_for
+from danvan.lib.dates import DateField, DateInput
 from danvan.lib.uploads import check_upload
 from danvan.organisations.kinds import NOT_CASE_HANDLERS
 from danvan.organisations.models import SEGMENT_WIDTH, Unit, UnitKind
@@ -30,7 +31,7 @@ from danvan.voice.models import (
     Urgency,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 TEXT = forms.Textarea(attrs={"rows": 3})
 
@@ -89,8 +90,8 @@ class CaseFilterForm(forms.Form):
         label=_("category"), queryset=Category.objects.all(), required=False
     )
     overdue = forms.BooleanField(label=_("overdue only"), required=False)
-    received_from = forms.DateField(label=_("received from"), required=False, widget=DATE)
-    received_to = forms.DateField(label=_("received to"), required=False, widget=DATE)
+    received_from = DateField(label=_("received from"), required=False, widget=DATE)
+    received_to = DateField(label=_("received to"), required=False, widget=DATE)
     unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
@@ -102,11 +103,10 @@ class IntakeLawForm(forms.Form):
     and the notice a sender reads before an anonymous or incomplete denunciation or a late
     complaint is sent: sending it anyway takes ticking `confirm` after the notice."""
 
-    decision_date = forms.DateField(
+    decision_date = DateField(
         label=_("date of the decision or act"),
         required=False,
         widget=DATE,
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
     )
     obstacle_cause = forms.ChoiceField(
         label=_("what kept the sender from filing in time"),
@@ -114,15 +114,12 @@ class IntakeLawForm(forms.Form):
         required=False,
         help_text=_("Only if the case comes late: that time is not counted."),
     )
-    obstacle_start = forms.DateField(
+    obstacle_start = DateField(
         label=_("obstacle from"),
         required=False,
         widget=DATE,
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
     )
-    obstacle_end = forms.DateField(
-        label=_("obstacle to"), required=False, widget=DATE, input_formats=["%Y-%m-%d", "%d/%m/%Y"]
-    )
+    obstacle_end = DateField(label=_("obstacle to"), required=False, widget=DATE)
     delay_reason = forms.CharField(
         label=_("reason of the delay"),
         required=False,
@@ -262,7 +259,7 @@ class CaseLogForm(IntakeLawForm):
         required=False,
         help_text=_("Complaints only."),
     )
-    decision_known_on = forms.DateField(
+    decision_known_on = DateField(
         label=_("date the decision became known"), required=False, widget=DATE
     )
     person_denounced = forms.CharField(
@@ -567,6 +564,7 @@ class ReceptionSessionForm(forms.ModelForm):
         model = ReceptionSession
         fields = ["date", "host", "place", "notes"]
         widgets = {"date": DATE, "notes": TEXT}
+        field_classes = {"date": DateField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -609,8 +607,8 @@ class PeriodChoiceForm(forms.Form):
     """A named period or two dates (“custom”), checked; the scorecards' and the dashboards'."""
 
     period = forms.ChoiceField(label=_("period"), choices=PERIODS, required=False)
-    start = forms.DateField(label=_("from"), required=False, widget=DATE)
-    end = forms.DateField(label=_("to"), required=False, widget=DATE)
+    start = DateField(label=_("from"), required=False, widget=DATE)
+    end = DateField(label=_("to"), required=False, widget=DATE)
 
     def clean(self):
         data = super().clean()
