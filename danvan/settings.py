@@ -253,8 +253,10 @@ else:
     }
 # Notices to citizens when their case moves (danvan.notices): the channels in use, and the
 # class of the SMS gateway (send(phone, text)); SMS runs only when a gateway is named.
-NOTICE_CHANNELS = env_list("NOTICE_CHANNELS", "email,sms")
+NOTICE_CHANNELS = env_list("NOTICE_CHANNELS", "email,sms,zalo")
+# The gateway classes (dotted paths) of the phone channels; a channel without one is off.
 NOTICE_SMS_GATEWAY = env_str("NOTICE_SMS_GATEWAY")
+NOTICE_ZALO_GATEWAY = env_str("NOTICE_ZALO_GATEWAY")
 # The shared secret of the mail provider's bounce reports (POST /notifications/bounces/,
 # HMAC-SHA256 of the body in X-Signature); the endpoint is off without one.
 NOTICE_BOUNCE_SECRET = env_str("NOTICE_BOUNCE_SECRET")

@@ -2,7 +2,8 @@
 
 A channel reads the citizen's address on the case and delivers a text. Which channels run is
 the setting NOTICE_CHANNELS (default: e-mail); the SMS channel sends through the class named
-by NOTICE_SMS_GATEWAY, with `send(phone, text)`. A gateway or mail server that refuses a
+by NOTICE_SMS_GATEWAY, the Zalo OA channel through NOTICE_ZALO_GATEWAY, both with
+`send(phone, text)`. A gateway or mail server that refuses a
 message raises DeliveryError (permanent: not tried again) or any other error (tried again).
 """
 
@@ -26,15 +27,34 @@ class EmailChannel:
         EmailMessage(subject=subject, body=body, to=[address], headers=headers).send()
 
 
-class SmsChannel:
-    name = "sms"
+class GatewayChannel:
+    """A channel that reaches the citizen's phone number through the gateway class a setting
+    names (`send(phone, text)`); off while the setting is empty."""
+
+    name = ""
+    setting = ""
+
+    def configured(self) -> bool:
+        return bool(getattr(settings, self.setting, ""))
 
     def address(self, case) -> str:
         return case.reporter_phone
 
     def send(self, address: str, subject: str, body: str, *, stop_url: str = "") -> None:
-        gateway = import_string(settings.NOTICE_SMS_GATEWAY)()
+        gateway = import_string(getattr(settings, self.setting))()
         gateway.send(address, f"{subject}\n{body}")
+
+
+class SmsChannel(GatewayChannel):
+    name = "sms"
+    setting = "NOTICE_SMS_GATEWAY"
+
+
+class ZaloChannel(GatewayChannel):
+    """Zalo Official Account messages (ZNS), which reach a Zalo user by phone number."""
+
+    name = "zalo"
+    setting = "NOTICE_ZALO_GATEWAY"
 
 
 class TestSmsGateway:
@@ -54,11 +74,23 @@ class TestSmsGateway:
         self.outbox.append((phone, text))
 
 
-CHANNELS = {channel.name: channel for channel in (EmailChannel(), SmsChannel())}
+class TestZaloGateway(TestSmsGateway):
+    """The Zalo OA gateway of the tests, with an outbox of its own."""
+
+    outbox: list[tuple[str, str]] = []
+    refused: set[str] = set()
+    flaky: set[str] = set()
+
+
+CHANNELS = {channel.name: channel for channel in (EmailChannel(), SmsChannel(), ZaloChannel())}
 
 
 def active_channels() -> list:
+    """The channels NOTICE_CHANNELS lists, less a gateway channel whose gateway is not set."""
     names = getattr(settings, "NOTICE_CHANNELS", ["email"])
-    if not getattr(settings, "NOTICE_SMS_GATEWAY", ""):
-        names = [n for n in names if n != "sms"]
-    return [CHANNELS[name] for name in names if name in CHANNELS]
+    return [
+        CHANNELS[name]
+        for name in names
+        if name in CHANNELS
+        and (not isinstance(CHANNELS[name], GatewayChannel) or CHANNELS[name].configured())
+    ]

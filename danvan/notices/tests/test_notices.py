@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from danvan.notices import services as notices
-from danvan.notices.channels import TestSmsGateway
+from danvan.notices.channels import TestSmsGateway, TestZaloGateway
 from danvan.notices.models import Notice, NoticeStatus, OptOut
 from danvan.notices.services import citizens
 from danvan.voice import services
@@ -165,6 +165,31 @@ def test_sms_through_the_configured_gateway(
     with django_capture_on_commit_callbacks(execute=True):
         accept(other, clerk_a)
     assert not Notice.objects.filter(case=other).exists()
+
+
+def test_zalo_oa_through_its_gateway_beside_sms(
+    tree, clerk_a, sms, settings, django_capture_on_commit_callbacks
+):
+    settings.NOTICE_ZALO_GATEWAY = "danvan.notices.channels.TestZaloGateway"
+    TestZaloGateway.outbox = []
+    case = send(tree.a.commune, reporter_phone="0912000333", reporter_email="dan@example.vn")
+    with django_capture_on_commit_callbacks(execute=True):
+        accept(case, clerk_a)
+
+    assert [phone for phone, _text in TestZaloGateway.outbox] == ["0912000333"]
+    assert "/thong-bao/dung/" in TestZaloGateway.outbox[0][1]  # the way to stop them
+    assert len(sms.outbox) == 1 and len(mail.outbox) == 1  # each channel once
+    assert sorted(Notice.objects.filter(case=case).values_list("channel", flat=True)) == [
+        "email",
+        "sms",
+        "zalo",
+    ]
+
+    settings.NOTICE_ZALO_GATEWAY = ""  # not configured: no Zalo message
+    other = send(tree.a.commune, reporter_phone="0912000444")
+    with django_capture_on_commit_callbacks(execute=True):
+        accept(other, clerk_a)
+    assert list(Notice.objects.filter(case=other).values_list("channel", flat=True)) == ["sms"]
 
 
 def test_a_bouncing_number_is_marked_not_retried(
