@@ -88,9 +88,5 @@ CHANNELS = {channel.name: channel for channel in (EmailChannel(), SmsChannel(), 
 def active_channels() -> list:
     """The channels NOTICE_CHANNELS lists, less a gateway channel whose gateway is not set."""
     names = getattr(settings, "NOTICE_CHANNELS", ["email"])
-    return [
-        CHANNELS[name]
-        for name in names
-        if name in CHANNELS
-        and (not isinstance(CHANNELS[name], GatewayChannel) or CHANNELS[name].configured())
-    ]
+    chosen = [CHANNELS[name] for name in names if name in CHANNELS]
+    return [c for c in chosen if not isinstance(c, GatewayChannel) or c.configured()]
