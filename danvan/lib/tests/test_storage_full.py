@@ -1,16 +1,12 @@
-"""A disk with no room for an upload: nothing half-written, a clear message, no case saved."""
+"""A disk with no room for an upload: nothing half-written (portal/tests/test_storage_full.py
+follows a citizen's form through it)."""
 
 import errno
-import os
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from danvan.lib.storage import SafeFileSystemStorage, StorageFull
-from danvan.portal.tests.test_feedback import PNG, SEND, form_data
-from danvan.voice.models import Case, CaseAttachment
 
 
 class FillingUp(ContentFile):
@@ -36,21 +32,3 @@ def test_the_part_written_is_removed(tmp_path):
     with pytest.raises(OSError) as raised:
         storage.save("cases/b.png", Broken(b"", name="b.png"))
     assert raised.value.errno == errno.EIO and not isinstance(raised.value, StorageFull)
-
-
-def test_a_citizen_is_told_and_no_case_is_kept(client, tree, monkeypatch):
-    def no_room(self, name, content):
-        path = self.path(name)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "wb") as half:
-            half.write(b"\x89PNG")
-        raise OSError(errno.ENOSPC, "No space left on device")
-
-    monkeypatch.setattr(FileSystemStorage, "_save", no_room)
-    photo = SimpleUploadedFile("rac.png", PNG, content_type="image/png")
-
-    response = client.post(SEND, form_data(tree, files=[photo]))
-
-    assert response.status_code == 507
-    assert "hết chỗ lưu tệp" in response.content.decode()
-    assert not Case.objects.exists() and not CaseAttachment.objects.exists()
