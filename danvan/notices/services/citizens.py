@@ -5,11 +5,12 @@ A case is told of these steps only: accepted, forwarded, merged with a case sayi
 thing (its answer then comes as the kept case's, as an "answered" step), answered, deadline
 extended, reopened. A citizen who gave no contact gets nothing; one who stopped the messages (the
 signed link in every message) gets nothing more. Each step is sent once per channel: the
-(event, channel) pair is unique, and a task claims its row before sending.
+(event, channel) pair is unique, and a task claims its row before sending. The notices a
+step queues are sent by one batch task (`send_queued_notices`), enqueued only when none is
+already waiting: a hundred thousand steps cost a few tasks, not a hundred thousand.
 """
 
 import datetime
-import functools
 import logging
 
 from django.conf import settings
@@ -17,11 +18,13 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.tasks import DEFAULT_TASK_BACKEND_ALIAS, task, task_backends
+from django.tasks import DEFAULT_TASK_BACKEND_ALIAS, TaskResultStatus, task, task_backends
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 
 from danvan.notices.channels import CHANNELS, DeliveryError, active_channels
 from danvan.notices.models import (
@@ -44,6 +47,7 @@ TOLD = {
     "reopen": gettext_lazy("reopened"),
 }
 MAX_ATTEMPTS = 5
+BATCH = 200  # notices read at a time by send_queued_notices
 STOP_SALT = "notices.stop"
 
 
@@ -74,8 +78,22 @@ def queue_for_event(event: CaseEvent) -> list[Notice]:
         except IntegrityError:
             continue  # this step was already queued on this channel
         queued.append(notice)
-        transaction.on_commit(functools.partial(send_notice.enqueue, notice.pk))
+    if queued:
+        transaction.on_commit(_enqueue_batch)
     return queued
+
+
+def _enqueue_batch() -> None:
+    """Ask a worker to send what waits, unless a batch task is already waiting to: a busy day's
+    steps then cost one background task per batch, not one per notice."""
+    backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
+    if isinstance(backend, DatabaseBackend):
+        waiting = DBTaskResult.objects.filter(
+            task_path=send_queued_notices.module_path, status=TaskResultStatus.READY
+        )
+        if waiting.exists():
+            return  # it will find this step's notices
+    send_queued_notices.enqueue()
 
 
 # Sending -----------------------------------------------------------------------------------
@@ -160,6 +178,25 @@ def send_notice(notice_id: int) -> str:
         status=NoticeStatus.SENT, sent_at=timezone.now(), subject=subject[:200], error=""
     )
     return NoticeStatus.SENT
+
+
+@task()
+def send_queued_notices() -> int:
+    """Send every notice waiting to be sent, BATCH at a time, in the order they were queued.
+    Each is claimed by send_notice's conditional update, so two batches at once (or a batch
+    and a retry) send each notice once. Returns how many were sent."""
+    sent, last = 0, 0
+    while True:
+        batch = list(
+            Notice.objects.filter(status=NoticeStatus.QUEUED, pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:BATCH]
+        )
+        if not batch:
+            return sent
+        for pk in batch:
+            sent += send_notice.call(pk) == NoticeStatus.SENT
+        last = batch[-1]
 
 
 def _failed(notice: Notice, status: str, exc: Exception) -> str:

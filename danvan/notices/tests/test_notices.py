@@ -274,6 +274,30 @@ def test_the_log_is_read_in_the_admin_within_scope(
     assert denied.status_code in (302, 404)
 
 
+def test_one_batch_task_sends_a_busy_days_notices(
+    tree, clerk_a, settings, django_capture_on_commit_callbacks
+):
+    """With the database queue, steps recorded while a batch task waits add no task of their
+    own; the batch sends each of their notices once."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    cases = [send(tree.a.commune, reporter_email=f"dan{n}@example.vn") for n in range(5)]
+    mail.outbox.clear()
+    for case in cases:
+        with django_capture_on_commit_callbacks(execute=True):
+            accept(case, clerk_a)
+    waiting = DBTaskResult.objects.filter(task_path=citizens.send_queued_notices.module_path)
+    assert waiting.count() == 1
+    assert mail.outbox == []  # nothing sent in the request
+
+    assert citizens.send_queued_notices.call() == 5
+    accepted = Notice.objects.filter(case__in=cases, event__action="accept")
+    assert set(accepted.values_list("status", flat=True)) == {NoticeStatus.SENT}
+    assert sorted(m.to[0] for m in mail.outbox) == [f"dan{n}@example.vn" for n in range(5)]
+    assert citizens.send_queued_notices.call() == 0  # sent once
+
+
 def test_a_worker_that_can_wait_tries_again_later(
     tree, clerk_a, sms, monkeypatch, django_capture_on_commit_callbacks
 ):
@@ -307,6 +331,7 @@ def test_a_merged_case_s_citizen_is_told_of_the_merge_and_gets_the_kept_case_s_a
     other = "nguoi.dan.khac@example.com"
     kept = accept(send(tree.a.commune, reporter_email=EMAIL), clerk_a)
     duplicate = send(tree.a.commune, reporter_email=other)
+    citizens.send_queued_notices.call()  # what the steps above queued (their commit is the test's)
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
