@@ -107,8 +107,8 @@ def kept_median(unit: Unit, start, end, figures: dict, cohort) -> float | None:
     cases (0.3–0.4 s for the city's year at a million cases); the roll-up's counts and sum
     of hours for the same cases change with any answer, re-answer or case moved, so they
     name the value in the cache."""
-    fingerprint = (figures["received"], figures["answered"], round(figures["hours"], 4))
-    key = f"voice:median:{unit.path}:{start}:{end}:{fingerprint}"
+    fingerprint = f"{figures['received']}-{figures['answered']}-{round(figures['hours'], 4)}"
+    key = f"voice:median:{unit.path}:{start}:{end}:{fingerprint}"  # no spaces: any backend
     value = cache.get(key, MISSING)
     if value is MISSING:
         value = median_hours(cohort)
