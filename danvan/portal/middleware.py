@@ -29,6 +29,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from danvan.democracy.scorecards import VERSION_SECONDS, VERSIONS
 from danvan.portal.places import freshness_window
@@ -69,7 +70,11 @@ def _windowed(*allowed: str):
         values = [str(v) for v in kwargs.values()] + [v for _k, v in chosen]
         if any(len(value) > MAX_VALUE for value in values):
             return None
-        return f"{sorted(kwargs.items())}:{chosen}:{timezone.localdate()}:{freshness_window()}"
+        # urlencode: no space or control character in the key, whatever the backend.
+        return (
+            f"{urlencode(sorted(kwargs.items()))}:{urlencode(chosen)}:"
+            f"{timezone.localdate()}:{freshness_window()}"
+        )
 
     return version_of
 
